@@ -1,0 +1,52 @@
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+BUILD := build
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test test-sqlite test-postgres fixtures clean
+
+help:
+	@echo "make run    set everything up and serve the app on http://127.0.0.1:8000"
+	@echo "make test   set everything up and run the whole suite on SQLite, then PostgreSQL"
+
+# The virtualenv is rebuilt whenever requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo
+	@echo "Serving on http://127.0.0.1:8000 (admin at /admin/). Stop with Ctrl+C."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: test-sqlite test-postgres
+
+test-sqlite: setup
+	@echo "== Test suite on SQLite =="
+	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	@echo "== Test suite on PostgreSQL =="
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+# Regenerate fixtures/ from the shipped country table and the published outputs page.
+fixtures: setup
+	rm -f $(BUILD)/fixtures.sqlite3
+	DATABASE_URL=sqlite:///$(BUILD)/fixtures.sqlite3 $(PY) manage.py migrate -v0
+	DATABASE_URL=sqlite:///$(BUILD)/fixtures.sqlite3 $(PY) manage.py load_country_table
+	DATABASE_URL=sqlite:///$(BUILD)/fixtures.sqlite3 $(PY) manage.py import_outputs \
+		fixtures/glo-22-31-irl-outputs.txt --code GLO/22/31/IRL --partner Ireland
+	DATABASE_URL=sqlite:///$(BUILD)/fixtures.sqlite3 $(PY) manage.py dumpdata \
+		programme.region programme.country --natural-foreign --natural-primary --indent 1 \
+		-o fixtures/ilo_regions_countries.json
+	DATABASE_URL=sqlite:///$(BUILD)/fixtures.sqlite3 $(PY) manage.py dumpdata \
+		programme.programme programme.outcome outputs.output --natural-foreign --natural-primary \
+		--indent 1 -o fixtures/glo-22-31-irl.json
+
+clean:
+	rm -rf $(BUILD) $(VENV)

@@ -1,0 +1,132 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from programme.models import Outcome
+
+from .models import Output
+
+
+class RepeatedCodeFilter(admin.SimpleListFilter):
+    title = _("data quality")
+    parameter_name = "repeated_code"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Repeated code")), ("no", _("Unique code"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(has_repeated_code=True)
+        if self.value() == "no":
+            return queryset.filter(has_repeated_code=False)
+        return queryset
+
+
+class OutcomeNumberFilter(admin.SimpleListFilter):
+    title = _("outcome")
+    parameter_name = "outcome_number"
+
+    def lookups(self, request, model_admin):
+        numbers = Outcome.objects.order_by("number").values_list("number", flat=True).distinct()
+        return [(str(number), _("Outcome %(number)s") % {"number": number}) for number in numbers]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(outcome__number=int(self.value()))
+        return queryset
+
+
+class OutputInline(admin.TabularInline):
+    model = Output
+    fields = ["code", "title", "deadline", "position"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("sort_key", "position")
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "programme", "country", "number", "title"]
+    list_filter = ["programme", "country"]
+    search_fields = ["title", "country__name", "programme__code"]
+    list_select_related = ["programme", "country"]
+    inlines = [OutputInline]
+
+
+@admin.register(Output)
+class OutputAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "code_display",
+        "short_title",
+        "country",
+        "outcome_number",
+        "deadline",
+        "programme_code",
+        "repeated_code_warning",
+    ]
+    list_display_links = ["code_display", "short_title"]
+    list_filter = [
+        ("outcome__programme", admin.RelatedOnlyFieldListFilter),
+        ("outcome__country", admin.RelatedOnlyFieldListFilter),
+        OutcomeNumberFilter,
+        "deadline",
+        RepeatedCodeFilter,
+    ]
+    search_fields = ["code", "title"]
+    date_hierarchy = "deadline"
+    list_per_page = 50
+    autocomplete_fields = ["outcome"]
+    fields = ["outcome", "code", "title", "deadline", "position"]
+    history_list_display = ["code", "deadline"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("outcome__programme", "outcome__country")
+            .with_repeated_code()
+            .in_natural_order()
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        repeated = Output.objects.with_repeated_code().filter(has_repeated_code=True).count()
+        if repeated:
+            self.message_user(
+                request,
+                _(
+                    "Data quality: %(count)s outputs share their code with another output of the "
+                    "same component. Filter by 'Repeated code' to review them."
+                )
+                % {"count": repeated},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("code"), ordering="sort_key")
+    def code_display(self, output):
+        return output.code
+
+    @admin.display(description=_("text"))
+    def short_title(self, output):
+        return output.title if len(output.title) <= 90 else output.title[:89] + "…"
+
+    @admin.display(description=_("country"), ordering="outcome__country__name")
+    def country(self, output):
+        return output.outcome.country
+
+    @admin.display(description=_("outcome"), ordering="outcome__number")
+    def outcome_number(self, output):
+        return output.outcome.number
+
+    @admin.display(description=_("programme"), ordering="outcome__programme__code")
+    def programme_code(self, output):
+        return output.outcome.programme.code
+
+    @admin.display(description=_("data quality"), ordering="has_repeated_code")
+    def repeated_code_warning(self, output):
+        if getattr(output, "has_repeated_code", False):
+            return format_html('<span title="{}">⚠ {}</span>', _("Another output of this component has the same code."), _("repeated code"))
+        return ""

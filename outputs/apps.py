@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutputsConfig(AppConfig):
+    name = "outputs"
+    verbose_name = _("Outputs and status updates")

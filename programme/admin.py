@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import Country, Programme, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "country_count"]
+    ordering = ["position"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(country_count=Count("countries"))
+
+    @admin.display(description=_("countries"), ordering="country_count")
+    def country_count(self, region):
+        return region.country_count
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "region", "slug"]
+    list_filter = ["region"]
+    search_fields = ["name", "code"]
+    list_select_related = ["region"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "funding_partner", "start_date", "end_date", "output_count"]
+    search_fields = ["code", "title", "funding_partner"]
+    readonly_fields = ["slug"]
+    fields = ["code", "slug", "title", "funding_partner", ("start_date", "end_date")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(output_count=Count("outcomes__outputs"))
+
+    @admin.display(description=_("outputs"), ordering="output_count")
+    def output_count(self, programme):
+        return programme.output_count

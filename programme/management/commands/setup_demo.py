@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from programme.models import Programme, Region
+
+COUNTRY_FIXTURE = "ilo_regions_countries.json"
+SEED_FIXTURE = "glo-22-31-irl.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the ILO country table and the seed programme the first time, then create the demo "
+        "accounts. Running it again keeps the data."
+    )
+
+    def handle(self, *args, **options):
+        fixtures = settings.BASE_DIR / "fixtures"
+        if not Region.objects.exists():
+            call_command("loaddata", fixtures / COUNTRY_FIXTURE, verbosity=options["verbosity"])
+        if not Programme.objects.exists():
+            call_command("loaddata", fixtures / SEED_FIXTURE, verbosity=options["verbosity"])
+        else:
+            self.stdout.write("Programmes already loaded: keeping the data as it is.")
+        call_command("create_demo_users", verbosity=options["verbosity"])

@@ -1,0 +1,179 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+GLOBAL_COMPONENT_NAME = "Global"
+GLOBAL_COMPONENT_SLUG = "global"
+
+
+def programme_slug(code):
+    """``GLO/22/31/IRL`` -> ``glo-22-31-irl``: the programme's address in URLs."""
+    return slugify(code.replace("/", "-").replace(".", "-"))
+
+
+class RegionManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Region(models.Model):
+    """An ILO region (Africa, Americas, Arab States, Asia and the Pacific, Europe and Central Asia)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = RegionManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Country(models.Model):
+    """A country component. The programme-wide Global component is a row with no code and no region."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    code = models.CharField(
+        _("ISO 3166 alpha-2 code"), max_length=2, unique=True, null=True, blank=True
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="countries",
+    )
+    slug = models.SlugField(
+        _("URL key"),
+        max_length=150,
+        unique=True,
+        help_text=_("The lower-case ISO code, or 'global' for the Global component."),
+    )
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    @property
+    def is_global(self):
+        return self.slug == GLOBAL_COMPONENT_SLUG
+
+    def save(self, *args, **kwargs):
+        if self.code:
+            self.code = self.code.upper()
+        if not self.slug:
+            if self.code:
+                self.slug = self.code.lower()
+            elif self.name == GLOBAL_COMPONENT_NAME:
+                self.slug = GLOBAL_COMPONENT_SLUG
+            else:
+                self.slug = slugify(self.name) or "component"
+        super().save(*args, **kwargs)
+
+
+class ProgrammeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Programme(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    code = models.CharField(_("code"), max_length=50, unique=True, help_text="e.g. GLO/22/31/IRL")
+    slug = models.SlugField(_("URL key"), max_length=60, unique=True, editable=False)
+    funding_partner = models.CharField(_("funding partner"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = ProgrammeManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="programme_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.title}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    def save(self, *args, **kwargs):
+        self.slug = programme_slug(self.code)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:programme_programme_change", args=[self.pk])
+
+
+class OutcomeManager(models.Manager):
+    def get_by_natural_key(self, programme_code, country_name, number):
+        return self.get(
+            programme__code=programme_code, country__name=country_name, number=number
+        )
+
+
+class Outcome(models.Model):
+    """Outcome X of a country component: the parent of outputs X.1, X.2, ..."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="outcomes"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=500, blank=True)
+
+    objects = OutcomeManager()
+
+    class Meta:
+        ordering = ["programme__code", "country__name", "number"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "country", "number"], name="outcome_unique_per_component"
+            )
+        ]
+
+    def __str__(self):
+        label = _("Outcome %(number)s") % {"number": self.number}
+        suffix = f": {self.title}" if self.title else ""
+        return f"{self.country.name} – {label}{suffix}"
+
+    def natural_key(self):
+        return (self.programme.code, self.country.name, self.number)
+
+    natural_key.dependencies = ["programme.programme", "programme.country"]

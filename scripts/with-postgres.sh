@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Run a command against a throwaway PostgreSQL cluster: initdb under build/, a free port on
+# loopback, DATABASE_URL exported for the command, and the cluster stopped afterwards even when
+# the command fails or is interrupted.
+#
+#   scripts/with-postgres.sh .venv/bin/python -m pytest
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="${BUILD_DIR:-$root/build}"
+cluster="$build/pg-test"
+
+find_bindir() {
+    if command -v pg_config >/dev/null 2>&1 && [[ -x "$(pg_config --bindir)/initdb" ]]; then
+        pg_config --bindir
+        return
+    fi
+    local dir
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        [[ -x "$dir/initdb" ]] && { echo "$dir"; return; }
+    done
+    command -v initdb >/dev/null 2>&1 && dirname "$(command -v initdb)"
+}
+
+bindir=$(find_bindir || true)
+if [[ -z "$bindir" ]]; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "PostgreSQL is not installed: installing Debian's postgresql package ..."
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+        bindir=$(find_bindir)
+    else
+        echo "PostgreSQL's initdb was not found. Install PostgreSQL 15 (Debian: apt-get install postgresql)." >&2
+        exit 1
+    fi
+fi
+
+# PostgreSQL refuses to run as root: run the server as the postgres system user then.
+as_owner=()
+if [[ $(id -u) -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    as_owner=(runuser -u postgres --)
+fi
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+rm -rf "$cluster"
+mkdir -p "$cluster"
+[[ ${#as_owner[@]} -gt 0 ]] && chown postgres "$cluster"
+
+stop_cluster() {
+    "${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -m immediate stop >/dev/null 2>&1 || true
+}
+trap stop_cluster EXIT INT TERM
+
+"${as_owner[@]}" "$bindir/initdb" -D "$cluster/data" -U postgres --auth=trust -E UTF8 \
+    --locale=C.UTF-8 >"$cluster/initdb.log" 2>&1 || { cat "$cluster/initdb.log" >&2; exit 1; }
+# Durability off: this cluster lives for one test run.
+"${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -w -t 60 \
+    -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+    start >/dev/null || { cat "$cluster/server.log" >&2; exit 1; }
+
+echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (cluster in $cluster)"
+export DATABASE_URL="postgres://postgres@127.0.0.1:$port/tracker"
+export PG_BINDIR="$bindir"
+"$@"
