@@ -33,7 +33,7 @@ class Command(BaseCommand):
         try:
             page = parse_page(decode_page(raw))
         except PageError as error:
-            raise CommandError(f"{path}: {error}. Nothing was imported.") from None
+            raise CommandError(f"{path}: {error} Nothing was imported.") from None
 
         if not code:
             programme = Programme.objects.filter(title=page.title).first()

@@ -1,0 +1,89 @@
+"""The admin answers 200 to a superuser on every page staff use, and shows the repeated-code warning."""
+
+import pytest
+from django.urls import reverse
+
+from outputs.models import Output
+from programme.models import Country, Outcome, Programme, Region
+
+
+@pytest.fixture
+def admin_client_seed(admin_client, seed_programme):
+    return admin_client
+
+
+MODELS = [Region, Country, Programme, Outcome, Output]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_add_and_change_pages(admin_client_seed, model):
+    info = (model._meta.app_label, model._meta.model_name)
+    assert admin_client_seed.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+    assert admin_client_seed.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+    obj = model.objects.first()
+    assert admin_client_seed.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+
+
+def test_index(admin_client_seed):
+    assert admin_client_seed.get(reverse("admin:index")).status_code == 200
+
+
+def test_output_changelist_columns_filters_and_warning(admin_client_seed, seed_programme):
+    url = reverse("admin:outputs_output_changelist")
+    response = admin_client_seed.get(url)
+    content = response.content.decode()
+    assert "63 outputs" in content
+    assert "Data quality: 2 outputs share their code" in content
+    for param in [
+        f"outcome__programme__id__exact={seed_programme.pk}",
+        f"outcome__country__id__exact={Country.objects.get(code='MW').pk}",
+        "outcome_number=2",
+        "deadline__year=2025",
+        "repeated_code=yes",
+        "q=Convention+No.+102",
+        "o=1",
+        "o=-5",
+    ]:
+        assert admin_client_seed.get(f"{url}?{param}").status_code == 200, param
+    repeated = admin_client_seed.get(f"{url}?repeated_code=yes").content.decode()
+    assert "2 outputs" in repeated
+    assert repeated.count("⚠ repeated code") == 2
+    malawi = admin_client_seed.get(f"{url}?outcome__country__id__exact={Country.objects.get(code='MW').pk}")
+    assert "12 outputs" in malawi.content.decode()
+
+
+def test_output_changelist_natural_order(admin_client_seed):
+    outcome = Outcome.objects.get(country__code="MW", number=1)
+    Output.objects.create(outcome=outcome, code="1.10", title="Tenth output", deadline="2026-01-01")
+    content = admin_client_seed.get(reverse("admin:outputs_output_changelist") + "?q=Tenth+output").content.decode()
+    assert "Tenth output" in content
+    page = admin_client_seed.get(
+        reverse("admin:outputs_output_changelist") + f"?outcome__country__id__exact={outcome.country_id}"
+    ).content.decode()
+    assert page.index(">1.2<") < page.index(">1.10<")
+
+
+def test_outcome_page_shows_outputs_inline(admin_client_seed):
+    outcome = Outcome.objects.get(country__code="ZM", number=2)
+    content = admin_client_seed.get(reverse("admin:programme_outcome_change", args=[outcome.pk])).content.decode()
+    assert content.count('name="outputs-') > 0
+    assert "Studies are conducted" in content
+
+
+def test_output_history_page(admin_client_seed):
+    output = Output.objects.first()
+    url = reverse("admin:outputs_output_history", args=[output.pk])
+    assert admin_client_seed.get(url).status_code == 200
+
+
+def test_admin_edit_of_output_is_recorded(admin_client_seed, admin_user):
+    output = Output.objects.get(outcome__country__code="MW", code="1.3")
+    url = reverse("admin:outputs_output_change", args=[output.pk])
+    response = admin_client_seed.post(url, {
+        "outcome": output.outcome_id, "code": "1.3", "title": "New text", "deadline": "2026-03-31", "position": 3,
+    })
+    assert response.status_code == 302
+    output.refresh_from_db()
+    assert output.title == "New text"
+    latest = output.history.first()
+    assert latest.history_user == admin_user and latest.title == "New text"
