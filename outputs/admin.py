@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -42,6 +44,10 @@ class OutputInline(admin.TabularInline):
     fields = ["code", "title", "deadline", "position"]
     extra = 0
     show_change_link = True
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 6})},
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("sort_key", "position")
@@ -81,6 +87,9 @@ class OutputAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["outcome"]
     fields = ["outcome", "code", "title", "deadline", "position"]
     history_list_display = ["code", "deadline"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
         return (
@@ -128,5 +137,9 @@ class OutputAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("data quality"), ordering="has_repeated_code")
     def repeated_code_warning(self, output):
         if getattr(output, "has_repeated_code", False):
-            return format_html('<span title="{}">⚠ {}</span>', _("Another output of this component has the same code."), _("repeated code"))
+            return format_html(
+                '<span class="repeated-code" title="{}">⚠ {}</span>',
+                _("Another output of this component has the same code."),
+                _("repeated code"),
+            )
         return ""
