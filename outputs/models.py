@@ -1,5 +1,8 @@
 import re
+import uuid
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -49,8 +52,34 @@ class Output(models.Model):
         _("position in the published list"), default=0, db_index=True
     )
     sort_key = models.CharField(max_length=60, editable=False, db_index=True)
+    # Bumped by every write to the output or its updates: a form posted from an older revision
+    # is refused instead of silently overwriting what someone else saved meanwhile.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    # Kept by the services so that pages read an output's status without a query per row.
+    reported_update = models.ForeignKey(
+        "StatusUpdate",
+        verbose_name=_("reported status"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The latest approved update."),
+    )
+    pending_update = models.ForeignKey(
+        "StatusUpdate",
+        verbose_name=_("pending update"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The update being drafted, awaiting review or returned."),
+    )
 
-    history = HistoricalRecords(excluded_fields=["sort_key"])
+    history = HistoricalRecords(
+        excluded_fields=["sort_key", "revision", "reported_update", "pending_update"]
+    )
     objects = OutputQuerySet.as_manager()
 
     class Meta:
@@ -76,3 +105,200 @@ class Output(models.Model):
     @property
     def programme(self):
         return self.outcome.programme
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    ACHIEVED = "achieved", _("Achieved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# An update with one of these statuses must explain itself.
+NARRATIVE_REQUIRED = frozenset({Status.AT_RISK, Status.OFF_TRACK, Status.CANCELLED})
+# An output whose reported status is one of these is no longer chased for its deadline.
+CLOSED_STATUSES = frozenset({Status.ACHIEVED, Status.CANCELLED})
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for changes")
+
+
+OPEN_REVIEW_STATES = frozenset({ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED})
+
+
+class StatusUpdate(models.Model):
+    """An officer's report on an output: status, progress, narrative, evidence, and its review."""
+
+    output = models.ForeignKey(
+        Output, verbose_name=_("output"), on_delete=models.PROTECT, related_name="updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="status_updates",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    narrative = models.TextField(_("narrative"), blank=True)
+    as_of = models.DateField(_("as of"))
+    review_state = models.CharField(
+        _("review state"), max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last edited"), auto_now=True)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        indexes = [
+            models.Index(fields=["review_state", "submitted_at"], name="update_review_queue_idx"),
+            models.Index(fields=["output", "review_state", "reviewed_at"], name="update_output_state_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=100), name="update_progress_0_100"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.output.code} – {self.get_status_display()} {self.progress}% ({self.as_of})"
+
+    @property
+    def is_open(self):
+        return self.review_state in OPEN_REVIEW_STATES
+
+    @property
+    def is_pending(self):
+        return self.review_state != ReviewState.APPROVED
+
+
+class ReviewEvent(models.Model):
+    """One transition of an update (saved, submitted, approved, returned). Never edited or deleted."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Draft saved")
+        EDITED = "edited", _("Edited")
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned for changes")
+
+    update = models.ForeignKey(
+        StatusUpdate, verbose_name=_("update"), on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_state = models.CharField(_("from"), max_length=20, choices=ReviewState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=ReviewState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+
+    def __str__(self):
+        return f"{self.get_action_display()} – {self.actor} – {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Review events are never rewritten.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Review events are never deleted.")
+
+
+def evidence_path(instance, filename):
+    # A random name: the stored file never carries the uploader's name or extension into a path.
+    return f"evidence/{instance.update.output_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file (PDF, DOCX, XLSX, PNG, JPEG) or an http(s) link supporting an update."""
+
+    update = models.ForeignKey(
+        StatusUpdate, verbose_name=_("update"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, blank=True, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("type"), max_length=120, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    url = models.URLField(_("link"), max_length=1000, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(url="") & ~models.Q(file=""))
+                | (~models.Q(url="") & models.Q(file="")),
+                name="evidence_file_or_link",
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name or self.url
+
+    @property
+    def is_link(self):
+        return bool(self.url)
+
+
+class ReminderSent(models.Model):
+    """A deadline reminder already e-mailed: the same output and threshold is never sent twice."""
+
+    class Threshold(models.TextChoices):
+        DAYS_30 = "30d", _("due within 30 days")
+        DAYS_7 = "7d", _("due within 7 days")
+        OVERDUE = "overdue", _("overdue")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    output = models.ForeignKey(Output, on_delete=models.CASCADE, related_name="reminders")
+    threshold = models.CharField(max_length=10, choices=Threshold.choices)
+    deadline = models.DateField(help_text=_("The deadline the reminder was about."))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "output", "threshold", "deadline"], name="reminder_sent_once"
+            )
+        ]

@@ -2,12 +2,36 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import PurePath
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from programme.access import programme_access
+from programme.models import AccessGrant, Role
 from programme.services import country_resolve, outcome_get_or_create, programme_get_or_create
 
-from .models import Output
+from .evidence import check_evidence_file
+from . import selectors
+from .models import (
+    NARRATIVE_REQUIRED,
+    OPEN_REVIEW_STATES,
+    Evidence,
+    Output,
+    ReminderSent,
+    ReviewEvent,
+    ReviewState,
+    Status,
+    StatusUpdate,
+)
 
 
 @dataclass
@@ -134,3 +158,326 @@ def outputs_import_page(*, page, code, funding_partner=None, progress=None):
                         "it was kept."
                     )
     return report
+
+
+# --- Status updates and their review -----------------------------------------------------------
+
+
+class EditConflict(Exception):
+    """The output changed after the form was loaded: the save is refused, nothing is written."""
+
+    def __init__(self, output):
+        self.output = output
+        super().__init__(f"Output {output.pk} changed meanwhile (now at revision {output.revision}).")
+
+
+def _claim_revision(output, base_revision):
+    """Compare-and-swap on the output's revision, the first write of every change.
+
+    On PostgreSQL a concurrent request blocks on the row until this transaction ends, then finds
+    the revision moved on and gets EditConflict: of two saves from the same page state, one wins.
+    """
+    if base_revision is None:
+        Output.objects.filter(pk=output.pk).update(revision=F("revision") + 1)
+        output.revision = Output.objects.values_list("revision", flat=True).get(pk=output.pk)
+        return
+    claimed = Output.objects.filter(pk=output.pk, revision=base_revision).update(
+        revision=F("revision") + 1
+    )
+    if not claimed:
+        raise EditConflict(
+            Output.objects.select_related("pending_update__last_edited_by", "reported_update").get(
+                pk=output.pk
+            )
+        )
+    output.revision = base_revision + 1
+
+
+def _access_for(user, output):
+    access = programme_access(user, output.outcome.programme)
+    if access is None:
+        raise PermissionDenied("No access to this programme.")
+    return access
+
+
+def _validate_update_fields(*, status, progress, narrative, as_of, links):
+    errors = {}
+    if status not in Status.values:
+        errors["status"] = _("Choose a status.")
+    if progress is None or not 0 <= progress <= 100:
+        errors["progress"] = _("Progress is a percentage from 0 to 100.")
+    if status in NARRATIVE_REQUIRED and not (narrative or "").strip():
+        errors["narrative"] = _("Explain the status: a narrative is required for %(status)s.") % {
+            "status": Status(status).label
+        }
+    if as_of is None:
+        errors["as_of"] = _("Give the date this status is as of.")
+    elif as_of > timezone.localdate():
+        errors["as_of"] = _("The 'as of' date cannot be in the future.")
+    validate_link = URLValidator(schemes=["http", "https"])
+    for link in links:
+        try:
+            validate_link(link)
+        except ValidationError:
+            errors["links"] = _("%(link)s is not a valid http or https link.") % {"link": link}
+    if errors:
+        raise ValidationError(errors)
+
+
+def status_update_save(
+    *,
+    output,
+    user,
+    base_revision,
+    status,
+    progress,
+    narrative="",
+    as_of=None,
+    files=(),
+    links=(),
+    submit=False,
+):
+    """Create or edit the output's open update (draft, returned or submitted); optionally submit it.
+
+    Only officers of the output's country may report. Raises PermissionDenied, ValidationError
+    (nothing written) or EditConflict (the output changed since ``base_revision``).
+    """
+    access = _access_for(user, output)
+    if not access.can_report_on(output.outcome.country_id):
+        raise PermissionDenied("Only officers of this country may report on this output.")
+    as_of = as_of or timezone.localdate()
+    narrative = (narrative or "").strip()
+    links = [link.strip() for link in links if link and link.strip()]
+    _validate_update_fields(
+        status=status, progress=progress, narrative=narrative, as_of=as_of, links=links
+    )
+    file_types = []
+    file_errors = []
+    for upload in files:
+        try:
+            file_types.append(check_evidence_file(upload))
+        except ValidationError as error:
+            file_errors.extend(error.messages)
+    if file_errors:
+        raise ValidationError({"files": file_errors})
+
+    with transaction.atomic():
+        _claim_revision(output, base_revision)
+        update = (
+            StatusUpdate.objects.select_for_update()
+            .filter(pk=output.pending_update_id, review_state__in=OPEN_REVIEW_STATES)
+            .first()
+            if output.pending_update_id
+            else None
+        )
+        new_state = ReviewState.SUBMITTED if submit else ReviewState.DRAFT
+        now = timezone.now()
+        if update is None:
+            update = StatusUpdate(output=output, author=user)
+            from_state = ""
+            action = ReviewEvent.Action.CREATED
+        else:
+            from_state = update.review_state
+            action = ReviewEvent.Action.EDITED
+        update.status = status
+        update.progress = progress
+        update.narrative = narrative
+        update.as_of = as_of
+        update.review_state = new_state
+        update.last_edited_by = user
+        if submit:
+            update.submitted_at = now
+        update._history_user = user
+        update.save()
+        if submit:
+            action = ReviewEvent.Action.SUBMITTED
+        ReviewEvent.objects.create(
+            update=update, action=action, from_state=from_state, to_state=new_state, actor=user
+        )
+        for upload, content_type in zip(files, file_types):
+            evidence = Evidence(
+                update=update,
+                original_name=PurePath(upload.name).name[:255],
+                content_type=content_type,
+                size=upload.size,
+                added_by=user,
+            )
+            evidence.file.save(upload.name, upload, save=False)
+            evidence.save()
+        for link in links:
+            Evidence.objects.create(update=update, url=link, added_by=user)
+        Output.objects.filter(pk=output.pk).update(pending_update=update)
+        output.pending_update = update
+    return update
+
+
+def _reviewable(update, user):
+    access = _access_for(user, update.output)
+    if not access.can_review:
+        raise PermissionDenied("Only coordinators review updates.")
+    if update.review_state != ReviewState.SUBMITTED:
+        raise ValidationError(
+            _("This update is %(state)s; only updates submitted for review can be reviewed.")
+            % {"state": update.get_review_state_display().lower()}
+        )
+
+
+def status_update_approve(*, update, user, base_revision=None):
+    """Approve a submitted update: it becomes the output's reported status if it is the latest."""
+    output = update.output
+    _reviewable(update, user)
+    with transaction.atomic():
+        _claim_revision(output, base_revision)
+        update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+        _reviewable(update, user)  # re-checked under the lock: a concurrent review may have won
+        update.review_state = ReviewState.APPROVED
+        update.reviewed_at = timezone.now()
+        update.reviewed_by = user
+        update._history_user = user
+        update.save()
+        ReviewEvent.objects.create(
+            update=update,
+            action=ReviewEvent.Action.APPROVED,
+            from_state=ReviewState.SUBMITTED,
+            to_state=ReviewState.APPROVED,
+            actor=user,
+        )
+        reported = output_reported_update(output)
+        Output.objects.filter(pk=output.pk).update(
+            reported_update=reported,
+            pending_update=None,
+        )
+        output.reported_update = reported
+        output.pending_update = None
+    return update
+
+
+def status_update_return(*, update, user, reason, base_revision=None):
+    """Return a submitted update to its officer with a reason; they edit and resubmit it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the update is returned, so the officer can fix it.")})
+    output = update.output
+    _reviewable(update, user)
+    with transaction.atomic():
+        _claim_revision(output, base_revision)
+        update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+        _reviewable(update, user)
+        update.review_state = ReviewState.RETURNED
+        update.reviewed_at = timezone.now()
+        update.reviewed_by = user
+        update._history_user = user
+        update.save()
+        ReviewEvent.objects.create(
+            update=update,
+            action=ReviewEvent.Action.RETURNED,
+            from_state=ReviewState.SUBMITTED,
+            to_state=ReviewState.RETURNED,
+            actor=user,
+            reason=reason,
+        )
+    return update
+
+
+def output_reported_update(output):
+    """The latest approved update: by 'as of' date, then by approval time."""
+    return (
+        StatusUpdate.objects.filter(output=output, review_state=ReviewState.APPROVED)
+        .order_by("-as_of", "-reviewed_at", "-pk")
+        .first()
+    )
+
+
+OUTPUT_EDITABLE_FIELDS = ("title", "deadline", "code", "outcome", "position")
+
+
+def output_edit(*, output, user, base_revision=None, reason="", **changes):
+    """Change an output's details (coordinators, or staff with the admin's change permission).
+
+    Every change is kept in the output's history with its before/after values, who and when.
+    """
+    unknown = set(changes) - set(OUTPUT_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    access = programme_access(user, output.outcome.programme)
+    if not (user.has_perm("outputs.change_output") or (access and access.can_edit_outputs)):
+        raise PermissionDenied("Only coordinators may edit outputs.")
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise ValidationError({"title": _("The output's text cannot be empty.")})
+    if "deadline" in changes and changes["deadline"] is None:
+        raise ValidationError({"deadline": _("Give the output's deadline.")})
+    with transaction.atomic():
+        _claim_revision(output, base_revision)
+        for name, value in changes.items():
+            setattr(output, name, value.strip() if isinstance(value, str) else value)
+        output._history_user = user
+        output._change_reason = reason or "Edited"
+        output.save()
+    return output
+
+
+# --- Deadline reminders ---------------------------------------------------------------------------
+
+REMINDER_HORIZON_DAYS = 30
+
+
+def reminder_threshold(deadline, today):
+    days = (deadline - today).days
+    if days < 0:
+        return ReminderSent.Threshold.OVERDUE
+    if days <= 7:
+        return ReminderSent.Threshold.DAYS_7
+    if days <= REMINDER_HORIZON_DAYS:
+        return ReminderSent.Threshold.DAYS_30
+    return None
+
+
+def deadline_reminders_send(*, today=None):
+    """E-mail each officer the outputs of their countries that newly crossed a deadline threshold.
+
+    Thresholds: due within 30 days, within 7 days, overdue; outputs whose reported status is
+    Achieved or Cancelled are not chased. Each (officer, output, threshold, deadline) is sent at
+    most once: the record is written in the same transaction as the e-mail is sent, so a failed
+    send is retried next run and two overlapping runs cannot both send it.
+    Returns (e-mails sent, outputs reminded).
+    """
+    today = today or timezone.localdate()
+    due = selectors.outputs_due_for_reminders(today + timedelta(days=REMINDER_HORIZON_DAYS))
+    by_component = defaultdict(list)
+    for output in due:
+        by_component[(output.outcome.programme_id, output.outcome.country_id)].append(output)
+
+    grants = (
+        AccessGrant.objects.filter(role=Role.OFFICER, country__isnull=False, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id")
+    )
+    per_user = defaultdict(list)
+    for grant in grants:
+        per_user[grant.user].extend(by_component.get((grant.programme_id, grant.country_id), []))
+
+    emails = reminded = 0
+    for user, outputs in per_user.items():
+        with transaction.atomic():
+            items = []
+            for output in sorted(outputs, key=lambda o: (o.deadline, o.sort_key)):
+                threshold = reminder_threshold(output.deadline, today)
+                _, created = ReminderSent.objects.get_or_create(
+                    user=user, output=output, threshold=threshold, deadline=output.deadline
+                )
+                if created:
+                    days = (output.deadline - today).days
+                    items.append({"output": output, "threshold": threshold, "days": days, "overdue": -days})
+            if not items:
+                continue
+            context = {"user": user, "items": items, "today": today, "site_url": settings.SITE_URL}
+            send_mail(
+                subject=render_to_string("outputs/email/deadline_reminder_subject.txt", context).strip(),
+                message=render_to_string("outputs/email/deadline_reminder.txt", context),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+            emails += 1
+            reminded += len(items)
+    return emails, reminded

@@ -177,3 +177,59 @@ class Outcome(models.Model):
         return (self.programme.code, self.country.name, self.number)
 
     natural_key.dependencies = ["programme.programme", "programme.country"]
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Country officer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    DONOR = "donor", _("Donor")
+
+
+class AccessGrant(models.Model):
+    """Who may do what in a programme: officers per country, coordinators and donors programme-wide."""
+
+    user = models.ForeignKey(
+        "auth.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="access_grants"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="access_grants"
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="access_grants",
+        help_text=_("Officers: the country they report for. Leave empty for programme-wide roles."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("granted on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["programme__code", "user__username", "country__name"]
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme", "country"], name="grant_unique_per_country"
+            ),
+            # NULLs are distinct in a unique index, so programme-wide grants need their own.
+            models.UniqueConstraint(
+                fields=["user", "programme"],
+                condition=models.Q(country__isnull=True),
+                name="grant_unique_programme_wide",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.country.name if self.country_id else _("programme-wide")
+        return f"{self.user} – {self.get_role_display()} – {self.programme.code} ({where})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.role == Role.OFFICER and not self.country_id:
+            raise ValidationError({"country": _("An officer's grant names the country they report for.")})
+        if self.role in (Role.COORDINATOR, Role.DONOR) and self.country_id:
+            raise ValidationError({"country": _("Coordinators and donors work programme-wide: leave the country empty.")})

@@ -16,8 +16,8 @@ def test_generated_password_is_printed_once(monkeypatch, capsys):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     call_command("create_demo_users")
     first = capsys.readouterr().out
-    assert "Password: " in first
-    password = first.split("Password: ")[1].split()[0]
+    assert "Password for all of them: " in first
+    password = first.split("Password for all of them: ")[1].split()[0]
     assert get_user_model().objects.get(username="admin").check_password(password)
     call_command("create_demo_users")
     second = capsys.readouterr().out

@@ -1,0 +1,59 @@
+"""Checks on evidence files: type by content (not only by extension) and size."""
+
+from pathlib import PurePath
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+# extension -> the MIME type its content must have
+ALLOWED_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+ALLOWED_LABEL = "PDF, DOCX, XLSX, PNG, JPEG"
+SNIFF_BYTES = 8192
+
+
+def check_evidence_file(upload):
+    """Return the file's MIME type, or raise ValidationError saying what is wrong with it."""
+    name = PurePath(upload.name or "").name
+    extension = PurePath(name).suffix.lower()
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(
+            _("%(name)s is %(size)s; evidence files may be at most %(limit)s.")
+            % {
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(MAX_EVIDENCE_BYTES),
+            },
+            code="too_large",
+        )
+    expected = ALLOWED_TYPES.get(extension)
+    if expected is None:
+        raise ValidationError(
+            _("%(name)s: only %(types)s files are accepted.") % {"name": name, "types": ALLOWED_LABEL},
+            code="wrong_type",
+        )
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None and extension in (".docx", ".xlsx"):
+        # Office files are zip archives; their type shows only past the first entries.
+        kind = filetype.guess(upload.read())
+        upload.seek(0)
+    if kind is None or kind.mime != expected:
+        raise ValidationError(
+            _("%(name)s does not contain what its name says (%(extension)s); only genuine %(types)s files are accepted.")
+            % {"name": name, "extension": extension, "types": ALLOWED_LABEL},
+            code="content_mismatch",
+        )
+    return expected

@@ -1,0 +1,91 @@
+"""Forms parse what people type; the rules live in services.py, whose errors the views map back here."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .evidence import ALLOWED_LABEL, ALLOWED_TYPES, MAX_EVIDENCE_BYTES
+from .models import Status
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class StatusUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=forms.RadioSelect)
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+    )
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What was done, what is next, what is in the way. Required for At risk, Off track and Cancelled."),
+    )
+    as_of = forms.DateField(
+        label=_("As of"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The date this status describes. Not in the future."),
+    )
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ",".join(ALLOWED_TYPES)}),
+        help_text=_("%(types)s, at most %(size)s MB each.")
+        % {"types": ALLOWED_LABEL, "size": MAX_EVIDENCE_BYTES // (1024 * 1024)},
+    )
+    links = forms.CharField(
+        label=_("Evidence links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://"}),
+        help_text=_("One http or https link per line."),
+    )
+    base_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, max_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].widget.attrs["max"] = (max_date or timezone.localdate()).isoformat()
+
+    def clean_links(self):
+        return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Tell the officer what to change."),
+    )
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ApproveForm(forms.Form):
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class OutputEditForm(forms.Form):
+    title = forms.CharField(label=_("Output text"), widget=forms.Textarea(attrs={"rows": 4}))
+    deadline = forms.DateField(
+        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=100,
+        help_text=_("Kept in the output's history."),
+    )
+    base_revision = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,101 @@
+"""Reads shared by pages, exports, the API and commands, each with its joins, so no page queries per row."""
+
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from programme.access import officer_country_ids
+
+from .models import (
+    CLOSED_STATUSES,
+    Evidence,
+    Output,
+    ReviewEvent,
+    ReviewState,
+    StatusUpdate,
+)
+
+
+def outputs_with_status():
+    """Outputs with their component, reported (approved) update and pending update joined in."""
+    return Output.objects.select_related(
+        "outcome__programme",
+        "outcome__country",
+        "reported_update",
+        "pending_update",
+        "pending_update__last_edited_by",
+    )
+
+
+def not_closed():
+    """Outputs still to be chased: no approved Achieved or Cancelled status."""
+    return Q(reported_update__isnull=True) | ~Q(reported_update__status__in=CLOSED_STATUSES)
+
+
+def overdue_q(today):
+    return Q(deadline__lt=today) & not_closed()
+
+
+def outputs_for_officer(user, *, country_id=None, outcome_number=None, status=None, today=None):
+    """The outputs of the officer's countries, most urgent first: overdue, then by deadline."""
+    today = today or timezone.localdate()
+    scopes = Q(pk__in=[])
+    for programme_id, country_ids in officer_country_ids(user).items():
+        scopes |= Q(outcome__programme_id=programme_id, outcome__country_id__in=country_ids)
+    queryset = outputs_with_status().filter(scopes)
+    if country_id:
+        queryset = queryset.filter(outcome__country_id=country_id)
+    if outcome_number:
+        queryset = queryset.filter(outcome__number=outcome_number)
+    if status == "not_reported":
+        queryset = queryset.filter(reported_update__isnull=True)
+    elif status:
+        queryset = queryset.filter(reported_update__status=status)
+    return queryset.annotate(
+        urgency=Case(When(overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("urgency", "deadline", "outcome__country__name", "sort_key", "position")
+
+
+def output_for_page(pk):
+    """One output with everything its page shows."""
+    return outputs_with_status().select_related("reported_update__reviewed_by").get(pk=pk)
+
+
+def output_timeline(output, *, include_pending):
+    """The output's updates, newest first, with their review events and evidence."""
+    updates = StatusUpdate.objects.filter(output=output)
+    if not include_pending:
+        updates = updates.filter(review_state=ReviewState.APPROVED)
+    return updates.select_related("author", "last_edited_by", "reviewed_by").prefetch_related(
+        Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
+        Prefetch("evidence", queryset=Evidence.objects.all()),
+    ).order_by("-created_at", "-pk")
+
+
+def review_queue(programme_ids=None):
+    """Updates submitted for review, oldest first. ``None``: every programme."""
+    queryset = StatusUpdate.objects.filter(review_state=ReviewState.SUBMITTED)
+    if programme_ids is not None:
+        queryset = queryset.filter(output__outcome__programme_id__in=programme_ids)
+    return (
+        queryset.select_related(
+            "output__outcome__programme",
+            "output__outcome__country",
+            "output__reported_update",
+            "author",
+        )
+        .prefetch_related("evidence")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def evidence_with_output(pk):
+    return Evidence.objects.select_related("update__output__outcome__programme").get(pk=pk)
+
+
+def outputs_due_for_reminders(horizon):
+    """Outputs due on or before ``horizon`` (overdue ones included) that are not closed."""
+    return (
+        Output.objects.filter(deadline__lte=horizon)
+        .filter(not_closed())
+        .select_related("outcome__programme", "outcome__country")
+    )

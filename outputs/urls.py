@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outputs"
+
+urlpatterns = [
+    path("my-outputs/", views.my_outputs, name="my_outputs"),
+    path("outputs/<int:pk>/", views.output_detail, name="detail"),
+    path("outputs/<int:pk>/update/", views.output_update, name="update"),
+    path("outputs/<int:pk>/edit/", views.output_edit, name="edit"),
+    path("reviews/", views.review_queue, name="review_queue"),
+    path("updates/<int:pk>/approve/", views.update_approve, name="approve"),
+    path("updates/<int:pk>/return/", views.update_return, name="return"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+]

@@ -1,0 +1,302 @@
+"""Officers report on outputs, coordinators review. Thin views: reads in selectors, writes in services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programme.access import officer_country_ids, programme_access, programme_access_or_404, visible_programmes
+from programme.models import Country, Outcome
+
+from . import selectors, services
+from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
+from .models import Output, ReviewState, Status, StatusUpdate
+
+
+def _output_and_access(request, pk):
+    try:
+        output = selectors.output_for_page(pk)
+    except Output.DoesNotExist:
+        raise Http404("No such output.") from None
+    return output, programme_access_or_404(request.user, output.outcome.programme)
+
+
+def _apply_errors(form, error):
+    """Show a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _next_url(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+def my_outputs(request):
+    scopes = officer_country_ids(request.user)
+    if not scopes:
+        raise PermissionDenied(_("This page lists the outputs of the countries you report for."))
+    country_ids = set().union(*scopes.values())
+    countries = Country.objects.filter(pk__in=country_ids).order_by("name")
+    outcome_numbers = (
+        Outcome.objects.filter(country_id__in=country_ids, programme_id__in=scopes)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .distinct()
+    )
+    chosen = {
+        "country": request.GET.get("country", ""),
+        "outcome": request.GET.get("outcome", ""),
+        "status": request.GET.get("status", ""),
+    }
+    country = next((c for c in countries if c.slug == chosen["country"]), None)
+    outcome_number = int(chosen["outcome"]) if chosen["outcome"].isdigit() else None
+    status = chosen["status"] if chosen["status"] in {*Status.values, "not_reported"} else None
+    today = timezone.localdate()
+    outputs = list(
+        selectors.outputs_for_officer(
+            request.user,
+            country_id=country.pk if country else None,
+            outcome_number=outcome_number,
+            status=status,
+            today=today,
+        )
+    )
+    return render(
+        request,
+        "outputs/my_outputs.html",
+        {
+            "outputs": outputs,
+            "countries": countries,
+            "outcome_numbers": list(outcome_numbers),
+            "statuses": Status.choices,
+            "chosen": chosen,
+            "today": today,
+            "filtered": any(chosen.values()),
+        },
+    )
+
+
+@login_required
+def output_detail(request, pk):
+    output, access = _output_and_access(request, pk)
+    timeline = list(selectors.output_timeline(output, include_pending=access.sees_pending))
+    return render(
+        request,
+        "outputs/output_detail.html",
+        {
+            "output": output,
+            "access": access,
+            "timeline": timeline,
+            "today": timezone.localdate(),
+            "can_report": access.can_report_on(output.outcome.country_id),
+            "return_form": ReturnForm(initial={"base_revision": output.revision}),
+            "history": output.history.select_related("history_user").all()[:50]
+            if access.sees_pending
+            else None,
+        },
+    )
+
+
+@login_required
+def output_update(request, pk):
+    output, access = _output_and_access(request, pk)
+    if not access.can_report_on(output.outcome.country_id):
+        raise PermissionDenied(_("Only officers of %(country)s report on this output.") % {"country": output.outcome.country.name})
+    pending = output.pending_update if output.pending_update_id else None
+    conflict = None
+    if request.method == "POST":
+        form = StatusUpdateForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            submit = "submit" in request.POST
+            try:
+                services.status_update_save(
+                    output=output,
+                    user=request.user,
+                    base_revision=data["base_revision"],
+                    status=data["status"],
+                    progress=data["progress"],
+                    narrative=data["narrative"],
+                    as_of=data["as_of"],
+                    files=data["files"],
+                    links=data["links"],
+                    submit=submit,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except services.EditConflict as error:
+                conflict = error.output
+                # The person keeps what they typed; saving again now applies it over the new state.
+                form.data = form.data.copy()
+                form.data["base_revision"] = conflict.revision
+                form.add_error(None, _("Someone else saved a change to this output after you opened the form. Your text is kept below: compare it with the change and save again."))
+            else:
+                if submit:
+                    messages.success(request, _("Update submitted for review. A coordinator will approve it or return it to you."))
+                else:
+                    messages.success(request, _("Draft saved. Submit it for review when it is ready."))
+                return redirect("outputs:detail", pk=output.pk)
+        messages.error(request, _("The update was not saved. Please check the form."))
+    else:
+        source = pending or output.reported_update
+        initial = {"base_revision": output.revision, "as_of": timezone.localdate()}
+        if source is not None:
+            initial.update(status=source.status, progress=source.progress, narrative=source.narrative)
+            if pending is not None:
+                initial["as_of"] = pending.as_of
+        else:
+            initial.update(status=Status.NOT_STARTED, progress=0)
+        form = StatusUpdateForm(initial=initial)
+    return render(
+        request,
+        "outputs/update_form.html",
+        {
+            "output": output,
+            "form": form,
+            "pending": pending,
+            "conflict": conflict,
+            "today": timezone.localdate(),
+            "evidence": list(pending.evidence.all()) if pending else [],
+        },
+    )
+
+
+@login_required
+def output_edit(request, pk):
+    output, access = _output_and_access(request, pk)
+    if not access.can_edit_outputs:
+        raise PermissionDenied(_("Only coordinators edit outputs."))
+    conflict = None
+    if request.method == "POST":
+        form = OutputEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.output_edit(
+                    output=output,
+                    user=request.user,
+                    base_revision=data["base_revision"],
+                    reason=data["reason"],
+                    title=data["title"],
+                    deadline=data["deadline"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except services.EditConflict as error:
+                conflict = error.output
+                form.data = form.data.copy()
+                form.data["base_revision"] = conflict.revision
+                form.add_error(None, _("Someone else changed this output after you opened the form. Your text is kept below: compare and save again."))
+            else:
+                messages.success(request, _("Output saved. The change is kept in its history."))
+                return redirect("outputs:detail", pk=output.pk)
+        messages.error(request, _("The output was not saved. Please check the form."))
+    else:
+        form = OutputEditForm(
+            initial={"title": output.title, "deadline": output.deadline, "base_revision": output.revision}
+        )
+    return render(request, "outputs/output_edit.html", {"output": output, "form": form, "conflict": conflict})
+
+
+@login_required
+def review_queue(request):
+    programmes = visible_programmes(request.user)
+    reviewable = [p.pk for p in programmes if (a := programme_access(request.user, p)) and a.can_review]
+    if not reviewable:
+        raise PermissionDenied(_("The review queue is for coordinators."))
+    updates = list(selectors.review_queue(None if request.user.is_superuser else reviewable))
+    return render(
+        request,
+        "outputs/review_queue.html",
+        {"updates": updates, "today": timezone.localdate(), "return_form": ReturnForm()},
+    )
+
+
+def _update_and_access(request, pk):
+    update = get_object_or_404(StatusUpdate.objects.select_related("output__outcome__programme"), pk=pk)
+    access = programme_access_or_404(request.user, update.output.outcome.programme)
+    if not access.can_review:
+        raise PermissionDenied(_("Only coordinators review updates."))
+    return update, access
+
+
+@login_required
+@require_POST
+def update_approve(request, pk):
+    update, _access = _update_and_access(request, pk)
+    form = ApproveForm(request.POST)
+    base_revision = form.cleaned_data.get("base_revision") if form.is_valid() else None
+    try:
+        services.status_update_approve(update=update, user=request.user, base_revision=base_revision)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except services.EditConflict:
+        messages.error(request, _("The update changed after you opened the page; nothing was approved. Check it again below."))
+    else:
+        messages.success(
+            request,
+            _("Approved: Output %(code)s (%(country)s) now reports %(status)s.")
+            % {"code": update.output.code, "country": update.output.outcome.country.name, "status": update.get_status_display()},
+        )
+    return redirect(_next_url(request, reverse("outputs:review_queue")))
+
+
+@login_required
+@require_POST
+def update_return(request, pk):
+    update, _access = _update_and_access(request, pk)
+    form = ReturnForm(request.POST)
+    reason = request.POST.get("reason", "")
+    base_revision = None
+    if form.is_valid():
+        base_revision = form.cleaned_data.get("base_revision")
+    try:
+        services.status_update_return(update=update, user=request.user, reason=reason, base_revision=base_revision)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_next_url(request, reverse("outputs:review_queue")))
+    except services.EditConflict:
+        messages.error(request, _("The update changed after you opened the page; nothing was returned. Check it again below."))
+    else:
+        messages.success(
+            request,
+            _("Returned to %(author)s with your reason: Output %(code)s (%(country)s).")
+            % {"author": update.author.get_full_name() or update.author.username, "code": update.output.code, "country": update.output.outcome.country.name},
+        )
+    return redirect(_next_url(request, reverse("outputs:review_queue")))
+
+
+@login_required
+def evidence_download(request, pk):
+    try:
+        evidence = selectors.evidence_with_output(pk)
+    except Exception:
+        raise Http404("No such file.") from None
+    output = evidence.update.output
+    access = programme_access_or_404(request.user, output.outcome.programme)
+    if evidence.update.review_state != ReviewState.APPROVED and not access.sees_pending:
+        raise Http404("No such file.")
+    if evidence.is_link:
+        return redirect(evidence.url)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=evidence.content_type not in {"application/pdf", "image/png", "image/jpeg"},
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

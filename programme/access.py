@@ -1,0 +1,121 @@
+"""Who may see and do what in a programme, computed once per request from the access grants.
+
+Every page, download, export, API call and service asks here, so each rule lives once. A user
+with no grant for a programme must not learn that it exists: callers turn ``None`` into a 404.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from .models import AccessGrant, Programme, Role
+
+
+@dataclass(frozen=True)
+class ProgrammeAccess:
+    programme: Programme
+    roles: frozenset
+    officer_country_ids: frozenset = field(default_factory=frozenset)
+    is_superuser: bool = False
+
+    @property
+    def is_coordinator(self):
+        return self.is_superuser or Role.COORDINATOR in self.roles
+
+    @property
+    def is_officer(self):
+        return Role.OFFICER in self.roles
+
+    @property
+    def is_donor_only(self):
+        return self.roles == {Role.DONOR} and not self.is_superuser
+
+    @property
+    def sees_pending(self):
+        """Officers and coordinators see updates awaiting review; donors see approved status only."""
+        return self.is_coordinator or self.is_officer
+
+    @property
+    def can_review(self):
+        return self.is_coordinator
+
+    @property
+    def can_edit_outputs(self):
+        return self.is_coordinator
+
+    @property
+    def can_export(self):
+        return bool(self.roles) or self.is_superuser
+
+    def can_report_on(self, country_id):
+        return country_id in self.officer_country_ids
+
+    @property
+    def role_label(self):
+        if self.is_coordinator:
+            return Role.COORDINATOR.label
+        if self.is_officer:
+            return Role.OFFICER.label
+        return Role.DONOR.label
+
+
+def programme_access(user, programme):
+    """The user's access to the programme, or None when they have none (callers answer 404)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    grants = [grant for grant in user_grants(user) if grant.programme_id == programme.pk]
+    if not grants and not user.is_superuser:
+        return None
+    return ProgrammeAccess(
+        programme=programme,
+        roles=frozenset(grant.role for grant in grants),
+        officer_country_ids=frozenset(
+            grant.country_id for grant in grants if grant.role == Role.OFFICER and grant.country_id
+        ),
+        is_superuser=user.is_superuser,
+    )
+
+
+def programme_access_or_404(user, programme):
+    access = programme_access(user, programme)
+    if access is None:
+        raise Http404("No such programme.")
+    return access
+
+
+def user_grants(user):
+    """The user's grants, fetched once per user object (one query per request)."""
+    cached = getattr(user, "_access_grants_cache", None)
+    if cached is None:
+        cached = list(AccessGrant.objects.filter(user=user).select_related("programme", "country"))
+        user._access_grants_cache = cached
+    return cached
+
+
+def visible_programmes(user):
+    """The programmes the user may see: all of them for superusers, else those they hold a grant for."""
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    if user.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(access_grants__user=user).distinct()
+
+
+def officer_country_ids(user):
+    """{programme id: {country ids}} for which the user reports as an officer."""
+    result = {}
+    for grant in user_grants(user):
+        if grant.role == Role.OFFICER and grant.country_id:
+            result.setdefault(grant.programme_id, set()).add(grant.country_id)
+    return result
+
+
+def primary_role(user):
+    """The role that decides where `/` sends the user."""
+    if user.is_superuser:
+        return Role.COORDINATOR
+    roles = {grant.role for grant in user_grants(user)}
+    for role in (Role.COORDINATOR, Role.OFFICER, Role.DONOR):
+        if role in roles:
+            return role
+    return None

@@ -1,0 +1,47 @@
+"""The header's navigation, by role: each person sees the places where they work."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from outputs.selectors import review_queue
+from programme.access import officer_country_ids, primary_role, user_grants
+from programme.models import Programme, Role
+
+
+def home_programme(user):
+    """The programme a person lands in: their first grant's, or the first one for superusers."""
+    grants = user_grants(user)
+    if grants:
+        return grants[0].programme
+    if user.is_superuser:
+        return Programme.objects.order_by("code").first()
+    return None
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    path = request.path
+    items = []
+    roles = {grant.role for grant in user_grants(user)}
+    programme = home_programme(user)
+    if officer_country_ids(user):
+        items.append((reverse("outputs:my_outputs"), _("My outputs"), None))
+    if user.is_superuser or Role.COORDINATOR in roles:
+        programme_ids = None if user.is_superuser else [g.programme_id for g in user_grants(user) if g.role == Role.COORDINATOR]
+        waiting = review_queue(programme_ids).count()
+        items.append((reverse("outputs:review_queue"), _("Review queue"), waiting))
+    if programme is not None:
+        items.append((reverse("reporting:programme_overview", args=[programme.slug]), _("Overview"), None))
+        items.append((reverse("reporting:dashboard", args=[programme.slug]), _("Dashboard"), None))
+        items.append((reverse("reporting:output_list", args=[programme.slug]), _("All outputs"), None))
+    if user.is_staff:
+        items.append((reverse("admin:index"), _("Admin"), None))
+    return {
+        "nav_items": [
+            {"url": url, "label": label, "count": count, "active": path.startswith(url) and url != "/"}
+            for url, label, count in items
+        ],
+        "primary_role": primary_role(user),
+    }
