@@ -200,6 +200,16 @@ class StatusUpdate(models.Model):
         return self.review_state != ReviewState.APPROVED
 
 
+class ReviewEventQuerySet(models.QuerySet):
+    """Bulk writes would bypass ReviewEvent.save/delete: they are refused the same way."""
+
+    def update(self, **kwargs):
+        raise ValueError("Review events are never rewritten.")
+
+    def delete(self):
+        raise ValueError("Review events are never deleted.")
+
+
 class ReviewEvent(models.Model):
     """One transition of an update (saved, submitted, approved, returned). Never edited or deleted."""
 
@@ -213,6 +223,10 @@ class ReviewEvent(models.Model):
     update = models.ForeignKey(
         StatusUpdate, verbose_name=_("update"), on_delete=models.PROTECT, related_name="events"
     )
+    # Copied from the update's output so that a programme's recent activity is one index scan.
+    programme = models.ForeignKey(
+        "programme.Programme", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_state = models.CharField(_("from"), max_length=20, choices=ReviewState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=ReviewState.choices)
@@ -222,10 +236,13 @@ class ReviewEvent(models.Model):
     at = models.DateTimeField(_("when"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
 
+    objects = ReviewEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("review event")
         verbose_name_plural = _("review events")
+        indexes = [models.Index(fields=["programme", "at"], name="event_programme_recent_idx")]
 
     def __str__(self):
         return f"{self.get_action_display()} – {self.actor} – {self.at:%Y-%m-%d %H:%M}"
@@ -233,6 +250,8 @@ class ReviewEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Review events are never rewritten.")
+        if self.programme_id is None:
+            self.programme_id = self.update.output.outcome.programme_id
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -38,9 +38,12 @@ def navigation(request):
         items.append((reverse("reporting:output_list", args=[programme.slug]), _("All outputs"), None))
     if user.is_staff:
         items.append((reverse("admin:index"), _("Admin"), None))
+    # The deepest matching link is the current one (the dashboard lives under the overview's URL).
+    matching = [url for url, _label, _count in items if path.startswith(url)]
+    current = max(matching, key=len) if matching else None
     return {
         "nav_items": [
-            {"url": url, "label": label, "count": count, "active": path.startswith(url) and url != "/"}
+            {"url": url, "label": label, "count": count, "active": url == current}
             for url, label, count in items
         ],
         "primary_role": primary_role(user),

@@ -1,11 +1,24 @@
+"""Reporting pages: programme overview, country pages, dashboard and the outputs list, now or as of a date."""
+
+import datetime
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outputs.selectors import review_queue
-from programme.access import primary_role
-from programme.models import Role
+from programme.access import primary_role, programme_access_or_404
+from programme.models import Country, Programme, Role
 
+from . import selectors
+from .filters import OutputListFilter
 from .navigation import home_programme
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -26,8 +39,165 @@ def home(request):
     return render(request, "reporting/no_access.html", status=403)
 
 
-def programme_overview(request, slug):
-    raise NotImplementedError
+class BadAsOf(ValueError):
+    pass
 
 
-dashboard = output_list = country_page = programme_overview
+def parse_as_of(value, today=None):
+    """``YYYY-MM-DD`` -> a date no later than today; '' -> None; anything else -> BadAsOf."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadAsOf(_("'%(value)s' is not a date. Use the form YYYY-MM-DD, e.g. 2025-06-30.") % {"value": value[:20]}) from None
+    if day > (today or timezone.localdate()):
+        raise BadAsOf(_("%(date)s is in the future: a report can only show how things stood up to today.") % {"date": day.isoformat()})
+    return day
+
+
+def _programme_context(request, slug):
+    """The programme, the reader's access (404 without a grant) and the report moment."""
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise Http404("No such programme.")
+    access = programme_access_or_404(request.user, programme)
+    as_of = parse_as_of(request.GET.get("as_of"))
+    return programme, access, selectors.ReportMoment(as_of)
+
+
+def _render_bad_as_of(request, slug, error):
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise Http404("No such programme.")
+    programme_access_or_404(request.user, programme)
+    return render(
+        request,
+        "reporting/bad_as_of.html",
+        {"programme": programme, "error": error, "today": timezone.localdate()},
+        status=400,
+    )
+
+
+def programme_page(view):
+    """Resolve the programme, access and as-of date once; a bad ``as_of`` gets a 400 page."""
+
+    @login_required
+    def wrapper(request, slug, **kwargs):
+        try:
+            programme, access, moment = _programme_context(request, slug)
+        except BadAsOf as error:
+            return _render_bad_as_of(request, slug, str(error))
+        return view(request, programme, access, moment, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _crumbs(programme, *extra):
+    return [{"label": programme.code, "url": reverse("reporting:programme_overview", args=[programme.slug])}, *extra]
+
+
+def _base_context(programme, access, moment, request):
+    return {
+        "programme": programme,
+        "access": access,
+        "moment": moment,
+        "today": moment.today,
+        "real_today": timezone.localdate(),
+        "as_of_query": f"?as_of={moment.as_of.isoformat()}" if moment.is_past else "",
+        "as_of_suffix": f"&as_of={moment.as_of.isoformat()}" if moment.is_past else "",
+    }
+
+
+@programme_page
+def programme_overview(request, programme, access, moment):
+    countries = selectors.programme_countries(programme)
+    summaries = selectors.summaries_by_country(programme, moment)
+    cards = [(country, summaries.get(country.pk, selectors.StatusSummary())) for country in countries]
+    context = _base_context(programme, access, moment, request)
+    context.update(
+        cards=cards,
+        total=selectors.combined(summaries.values()),
+        breadcrumbs=[{"label": programme.code, "url": ""}],
+    )
+    return render(request, "reporting/programme_overview.html", context)
+
+
+@programme_page
+def country_page(request, programme, access, moment, country):
+    component = Country.objects.filter(slug=country, outcomes__programme=programme).distinct().first()
+    if component is None:
+        raise Http404("No such component in this programme.")
+    rows = selectors.country_rows(programme, component, moment, include_pending=access.sees_pending)
+    summary = selectors.summaries_by_country(programme, moment, country=component).get(
+        component.pk, selectors.StatusSummary()
+    )
+    context = _base_context(programme, access, moment, request)
+    context.update(
+        country=component,
+        rows=rows,
+        summary=summary,
+        outcomes=selectors.outcome_progress(rows),
+        due_soon_days=selectors.DUE_SOON_DAYS,
+        breadcrumbs=_crumbs(programme, {"label": component.name, "url": ""}),
+        generated_at=timezone.now(),
+    )
+    return render(request, "reporting/country_page.html", context)
+
+
+@programme_page
+def dashboard(request, programme, access, moment):
+    countries = selectors.programme_countries(programme)
+    summaries = selectors.summaries_by_country(programme, moment)
+    show_review = access.sees_pending and not moment.is_past
+    waiting = selectors.waiting_for_review_by_country(programme) if show_review else {}
+    matrix = [
+        (country, summaries.get(country.pk, selectors.StatusSummary()), waiting.get(country.pk))
+        for country in countries
+    ]
+    context = _base_context(programme, access, moment, request)
+    context.update(
+        matrix=matrix,
+        status_columns=selectors.StatusSummary().rows(),
+        total=selectors.combined(summaries.values()),
+        overdue=list(selectors.overdue_outputs(programme, moment)),
+        due_soon=list(selectors.due_soon_outputs(programme, moment)),
+        due_soon_days=selectors.DUE_SOON_DAYS,
+        due_soon_until=moment.today + datetime.timedelta(days=selectors.DUE_SOON_DAYS),
+        show_review=show_review,
+        waiting_total=sum(row["n"] for row in waiting.values()),
+        activity=list(selectors.recent_activity(programme, moment, include_review=access.sees_pending)),
+        breadcrumbs=_crumbs(programme, {"label": _("Dashboard"), "url": ""}),
+    )
+    return render(request, "reporting/dashboard.html", context)
+
+
+@programme_page
+def output_list(request, programme, access, moment):
+    countries = selectors.programme_countries(programme)
+    filterset = OutputListFilter(
+        request.GET or None,
+        queryset=selectors.outputs_for_list(programme, moment),
+        countries=countries,
+        today=moment.today,
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        queryset = selectors.outputs_for_list(programme, moment).none()
+    else:
+        queryset = filterset.ordered()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = _base_context(programme, access, moment, request)
+    context.update(
+        filter=filterset,
+        page=page,
+        query=query.urlencode(),
+        filtered=any(key not in ("as_of", "page", "sort") for key in request.GET),
+        show_pending=access.sees_pending and not moment.is_past,
+        breadcrumbs=_crumbs(programme, {"label": _("All outputs"), "url": ""}),
+    )
+    return render(request, "reporting/output_list.html", context)

@@ -1,23 +1,21 @@
 """Small presentation helpers shared by every page: deadlines and status badges."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from outputs.models import CLOSED_STATUSES
+from outputs.models import CLOSED_STATUSES, Status
 
 register = template.Library()
 
 
-@register.simple_tag
-def deadline_info(output, today=None):
-    """{'days': n, 'label': ..., 'state': 'overdue'|'soon'|'ok'|'closed'} for an output's deadline."""
-    today = today or timezone.localdate()
-    days = (output.deadline - today).days
-    reported = output.reported_update
-    if reported is not None and reported.status in CLOSED_STATUSES:
-        return {"days": days, "state": "closed", "label": reported.get_status_display()}
+def deadline_state(deadline, status, today):
+    """{'days': n, 'label': ..., 'state': 'overdue'|'soon'|'ok'|'closed'} for a deadline and status key."""
+    days = (deadline - today).days
+    if status in CLOSED_STATUSES:
+        return {"days": days, "state": "closed", "label": Status(status).label}
     if days < 0:
         label = ngettext("%(n)s day overdue", "%(n)s days overdue", -days) % {"n": -days}
         return {"days": days, "state": "overdue", "label": label}
@@ -27,9 +25,44 @@ def deadline_info(output, today=None):
     return {"days": days, "state": "soon" if days <= 30 else "ok", "label": label}
 
 
-@register.inclusion_tag("outputs/_status_badge.html")
+@register.simple_tag
+def deadline_info(output, today=None):
+    """The output's deadline state today (or on ``today``), from its reported status."""
+    reported = output.reported_update
+    return deadline_state(output.deadline, reported and reported.status, today or timezone.localdate())
+
+
+def badge_html(status, pending=False):
+    """A status badge: colour, icon shape and text together, never colour alone."""
+    if not status:
+        return format_html(
+            '<span class="badge badge-none"><span class="badge-icon" aria-hidden="true"></span>{}</span>',
+            _("Not reported"),
+        )
+    if pending:
+        return format_html(
+            '<span class="badge badge-{} badge-pending"><span class="badge-icon" aria-hidden="true"></span>'
+            '{} <span class="badge-note">({})</span></span>',
+            status,
+            Status(status).label,
+            _("pending"),
+        )
+    return format_html(
+        '<span class="badge badge-{}"><span class="badge-icon" aria-hidden="true"></span>{}</span>',
+        status,
+        Status(status).label,
+    )
+
+
+@register.simple_tag
 def status_badge(update, pending=False):
-    return {"update": update, "pending": pending}
+    return badge_html(update.status if update else None, pending)
+
+
+@register.simple_tag
+def status_key_badge(status):
+    """A badge for a status key (the reporting pages' annotated ``st``)."""
+    return badge_html(status)
 
 
 @register.filter
@@ -37,3 +70,33 @@ def user_label(user):
     if user is None:
         return ""
     return user.get_full_name() or user.username
+
+
+@register.simple_tag
+def progress_bar(value, label=""):
+    value = max(0, min(100, int(value or 0)))
+    name = label or _("%(value)s%% complete") % {"value": value}
+    return format_html(
+        '<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{}" '
+        'focusable="false"><rect class="progress-track" width="100" height="6"></rect>'
+        '<rect class="progress-fill" width="{}" height="6"></rect></svg>',
+        name,
+        value,
+    )
+
+
+@register.filter
+def row_deadline(row, today):
+    """deadline_info for a report row, whose deadline and status may be as of a past date."""
+    return deadline_state(row.deadline, row.status, today or timezone.localdate())
+
+
+@register.filter
+def list_deadline(output, today):
+    """deadline_info for an annotated output (``dl``, ``st``), as the outputs list and exports read it."""
+    return deadline_state(output.dl, output.st, today or timezone.localdate())
+
+
+@register.filter
+def status_label(output):
+    return Status(output.st).label if output.st else _("Not reported")

@@ -20,6 +20,8 @@ class Command(BaseCommand):
             call_command("loaddata", fixtures / COUNTRY_FIXTURE, verbosity=options["verbosity"])
         if not Programme.objects.exists():
             call_command("loaddata", fixtures / SEED_FIXTURE, verbosity=options["verbosity"])
+            # loaddata writes no history; the first record is what "as of" reports fall back to.
+            call_command("populate_history", "--auto", verbosity=options["verbosity"])
         else:
             self.stdout.write("Programmes already loaded: keeping the data as it is.")
         call_command("create_demo_users", verbosity=options["verbosity"])

@@ -1,0 +1,26 @@
+"""Helpers for tests across the apps: write updates the way the pages do, through the services."""
+
+from outputs import services
+
+
+def save_update(output, user, *, submit=True, status="on_track", progress=40,
+                narrative="Work is under way.", as_of=None, files=(), links=()):
+    """status_update_save from the output's current revision, as a freshly loaded form would."""
+    output.refresh_from_db()
+    return services.status_update_save(
+        output=output,
+        user=user,
+        base_revision=output.revision,
+        status=status,
+        progress=progress,
+        narrative=narrative,
+        as_of=as_of,
+        files=files,
+        links=links,
+        submit=submit,
+    )
+
+
+def approve(update, user):
+    update.output.refresh_from_db()
+    return services.status_update_approve(update=update, user=user, base_revision=update.output.revision)

@@ -1,0 +1,94 @@
+"""The outputs list's filters (django-filter), shared by the page, the exports and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from outputs.models import Status
+
+from .selectors import overdue_q
+
+STATUS_CHOICES = [("none", _("Not reported")), *Status.choices]
+
+SORTS = {
+    "code": ("outcome__country__name", "sort_key", "position"),
+    "country": ("outcome__country__name", "sort_key", "position"),
+    "deadline": ("dl", "outcome__country__name", "sort_key"),
+    "status": ("st", "outcome__country__name", "sort_key"),
+    "progress": ("pr", "outcome__country__name", "sort_key"),
+    "outcome": ("outcome__number", "outcome__country__name", "sort_key"),
+}
+
+
+class OutputListFilter(django_filters.FilterSet):
+    """Filters on the annotated queryset of ``reporting.selectors.outputs_at``."""
+
+    country = django_filters.ChoiceFilter(label=_("Country"), method="filter_country", empty_label=_("All countries"))
+    outcome = django_filters.NumberFilter(
+        label=_("Outcome"), field_name="outcome__number", widget=forms.NumberInput(attrs={"min": 1})
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", widget=forms.CheckboxSelectMultiple
+    )
+    deadline_from = django_filters.DateFilter(
+        label=_("Deadline from"), field_name="dl", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("Deadline to"), field_name="dl", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        method="filter_sort",
+        empty_label=None,
+        choices=[
+            ("country", _("Country and code")),
+            ("deadline", _("Deadline, soonest first")),
+            ("-deadline", _("Deadline, latest first")),
+            ("status", _("Status")),
+            ("progress", _("Progress, lowest first")),
+            ("-progress", _("Progress, highest first")),
+            ("outcome", _("Outcome")),
+        ],
+    )
+
+    def __init__(self, data=None, *args, countries=(), today=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.today = today
+        self.filters["country"].extra["choices"] = [(country.slug, country.name) for country in countries]
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(outcome__country__slug=value) if value else queryset
+
+    def filter_status(self, queryset, name, values):
+        if not values:
+            return queryset
+        condition = Q(pk__in=[])
+        for value in values:
+            condition |= Q(st__isnull=True) if value == "none" else Q(st=value)
+        return queryset.filter(condition)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q(self.today)) if value else queryset
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(ttl__icontains=value) | Q(code__iexact=value) | Q(code__startswith=f"{value}."))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # ordering is applied by ``ordered()`` so that it also holds without a filter
+
+    def ordered(self):
+        value = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
+        value = value or "country"
+        descending = value.startswith("-")
+        fields = SORTS.get(value.lstrip("-"), SORTS["country"])
+        if descending:
+            fields = (f"-{fields[0]}", *fields[1:])
+        return self.qs.order_by(*fields, "pk")

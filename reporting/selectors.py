@@ -1,0 +1,300 @@
+"""Reads behind the reporting pages, exports and API: a programme's outputs as they stand now or as
+they stood at the end of any past day, and their aggregates, each in a fixed number of queries.
+
+Every read starts from ``outputs_at()``, which annotates each output with what a report shows:
+
+- ``st``, ``pr``, ``st_date``, ``rep_id``: the reported status, progress, status date and update id,
+  from the latest update approved by then (the output's ``reported_update`` when reading now);
+- ``dl``, ``ttl``: the deadline and text as they were then (from the output's history).
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from outputs.models import (
+    CLOSED_STATUSES,
+    Evidence,
+    Output,
+    ReviewEvent,
+    ReviewState,
+    Status,
+    StatusUpdate,
+)
+from programme.models import Country, Outcome
+
+DUE_SOON_DAYS = 90
+
+
+@dataclass(frozen=True)
+class ReportMoment:
+    """The moment a report describes: now, or the end of a past day (``?as_of=YYYY-MM-DD``)."""
+
+    as_of: datetime.date | None = None
+
+    @property
+    def today(self):
+        return self.as_of or timezone.localdate()
+
+    @property
+    def cutoff(self):
+        """The last instant of the as-of day, in the site's time zone."""
+        if self.as_of is None:
+            return None
+        next_day = datetime.datetime.combine(self.as_of + datetime.timedelta(days=1), datetime.time())
+        return timezone.make_aware(next_day) - datetime.timedelta(microseconds=1)
+
+    @property
+    def is_past(self):
+        return self.as_of is not None
+
+
+def outputs_at(programme, moment=ReportMoment()):
+    """The programme's outputs annotated with their reported status, deadline and text at ``moment``."""
+    queryset = Output.objects.filter(outcome__programme=programme)
+    if not moment.is_past:
+        return queryset.annotate(
+            rep_id=F("reported_update_id"),
+            st=F("reported_update__status"),
+            pr=F("reported_update__progress"),
+            st_date=F("reported_update__as_of"),
+            dl=F("deadline"),
+            ttl=F("title"),
+        )
+    cutoff = moment.cutoff
+    approved = StatusUpdate.objects.filter(
+        output=OuterRef("pk"), review_state=ReviewState.APPROVED, reviewed_at__lte=cutoff
+    ).order_by("-as_of", "-reviewed_at", "-pk")
+    history = Output.history.model.objects.filter(id=OuterRef("pk"))
+    then = history.filter(history_date__lte=cutoff).order_by("-history_date", "-history_id")
+    # An output recorded only after the day (e.g. loaded from a fixture) shows its first known values.
+    first = history.order_by("history_date", "history_id")
+    return queryset.annotate(
+        rep_id=Subquery(approved.values("pk")[:1]),
+        st=Subquery(approved.values("status")[:1]),
+        pr=Subquery(approved.values("progress")[:1]),
+        st_date=Subquery(approved.values("as_of")[:1]),
+        dl=Coalesce(
+            Subquery(then.values("deadline")[:1]), Subquery(first.values("deadline")[:1]), F("deadline")
+        ),
+        ttl=Coalesce(
+            Subquery(then.values("title")[:1]), Subquery(first.values("title")[:1]), F("title")
+        ),
+    )
+
+
+def open_q():
+    """Not closed: no reported Achieved or Cancelled status."""
+    return Q(st__isnull=True) | ~Q(st__in=CLOSED_STATUSES)
+
+
+def overdue_q(today):
+    return Q(dl__lt=today) & open_q()
+
+
+def due_soon_q(today, days=DUE_SOON_DAYS):
+    return Q(dl__gte=today, dl__lte=today + datetime.timedelta(days=days)) & open_q()
+
+
+STATUS_KEYS = [*Status.values, None]  # None: not reported yet
+
+
+@dataclass
+class StatusSummary:
+    """Counts of outputs by reported status, with the figures every summary shows."""
+
+    counts: Counter = field(default_factory=Counter)
+    overdue: int = 0
+    due_soon: int = 0
+    next_deadline: datetime.date | None = None
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def achieved(self):
+        return self.counts.get(Status.ACHIEVED, 0)
+
+    @property
+    def achieved_share(self):
+        return round(100 * self.achieved / self.total) if self.total else 0
+
+    def rows(self):
+        """[(status key, label, count, share %)] in the fixed status order, zero counts included."""
+        labels = dict(Status.choices)
+        total = self.total or 1
+        return [
+            (key or "none", labels.get(key, "Not reported"), self.counts.get(key, 0),
+             round(100 * self.counts.get(key, 0) / total))
+            for key in STATUS_KEYS
+        ]
+
+
+def summaries_by_country(programme, moment=ReportMoment(), country=None):
+    """{country id: StatusSummary} for the programme's components, in one grouped query."""
+    today = moment.today
+    queryset = outputs_at(programme, moment)
+    if country is not None:
+        queryset = queryset.filter(outcome__country=country)
+    rows = (
+        queryset.values("outcome__country_id", "st")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=overdue_q(today)),
+            due_soon=Count("pk", filter=due_soon_q(today)),
+            next_deadline=Min("dl", filter=Q(dl__gte=today) & open_q()),
+        )
+        .order_by()
+    )
+    summaries = defaultdict(StatusSummary)
+    for row in rows:
+        summary = summaries[row["outcome__country_id"]]
+        summary.counts[row["st"]] += row["n"]
+        summary.overdue += row["overdue"]
+        summary.due_soon += row["due_soon"]
+        if row["next_deadline"] and (
+            summary.next_deadline is None or row["next_deadline"] < summary.next_deadline
+        ):
+            summary.next_deadline = row["next_deadline"]
+    return summaries
+
+
+def programme_countries(programme):
+    """The programme's components in display order: countries by name, the Global component last."""
+    countries = Country.objects.filter(outcomes__programme=programme).distinct().select_related("region")
+    return sorted(countries, key=lambda country: (country.is_global, country.name))
+
+
+def combined(summaries):
+    total = StatusSummary()
+    for summary in summaries:
+        total.counts.update(summary.counts)
+        total.overdue += summary.overdue
+        total.due_soon += summary.due_soon
+        if summary.next_deadline and (total.next_deadline is None or summary.next_deadline < total.next_deadline):
+            total.next_deadline = summary.next_deadline
+    return total
+
+
+@dataclass
+class OutputRow:
+    """One output as a report shows it."""
+
+    output: Output
+    reported: StatusUpdate | None
+    pending: StatusUpdate | None
+    deadline: datetime.date
+    title: str
+
+    @property
+    def status(self):
+        return self.reported.status if self.reported else None
+
+
+def country_rows(programme, country, moment=ReportMoment(), *, include_pending=False):
+    """The component's outputs in natural order with their reported update, its author and evidence.
+
+    Six queries whatever the size: outputs, outcomes, reported updates, their evidence, their
+    authors, and (for readers who see them) pending updates. Shared rows (outcomes, authors) are
+    fetched once rather than joined onto every output, which keeps a 200-output page fast.
+    """
+    outputs = list(
+        outputs_at(programme, moment)
+        .filter(outcome__country=country)
+        .order_by("outcome__number", "sort_key", "position", "pk")
+    )
+    outcomes = Outcome.objects.in_bulk({output.outcome_id for output in outputs})
+    reported = (
+        StatusUpdate.objects.defer("last_edited_by", "reviewed_by", "submitted_at")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("added_at", "pk")))
+        .in_bulk([output.rep_id for output in outputs if output.rep_id])
+    )
+    authors = get_user_model().objects.in_bulk({update.author_id for update in reported.values()})
+    for update in reported.values():
+        update.author = authors[update.author_id]
+    pending = {}
+    if include_pending and not moment.is_past:
+        pending = StatusUpdate.objects.in_bulk(
+            [output.pending_update_id for output in outputs if output.pending_update_id]
+        )
+    rows = []
+    for output in outputs:
+        output.outcome = outcomes[output.outcome_id]
+        rows.append(
+            OutputRow(
+                output=output,
+                reported=reported.get(output.rep_id),
+                pending=pending.get(output.pending_update_id),
+                deadline=output.dl,
+                title=output.ttl,
+            )
+        )
+    return rows
+
+
+def outputs_for_list(programme, moment=ReportMoment()):
+    """The outputs list's base queryset: one row per output with its component joined in."""
+    return outputs_at(programme, moment).select_related("outcome__country", "pending_update")
+
+
+def overdue_outputs(programme, moment=ReportMoment(), limit=10):
+    today = moment.today
+    queryset = outputs_at(programme, moment).filter(overdue_q(today)).select_related("outcome__country")
+    return queryset.order_by("dl", "outcome__country__name", "sort_key")[:limit]
+
+
+def due_soon_outputs(programme, moment=ReportMoment(), limit=10):
+    today = moment.today
+    queryset = outputs_at(programme, moment).filter(due_soon_q(today)).select_related("outcome__country")
+    return queryset.order_by("dl", "outcome__country__name", "sort_key")[:limit]
+
+
+def waiting_for_review_by_country(programme):
+    """{country id: number of updates submitted and not yet reviewed}."""
+    rows = (
+        StatusUpdate.objects.filter(
+            output__outcome__programme=programme, review_state=ReviewState.SUBMITTED
+        )
+        .values("output__outcome__country_id")
+        .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+        .order_by()
+    )
+    return {row["output__outcome__country_id"]: row for row in rows}
+
+
+def recent_activity(programme, moment=ReportMoment(), *, include_review=True, limit=15):
+    """The latest review events of the programme; approvals only for readers who see no review data."""
+    events = ReviewEvent.objects.filter(programme=programme)
+    if not include_review:
+        events = events.filter(action=ReviewEvent.Action.APPROVED)
+    if moment.is_past:
+        events = events.filter(at__lte=moment.cutoff)
+    return events.select_related(
+        "actor", "update__output__outcome__country"
+    ).order_by("-at", "-pk")[:limit]
+
+
+def outcome_progress(rows):
+    """[(outcome, outputs, achieved, mean progress %)] from a country's rows (no query)."""
+    by_outcome = defaultdict(list)
+    for row in rows:
+        by_outcome[row.output.outcome].append(row)
+    result = []
+    for outcome, outcome_rows in by_outcome.items():
+        progress = [row.reported.progress if row.reported else 0 for row in outcome_rows]
+        achieved = sum(1 for row in outcome_rows if row.status == Status.ACHIEVED)
+        result.append((outcome, outcome_rows, achieved, round(sum(progress) / len(progress))))
+    return result
+
+
+def last_activity(programme):
+    """When the programme last changed (for 'data as of' lines)."""
+    return StatusUpdate.objects.filter(output__outcome__programme=programme).aggregate(
+        last=Max("updated_at")
+    )["last"]

@@ -1,0 +1,53 @@
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from outputs.models import Output
+from outputs.testing import approve, save_update
+from programme.models import Programme
+
+
+def seed_output(country_code, code):
+    return Output.objects.get(
+        outcome__programme__code="GLO/22/31/IRL", outcome__country__code=country_code, code=code
+    )
+
+
+@pytest.fixture
+def frozen_today():
+    """Pages are read on 1 December 2025: the seed's 31.12.2025 deadlines are 30 days away, Zambia 1.1 is overdue."""
+    with time_machine.travel("2025-12-01 09:00:00+00:00", tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def reported(users, frozen_today):
+    """Known statuses, approved on known days, and one update still waiting for review."""
+
+    def report(country, code, status, progress, narrative, *, on, approve_it=True):
+        frozen_today.move_to(f"{on} 10:00:00+00:00")
+        update = save_update(seed_output(country, code), getattr(users, f"officer_{country.lower()}"),
+                             status=status, progress=progress, narrative=narrative)
+        if approve_it:
+            frozen_today.move_to(f"{on} 15:00:00+00:00")
+            approve(update, users.coordinator)
+        return update
+
+    updates = {
+        "mw13_june": report("MW", "1.3", "at_risk", 40, "Budget delayed.", on="2025-06-15"),
+        "mw11": report("MW", "1.1", "achieved", 100, "Plan adopted by cabinet.", on="2025-07-10"),
+        "mw13_sept": report("MW", "1.3", "on_track", 60, "Budget released.", on="2025-09-01"),
+        "zm11": report("ZM", "1.1", "off_track", 10, "Partner withdrew.", on="2025-08-01"),
+        "mw12_pending": report("MW", "1.2", "on_track", 20, "Pending narrative text.", on="2025-11-20",
+                               approve_it=False),
+    }
+    frozen_today.move_to("2025-12-01 09:00:00+00:00")
+    return updates
+
+
+@pytest.fixture
+def large_programme(db):
+    """A generated programme 50 times the seed's size (63 -> 3150 outputs), for query-count tests."""
+    call_command("generate_demo_portfolio", countries=15, outputs_per_country=210, updates_per_output=2,
+                 seed=7, stdout=open("/dev/null", "w"))
+    return Programme.objects.get(code="DEMO/15x210x2/7")
