@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 BUILD := build
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test test-sqlite test-postgres fixtures clean
+.PHONY: help setup run test test-sqlite test-postgres bench fixtures clean
 
 help:
 	@echo "make run    set everything up and serve the app on http://127.0.0.1:8000"
@@ -33,6 +33,10 @@ test-sqlite: setup
 test-postgres: setup
 	@echo "== Test suite on PostgreSQL =="
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+# Median server time of the reporting pages on a 50-country programme, as ratios to the admin.
+bench: setup
+	DJANGO_DEBUG=0 $(PY) scripts/bench.py
 
 # Regenerate fixtures/ from the shipped country table and the published outputs page.
 fixtures: setup

@@ -47,6 +47,13 @@ class ProgrammeAccess:
     def can_export(self):
         return bool(self.roles) or self.is_superuser
 
+    @property
+    def export_country_ids(self):
+        """None: may export every component. Officers (without a wider role): their countries only."""
+        if self.is_coordinator or Role.DONOR in self.roles:
+            return None
+        return self.officer_country_ids
+
     def can_report_on(self, country_id):
         return country_id in self.officer_country_ids
 

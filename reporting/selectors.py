@@ -298,3 +298,104 @@ def last_activity(programme):
     return StatusUpdate.objects.filter(output__outcome__programme=programme).aggregate(
         last=Max("updated_at")
     )["last"]
+
+
+EXPORT_COLUMNS = [
+    ("programme", "Programme code"),
+    ("country", "Country"),
+    ("iso", "ISO code"),
+    ("outcome", "Outcome"),
+    ("code", "Output code"),
+    ("text", "Output text"),
+    ("deadline", "Deadline"),
+    ("status", "Status"),
+    ("progress", "Progress %"),
+    ("status_date", "Status date"),
+    ("narrative", "Latest approved narrative"),
+    ("overdue", "Overdue"),
+    ("days_to_deadline", "Days to deadline"),
+    ("evidence", "Evidence count"),
+    ("last_updated", "Last updated"),
+]
+
+
+def export_queryset(queryset):
+    """The outputs list's (filtered, as-of) queryset reduced to the export's columns, as tuples.
+
+    The narrative, evidence count and approval time of each output's reported update come from
+    correlated subqueries, so an export of any size is one streamed query.
+    """
+    reported = StatusUpdate.objects.filter(pk=OuterRef("rep_id"))
+    evidence = (
+        Evidence.objects.filter(update_id=OuterRef("rep_id"))
+        .order_by()
+        .values("update_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        narrative=Subquery(reported.values("narrative")[:1]),
+        approved_at=Subquery(reported.values("reviewed_at")[:1]),
+        evidence_count=Coalesce(Subquery(evidence[:1]), 0),
+    ).values_list(
+        "outcome__programme__code",
+        "outcome__country__name",
+        "outcome__country__code",
+        "outcome__number",
+        "code",
+        "ttl",
+        "dl",
+        "st",
+        "pr",
+        "st_date",
+        "narrative",
+        "evidence_count",
+        "approved_at",
+    )
+
+
+def export_rows(queryset, today):
+    """Each output as a dict of the export's columns, with Python values (dates stay dates)."""
+    labels = dict(Status.choices)
+    for (programme, country, iso, outcome, code, text, deadline, status, progress, status_date,
+         narrative, evidence, approved_at) in queryset.iterator(chunk_size=2000):
+        closed = status in CLOSED_STATUSES
+        yield {
+            "programme": programme,
+            "country": country,
+            "iso": iso or "",
+            "outcome": outcome,
+            "code": code,
+            "text": text,
+            "deadline": deadline,
+            "status": str(labels.get(status, "Not reported")),
+            "progress": progress,
+            "status_date": status_date,
+            "narrative": narrative or "",
+            "overdue": "yes" if deadline < today and not closed else "no",
+            "days_to_deadline": (deadline - today).days,
+            "evidence": evidence,
+            "last_updated": timezone.localtime(approved_at) if approved_at else None,
+        }
+
+
+def approved_history(programme, moment=ReportMoment(), output_ids=None):
+    """Every approved update of the programme (approved by the as-of day), oldest first, as tuples."""
+    updates = StatusUpdate.objects.filter(
+        output__outcome__programme=programme, review_state=ReviewState.APPROVED
+    )
+    if moment.is_past:
+        updates = updates.filter(reviewed_at__lte=moment.cutoff)
+    if output_ids is not None:
+        updates = updates.filter(output_id__in=output_ids)
+    return updates.order_by("output__outcome__country__name", "output__sort_key", "as_of", "pk").values_list(
+        "output__outcome__country__name",
+        "output__code",
+        "as_of",
+        "status",
+        "progress",
+        "narrative",
+        "author__username",
+        "reviewed_by__username",
+        "reviewed_at",
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "reporting"
 
@@ -9,4 +9,9 @@ urlpatterns = [
     path("programmes/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path("programmes/<slug:slug>/outputs/", views.output_list, name="output_list"),
     path("programmes/<slug:slug>/countries/<slug:country>/", views.country_page, name="country"),
+    path("programmes/<slug:slug>/countries/<slug:country>/report.pdf", export_views.country_report_pdf, name="country_pdf"),
+    path("programmes/<slug:slug>/exports/outputs.csv", export_views.outputs_csv, name="export_csv"),
+    path("programmes/<slug:slug>/exports/outputs.xlsx", export_views.outputs_xlsx, name="export_xlsx"),
+    path("programmes/<slug:slug>/exports/outputs.json", export_views.outputs_json, name="export_json"),
+    path("programmes/<slug:slug>/exports/iati.xml", export_views.iati_xml, name="export_iati"),
 ]

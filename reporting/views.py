@@ -126,11 +126,15 @@ def programme_overview(request, programme, access, moment):
     return render(request, "reporting/programme_overview.html", context)
 
 
-@programme_page
-def country_page(request, programme, access, moment, country):
-    component = Country.objects.filter(slug=country, outcomes__programme=programme).distinct().first()
+def programme_component(programme, slug):
+    component = Country.objects.filter(slug=slug, outcomes__programme=programme).distinct().first()
     if component is None:
         raise Http404("No such component in this programme.")
+    return component
+
+
+def country_context(request, programme, access, moment, component):
+    """Everything the country page shows; the PDF report renders the same."""
     rows = selectors.country_rows(programme, component, moment, include_pending=access.sees_pending)
     summary = selectors.summaries_by_country(programme, moment, country=component).get(
         component.pk, selectors.StatusSummary()
@@ -145,6 +149,13 @@ def country_page(request, programme, access, moment, country):
         breadcrumbs=_crumbs(programme, {"label": component.name, "url": ""}),
         generated_at=timezone.now(),
     )
+    return context
+
+
+@programme_page
+def country_page(request, programme, access, moment, country):
+    component = programme_component(programme, country)
+    context = country_context(request, programme, access, moment, component)
     return render(request, "reporting/country_page.html", context)
 
 
@@ -175,8 +186,8 @@ def dashboard(request, programme, access, moment):
     return render(request, "reporting/dashboard.html", context)
 
 
-@programme_page
-def output_list(request, programme, access, moment):
+def filtered_outputs(request, programme, access, moment):
+    """The outputs list's filters applied to the programme as of the moment (pages and exports)."""
     countries = selectors.programme_countries(programme)
     filterset = OutputListFilter(
         request.GET or None,
@@ -185,9 +196,13 @@ def output_list(request, programme, access, moment):
         today=moment.today,
     )
     if filterset.is_bound and not filterset.is_valid():
-        queryset = selectors.outputs_for_list(programme, moment).none()
-    else:
-        queryset = filterset.ordered()
+        return filterset, selectors.outputs_for_list(programme, moment).none()
+    return filterset, filterset.ordered()
+
+
+@programme_page
+def output_list(request, programme, access, moment):
+    filterset, queryset = filtered_outputs(request, programme, access, moment)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

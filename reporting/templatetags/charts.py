@@ -6,6 +6,17 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
+# Fill colours as attributes as well as classes: PDF renderers apply no page CSS inside SVG.
+SEGMENT_FILLS = {
+    "none": "#c3c9d1",
+    "not_started": "#8a94a1",
+    "on_track": "#1e7b34",
+    "at_risk": "#d48806",
+    "off_track": "#b42318",
+    "achieved": "#0b5e8e",
+    "cancelled": "#3b4450",
+}
+
 
 @register.simple_tag
 def status_bar(summary, label=""):
@@ -18,17 +29,17 @@ def status_bar(summary, label=""):
     x = 0.0
     for key, name, count in parts:
         width = 100.0 * count / total
-        segments.append((f"{x:.3f}", f"{width:.3f}", key, f"{name}: {count}"))
+        segments.append((f"{x:.3f}", f"{width:.3f}", key, SEGMENT_FILLS.get(key, "#999"), f"{name}: {count}"))
         x += width
     rects = format_html_join(
         "",
-        '<rect x="{}" y="0" width="{}" height="10" class="seg seg-{}"><title>{}</title></rect>',
+        '<rect x="{}" y="0" width="{}" height="10" class="seg seg-{}" fill="{}"><title>{}</title></rect>',
         segments,
     )
     return format_html(
         '<svg class="chart status-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
         'aria-label="{}" focusable="false"><title>{}</title>'
-        '<rect x="0" y="0" width="100" height="10" class="seg seg-empty"></rect>{}</svg>',
+        '<rect x="0" y="0" width="100" height="10" class="seg seg-empty" fill="#eceff3"></rect>{}</svg>',
         title,
         title,
         rects,

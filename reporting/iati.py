@@ -1,0 +1,104 @@
+"""The programme as an IATI 2.03 ``iati-activities`` document.
+
+One activity for the programme; each output is a ``result`` of type 1 (Output) with one
+qualitative indicator (measure 5) whose reporting period runs from the programme's start (or the
+output's first update) to the output's deadline, with the reported status, progress and narrative
+in the actual's comment.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from lxml import etree
+
+IATI_VERSION = "2.03"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _narrative(parent, tag, text):
+    element = etree.SubElement(parent, tag)
+    narrative = etree.SubElement(element, "narrative")
+    narrative.text = text
+    return element
+
+
+def activity_identifier(programme):
+    return f"{settings.IATI_REPORTING_ORG_REF}-{programme.code}"
+
+
+def build_iati(programme, rows, moment):
+    """``rows`` are export rows (reporting.selectors.export_rows); returns the document as bytes."""
+    today = moment.today
+    root = etree.Element(
+        "iati-activities",
+        version=IATI_VERSION,
+        **{"generated-datetime": timezone.now().replace(microsecond=0).isoformat()},
+    )
+    activity = etree.SubElement(
+        root,
+        "iati-activity",
+        {
+            XML_LANG: "en",
+            "default-currency": "USD",
+            "last-updated-datetime": timezone.now().replace(microsecond=0).isoformat(),
+        },
+    )
+    etree.SubElement(activity, "iati-identifier").text = activity_identifier(programme)
+    reporting_org = etree.SubElement(
+        activity, "reporting-org", ref=settings.IATI_REPORTING_ORG_REF, type=settings.IATI_REPORTING_ORG_TYPE
+    )
+    etree.SubElement(reporting_org, "narrative").text = settings.IATI_REPORTING_ORG_NAME
+    _narrative(activity, "title", programme.title)
+    description = _narrative(
+        activity,
+        "description",
+        f"{programme.title} ({programme.code}). Progress on outputs"
+        + (f" as of {moment.as_of.isoformat()}." if moment.is_past else f" on {today.isoformat()}."),
+    )
+    description.set("type", "1")
+    if programme.funding_partner:
+        funder = etree.SubElement(activity, "participating-org", role="1")
+        etree.SubElement(funder, "narrative").text = programme.funding_partner
+    implementer = etree.SubElement(
+        activity, "participating-org", role="4", ref=settings.IATI_REPORTING_ORG_REF,
+        type=settings.IATI_REPORTING_ORG_TYPE,
+    )
+    etree.SubElement(implementer, "narrative").text = settings.IATI_REPORTING_ORG_NAME
+    ended = programme.end_date and programme.end_date < today
+    etree.SubElement(activity, "activity-status", code="3" if ended else "2")
+    start = programme.start_date or datetime.date(today.year, 1, 1)
+    etree.SubElement(activity, "activity-date", type="2", **{"iso-date": start.isoformat()})
+    if programme.end_date:
+        etree.SubElement(activity, "activity-date", type="3", **{"iso-date": programme.end_date.isoformat()})
+
+    countries = {}
+    rows = list(rows)
+    for row in rows:
+        if row["iso"]:
+            countries[row["iso"]] = row["country"]
+    for code in sorted(countries):
+        etree.SubElement(activity, "recipient-country", code=code, percentage=f"{100 / len(countries):.2f}")
+
+    for row in rows:
+        result = etree.SubElement(activity, "result", type="1", **{"aggregation-status": "0"})
+        _narrative(result, "title", f"{row['country']} – Output {row['code']}: {row['text']}")
+        indicator = etree.SubElement(result, "indicator", measure="5", ascending="1")
+        _narrative(indicator, "title", f"Output {row['code']} delivered ({row['country']})")
+        period = etree.SubElement(indicator, "period")
+        period_start = min(row["status_date"] or start, row["deadline"], start)
+        etree.SubElement(period, "period-start", **{"iso-date": period_start.isoformat()})
+        etree.SubElement(period, "period-end", **{"iso-date": row["deadline"].isoformat()})
+        actual = etree.SubElement(period, "actual")
+        comment_text = f"Status: {row['status']}"
+        if row["progress"] is not None:
+            comment_text += f"; progress {row['progress']}%"
+        if row["status_date"]:
+            comment_text += f" (as of {row['status_date'].isoformat()})"
+        if row["overdue"] == "yes":
+            comment_text += "; overdue"
+        comment_text += "."
+        if row["narrative"]:
+            comment_text += f" {row['narrative']}"
+        _narrative(actual, "comment", comment_text)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
