@@ -78,8 +78,8 @@ def progress_bar(value, label=""):
     name = label or _("%(value)s%% complete") % {"value": value}
     return format_html(
         '<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{}" '
-        'focusable="false"><rect class="progress-track" width="100" height="6"></rect>'
-        '<rect class="progress-fill" width="{}" height="6"></rect></svg>',
+        'focusable="false"><rect class="progress-track" width="100" height="6" fill="#eceff3"></rect>'
+        '<rect class="progress-fill" width="{}" height="6" fill="#1d4e89"></rect></svg>',
         name,
         value,
     )
