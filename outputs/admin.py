@@ -3,11 +3,15 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from programme.models import Outcome
 
+from . import services
 from .models import Output
+from .resources import OutputResource
 
 
 class RepeatedCodeFilter(admin.SimpleListFilter):
@@ -44,6 +48,7 @@ class OutputInline(admin.TabularInline):
     fields = ["code", "title", "deadline", "position"]
     extra = 0
     show_change_link = True
+    can_delete = False  # outputs carry reported history; they are never deleted from a form
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 90})},
         models.CharField: {"widget": forms.TextInput(attrs={"size": 6})},
@@ -61,9 +66,34 @@ class OutcomeAdmin(admin.ModelAdmin):
     list_select_related = ["programme", "country"]
     inlines = [OutputInline]
 
+    def save_formset(self, request, form, formset, change):
+        """Outputs edited inline go through the services, as on their own page."""
+        if formset.model is not Output:
+            return super().save_formset(request, form, formset, change)
+        outcome = form.instance
+        for output_form in formset.forms:
+            if not output_form.has_changed() or not output_form.is_valid():
+                continue
+            data = output_form.cleaned_data
+            if output_form.instance.pk is None:
+                services.output_create(
+                    programme=outcome.programme, country=outcome.country, outcome_number=outcome.number,
+                    code=data["code"], title=data["title"], deadline=data["deadline"], user=request.user,
+                    reason="Added in the admin",
+                )
+            else:
+                changes = {name: data[name] for name in output_form.changed_data if name in services.OUTPUT_EDITABLE_FIELDS}
+                if changes:
+                    services.output_edit(
+                        output=Output.objects.get(pk=output_form.instance.pk), user=request.user,
+                        reason="Edited in the admin", **changes,
+                    )
+
 
 @admin.register(Output)
-class OutputAdmin(SimpleHistoryAdmin):
+class OutputAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OutputResource]
+    formats = [CSV, XLSX]
     list_display = [
         "code_display",
         "short_title",
@@ -99,6 +129,22 @@ class OutputAdmin(SimpleHistoryAdmin):
             .with_repeated_code()
             .in_natural_order()
         )
+
+    def save_model(self, request, obj, form, change):
+        """Admin edits go through the same service as coordinators' edits (history, revision)."""
+        if not change:
+            created = services.output_create(
+                programme=obj.outcome.programme, country=obj.outcome.country,
+                outcome_number=obj.outcome.number, code=obj.code, title=obj.title,
+                deadline=obj.deadline, user=request.user, reason="Added in the admin",
+            )
+            obj.pk, obj.position = created.pk, created.position
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in services.OUTPUT_EDITABLE_FIELDS}
+        if changes:
+            services.output_edit(
+                output=Output.objects.get(pk=obj.pk), user=request.user, reason="Edited in the admin", **changes
+            )
 
     def changelist_view(self, request, extra_context=None):
         repeated = Output.objects.with_repeated_code().filter(has_repeated_code=True).count()

@@ -1,5 +1,6 @@
 """Checks on evidence files: type by content (not only by extension) and size."""
 
+import zipfile
 from pathlib import PurePath
 
 import filetype
@@ -20,6 +21,20 @@ ALLOWED_TYPES = {
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, PNG, JPEG"
 SNIFF_BYTES = 8192
+# The part every genuine file of the type has (ECMA-376 packages).
+OOXML_MAIN_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+
+
+def _zip_has_parts(upload, *names):
+    """Whether the upload is a zip archive listing all these parts (nothing is decompressed)."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            listed = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+    return all(name in listed for name in names)
 
 
 def check_evidence_file(upload):
@@ -46,11 +61,13 @@ def check_evidence_file(upload):
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
     kind = filetype.guess(head)
-    if kind is None and extension in (".docx", ".xlsx"):
-        # Office files are zip archives; their type shows only past the first entries.
-        kind = filetype.guess(upload.read())
-        upload.seek(0)
-    if kind is None or kind.mime != expected:
+    mime = kind.mime if kind else None
+    if extension in OOXML_MAIN_PARTS and mime in (None, "application/zip"):
+        # Office files are zip archives whose type shows in their part names. filetype reads only
+        # the first 8 KB, where a thumbnail may come before the document: read the zip's index.
+        if _zip_has_parts(upload, "[Content_Types].xml", OOXML_MAIN_PARTS[extension]):
+            mime = expected
+    if mime != expected:
         raise ValidationError(
             _("%(name)s does not contain what its name says (%(extension)s); only genuine %(types)s files are accepted.")
             % {"name": name, "extension": extension, "types": ALLOWED_LABEL},

@@ -87,6 +87,7 @@ class Output(models.Model):
         verbose_name = _("output")
         verbose_name_plural = _("outputs")
         indexes = [models.Index(fields=["deadline"], name="output_deadline_idx")]
+        permissions = [("import_output", _("Can import outputs from a spreadsheet"))]
 
     def __str__(self):
         return _("Output %(code)s") % {"code": self.code} + f" – {self.title[:80]}"

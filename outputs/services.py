@@ -408,11 +408,14 @@ def output_edit(*, output, user, base_revision=None, reason="", **changes):
         raise ValidationError({"deadline": _("Give the output's deadline.")})
     with transaction.atomic():
         _claim_revision(output, base_revision)
+        # Reload under the claim: saving a copy loaded earlier would put back stale status
+        # pointers (an update submitted meanwhile would lose its place as the pending one).
+        output.refresh_from_db()
         for name, value in changes.items():
             setattr(output, name, value.strip() if isinstance(value, str) else value)
         output._history_user = user
         output._change_reason = reason or "Edited"
-        output.save()
+        output.save(update_fields=list(changes))
     return output
 
 
@@ -481,3 +484,21 @@ def deadline_reminders_send(*, today=None):
             emails += 1
             reminded += len(items)
     return emails, reminded
+
+
+def output_create(*, programme, country, outcome_number, code, title, deadline, user, reason="Created"):
+    """A new output in the component's outcome (created if needed), recorded in its history."""
+    access = programme_access(user, programme)
+    if not (user.has_perm("outputs.add_output") or (access and access.can_edit_outputs)):
+        raise PermissionDenied("Only coordinators may add outputs.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("The output's text cannot be empty.")})
+    with transaction.atomic():
+        outcome, _created = outcome_get_or_create(programme=programme, country=country, number=outcome_number)
+        last = Output.objects.filter(outcome__programme=programme).order_by("-position").values_list("position", flat=True).first()
+        output = Output(outcome=outcome, code=code, title=title, deadline=deadline, position=(last or 0) + 1)
+        output._history_user = user
+        output._change_reason = reason
+        output.save()
+    return output

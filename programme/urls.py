@@ -6,6 +6,7 @@ from reporting import views as reporting_views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("reporting.api.urls")),
     path("", include("outputs.urls")),
     path("", reporting_views.home, name="home"),
     path("", include("reporting.urls")),
@@ -14,3 +15,8 @@ urlpatterns = [
 admin.site.site_header = "Output tracker"
 admin.site.site_title = "Output tracker"
 admin.site.index_title = "Programmes, people and access"
+
+handler400 = "reporting.errors.bad_request"
+handler403 = "reporting.errors.permission_denied"
+handler404 = "reporting.errors.page_not_found"
+handler500 = "reporting.errors.server_error"

@@ -1,0 +1,137 @@
+"""Spreadsheet import and export of outputs in the admin (django-import-export).
+
+Columns: id (optional), programme (code), country (name or ISO code), outcome (number), code,
+title, deadline (YYYY-MM-DD). A row with an id updates that output; otherwise the output is found
+by programme, country and code, or created. Rows are written through the services, so an import
+keeps history like any other edit. The whole file is one transaction: one bad row, nothing saved.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources
+
+from programme.countries import normalise_name, recognise_country
+from programme.models import Country, Programme
+
+from . import services
+from .models import CODE_RE, Output
+
+
+def _text(row, key):
+    value = row.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _country(value):
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) == 2 and value.isalpha():
+        found = Country.objects.filter(code=value.upper()).first()
+        if found:
+            return found
+    if normalise_name(value) == "global":
+        return Country.objects.filter(slug="global").first()
+    recognised = recognise_country(value)
+    if recognised:
+        return Country.objects.filter(code=recognised.code).first()
+    return Country.objects.filter(name__iexact=value).first()
+
+
+def _deadline(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    for parse in (datetime.date.fromisoformat, lambda t: datetime.datetime.strptime(t, "%d.%m.%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise ValidationError({"deadline": f"'{text}' is not a date (use YYYY-MM-DD or DD.MM.YYYY)."})
+
+
+class OutputResource(resources.ModelResource):
+    programme = fields.Field(attribute="outcome__programme__code", column_name="programme", readonly=True)
+    country = fields.Field(attribute="outcome__country__name", column_name="country", readonly=True)
+    outcome = fields.Field(attribute="outcome__number", column_name="outcome", readonly=True)
+
+    class Meta:
+        model = Output
+        fields = ("id", "programme", "country", "outcome", "code", "title", "deadline")
+        export_order = fields
+        import_id_fields = ()
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = False
+
+    def get_queryset(self):
+        return Output.objects.select_related("outcome__programme", "outcome__country").in_natural_order()
+
+    def before_import_row(self, row, **kwargs):
+        """Check the row and find its programme, country and outcome; any problem is a row error."""
+        errors = {}
+        programme = Programme.objects.filter(code=_text(row, "programme")).first()
+        if programme is None:
+            errors["programme"] = f"No programme has the code '{_text(row, 'programme')}'."
+        country = _country(_text(row, "country"))
+        if country is None:
+            errors["country"] = f"'{_text(row, 'country')}' is not a known country (name, ISO code or Global)."
+        code = _text(row, "code")
+        if not CODE_RE.match(code) or "." not in code:
+            errors["code"] = f"'{code}' is not an output code such as 1.2."
+        if not _text(row, "title"):
+            errors["title"] = "The output's text is empty."
+        outcome_text = _text(row, "outcome") or code.split(".")[0]
+        if not outcome_text.isdigit() or (code and code.split(".")[0] != outcome_text):
+            errors["outcome"] = f"Outcome '{outcome_text}' does not match code {code}."
+        try:
+            deadline = _deadline(row.get("deadline"))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+            deadline = None
+        if errors:
+            raise ValidationError(errors)
+        row["_programme"], row["_country"], row["_outcome_number"] = programme, country, int(outcome_text)
+        row["_deadline"] = deadline
+
+    def get_instance(self, instance_loader, row):
+        identifier = _text(row, "id")
+        programme, country = row["_programme"], row["_country"]
+        if identifier:
+            found = Output.objects.filter(pk=identifier, outcome__programme=programme).first()
+            if found is None:
+                raise ValidationError({"id": f"No output {identifier} in {programme.code}."})
+            return found
+        matches = list(Output.objects.filter(
+            outcome__programme=programme, outcome__country=country, code=_text(row, "code")
+        )[:2])
+        if len(matches) > 1:
+            raise ValidationError(
+                {"code": f"{country.name} has several outputs {row['code']}: give the id column to say which."}
+            )
+        return matches[0] if matches else None
+
+    def import_instance(self, instance, row, **kwargs):
+        instance.code = _text(row, "code")
+        instance.title = _text(row, "title")
+        instance.deadline = row["_deadline"]
+        instance._import_target = (row["_programme"], row["_country"], row["_outcome_number"])
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        user = kwargs.get("user")
+        programme, country, number = instance._import_target
+        if is_create:
+            created = services.output_create(
+                programme=programme, country=country, outcome_number=number, code=instance.code,
+                title=instance.title, deadline=instance.deadline, user=user, reason="Spreadsheet import",
+            )
+            instance.pk = created.pk
+        else:
+            services.output_edit(
+                output=Output.objects.get(pk=instance.pk), user=user, reason="Spreadsheet import",
+                code=instance.code, title=instance.title, deadline=instance.deadline,
+            )

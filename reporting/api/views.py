@@ -1,0 +1,255 @@
+"""The REST API: the same reads (selectors), writes (services) and access rules as the pages."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from outputs import selectors as output_selectors
+from outputs import services
+from outputs.models import CLOSED_STATUSES, Output, ReviewState, Status, StatusUpdate
+from programme.access import programme_access, visible_programmes
+from programme.models import Country, Outcome
+
+from . import serializers
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The output changed since you read it; read it again and retry."
+    default_code = "conflict"
+
+
+def _service_errors(error):
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Programmes you hold a grant for."""
+
+    serializer_class = serializers.ProgrammeSerializer
+    lookup_field = "slug"
+    filter_backends = []
+
+    def get_queryset(self):
+        return visible_programmes(self.request.user).order_by("code")
+
+
+class CountryFilter(django_filters.FilterSet):
+    programme = django_filters.CharFilter(field_name="outcomes__programme__slug", distinct=True)
+
+    class Meta:
+        model = Country
+        fields = ["programme"]
+
+
+class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The country components of your programmes."""
+
+    serializer_class = serializers.CountrySerializer
+    lookup_field = "slug"
+    filterset_class = CountryFilter
+
+    def get_queryset(self):
+        return (
+            Country.objects.filter(outcomes__programme__in=visible_programmes(self.request.user))
+            .select_related("region")
+            .distinct()
+            .order_by("name")
+        )
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class OutcomeFilter(django_filters.FilterSet):
+    programme = django_filters.CharFilter(field_name="programme__slug")
+    country = django_filters.CharFilter(field_name="country__slug")
+    number = IntegerFilter(field_name="number")
+
+    class Meta:
+        model = Outcome
+        fields = ["programme", "country", "number"]
+
+
+class OutcomeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.OutcomeSerializer
+    lookup_value_regex = r"\d+"
+    filterset_class = OutcomeFilter
+
+    def get_queryset(self):
+        return (
+            Outcome.objects.filter(programme__in=visible_programmes(self.request.user))
+            .select_related("programme", "country")
+            .order_by("programme__code", "country__name", "number")
+        )
+
+
+class OutputFilter(django_filters.FilterSet):
+    programme = django_filters.CharFilter(field_name="outcome__programme__slug")
+    country = django_filters.CharFilter(field_name="outcome__country__slug")
+    outcome = IntegerFilter(field_name="outcome__number")
+    status = django_filters.ChoiceFilter(
+        choices=[("none", "Not reported"), *Status.choices], method="filter_status",
+        help_text="The reported (approved) status; 'none' for outputs not reported yet.",
+    )
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_overdue",
+        help_text="true: only outputs past their deadline without an approved Achieved or Cancelled status.",
+    )
+
+    class Meta:
+        model = Output
+        fields = ["programme", "country", "outcome", "status", "deadline_after", "deadline_before", "overdue"]
+
+    def filter_status(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(reported_update__isnull=True)
+        return queryset.filter(reported_update__status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(deadline__lt=timezone.localdate()) & (
+            Q(reported_update__isnull=True) | ~Q(reported_update__status__in=CLOSED_STATUSES)
+        )
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+
+
+class OutputViewSet(viewsets.ReadOnlyModelViewSet):
+    """Outputs with their reported status. Donors see approved status only."""
+
+    serializer_class = serializers.OutputSerializer
+    filterset_class = OutputFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (
+            output_selectors.outputs_with_status()
+            .filter(outcome__programme__in=visible_programmes(self.request.user))
+            .in_natural_order()
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["sees_pending"] = {
+            programme.pk: programme_access(self.request.user, programme).sees_pending
+            for programme in visible_programmes(self.request.user)
+        }
+        return context
+
+    def _output_and_access(self, pk):
+        output = get_object_or_404(self.get_queryset(), pk=pk)
+        return output, programme_access(self.request.user, output.outcome.programme)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=serializers.StatusUpdateSerializer(many=True),
+        summary="The output's status updates (approved only for donors)",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=serializers.StatusUpdateWriteSerializer,
+        responses={
+            201: serializers.StatusUpdateSerializer,
+            409: OpenApiResponse(serializers.ErrorSerializer, description="Changed meanwhile"),
+        },
+        summary="Report on the output (officers of its country)",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="updates", pagination_class=None, filter_backends=[])
+    def updates(self, request, pk=None):
+        output, access = self._output_and_access(pk)
+        if request.method == "GET":
+            updates = output_selectors.output_timeline(output, include_pending=access.sees_pending)
+            return Response(serializers.StatusUpdateSerializer(updates, many=True).data)
+        if not access.can_report_on(output.outcome.country_id):
+            raise PermissionDenied("Only officers of this country may report on this output.")
+        incoming = serializers.StatusUpdateWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            update = services.status_update_save(
+                output=output, user=request.user, base_revision=data["base_revision"],
+                status=data["status"], progress=data["progress"], narrative=data["narrative"],
+                as_of=data["as_of"], links=data["links"], submit=data["submit"],
+            )
+        except DjangoValidationError as error:
+            raise _service_errors(error) from None
+        except services.EditConflict:
+            raise Conflict() from None
+        return Response(serializers.StatusUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Updates waiting for review (coordinators), oldest first"),
+)
+class StatusUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Status updates you may see; coordinators approve or return submitted ones."""
+
+    serializer_class = serializers.StatusUpdateSerializer
+    filter_backends = []
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = StatusUpdate.objects.select_related("output__outcome__programme", "author").prefetch_related(
+            "evidence", "events__actor"
+        )
+        visible = Q(pk__in=[])
+        for programme in visible_programmes(user):
+            access = programme_access(user, programme)
+            scope = Q(output__outcome__programme=programme)
+            if not access.sees_pending:
+                scope &= Q(review_state=ReviewState.APPROVED)
+            visible |= scope
+        queryset = queryset.filter(visible)
+        if self.action == "list":
+            queryset = queryset.filter(review_state=ReviewState.SUBMITTED).order_by("submitted_at", "pk")
+        return queryset.order_by("submitted_at", "pk") if self.action == "list" else queryset.order_by("-pk")
+
+    def _reviewable(self, pk):
+        update = self.get_object()
+        access = programme_access(self.request.user, update.output.outcome.programme)
+        if not access.can_review:
+            raise PermissionDenied("Only coordinators review updates.")
+        return update
+
+    def _review(self, call):
+        try:
+            update = call()
+        except DjangoValidationError as error:
+            raise _service_errors(error) from None
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except services.EditConflict:
+            raise Conflict() from None
+        return Response(serializers.StatusUpdateSerializer(update).data)
+
+    @extend_schema(request=None, responses={200: serializers.StatusUpdateSerializer}, summary="Approve a submitted update")
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        update = self._reviewable(pk)
+        return self._review(lambda: services.status_update_approve(update=update, user=request.user))
+
+    @extend_schema(request=serializers.ReturnSerializer, responses={200: serializers.StatusUpdateSerializer},
+                   summary="Return a submitted update to its officer with a reason")
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        update = self._reviewable(pk)
+        incoming = serializers.ReturnSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        return self._review(
+            lambda: services.status_update_return(update=update, user=request.user, reason=incoming.validated_data["reason"])
+        )
+

@@ -1,0 +1,37 @@
+"""Error pages in the site's layout, and JSON errors for the API (never an HTML page there)."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views import defaults
+
+
+def _wants_json(request):
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"reason": message}, status=403)
+
+
+def page_not_found(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if _wants_json(request):
+        return JsonResponse({"detail": "Server error. It has been logged."}, status=500)
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the error may lie in what the layout needs (e.g. the database)
+        return defaults.server_error(request)
