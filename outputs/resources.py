@@ -16,6 +16,7 @@ from programme.models import Country, Programme
 
 from . import services
 from .models import CODE_RE, Output
+from .spreadsheets import neutralise
 
 
 def _text(row, key):
@@ -67,6 +68,11 @@ class OutputResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
         clean_model_instances = False
+
+    def export_field(self, field, instance, **kwargs):
+        # django-import-export's own ESCAPE_FORMULAE only drops a leading "=" (and turns every
+        # cell into text); quote every formula trigger instead and keep numbers and dates.
+        return neutralise(super().export_field(field, instance, **kwargs))
 
     def get_queryset(self):
         return Output.objects.select_related("outcome__programme", "outcome__country").in_natural_order()

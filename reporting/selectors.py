@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outputs.models import (
     CLOSED_STATUSES,
@@ -319,11 +320,12 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_queryset(queryset):
+def export_queryset(queryset, moment=ReportMoment()):
     """The outputs list's (filtered, as-of) queryset reduced to the export's columns, as tuples.
 
-    The narrative, evidence count and approval time of each output's reported update come from
-    correlated subqueries, so an export of any size is one streamed query.
+    The narrative and approval time of each output's reported update are joined in (now) or come
+    from correlated subqueries (as of a past day), the evidence count from a subquery: an export
+    of any size is one streamed query.
     """
     reported = StatusUpdate.objects.filter(pk=OuterRef("rep_id"))
     evidence = (
@@ -333,9 +335,14 @@ def export_queryset(queryset):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    if moment.is_past:
+        narrative = Subquery(reported.values("narrative")[:1])
+        approved_at = Subquery(reported.values("reviewed_at")[:1])
+    else:
+        narrative, approved_at = F("reported_update__narrative"), F("reported_update__reviewed_at")
     return queryset.annotate(
-        narrative=Subquery(reported.values("narrative")[:1]),
-        approved_at=Subquery(reported.values("reviewed_at")[:1]),
+        narrative=narrative,
+        approved_at=approved_at,
         evidence_count=Coalesce(Subquery(evidence[:1]), 0),
     ).values_list(
         "outcome__programme__code",
@@ -354,29 +361,39 @@ def export_queryset(queryset):
     )
 
 
+EXPORT_KEYS = [key for key, _label in EXPORT_COLUMNS]
+
+
 def export_rows(queryset, today):
-    """Each output as a dict of the export's columns, with Python values (dates stay dates)."""
-    labels = dict(Status.choices)
+    """Each output as a tuple in EXPORT_COLUMNS order, with Python values (dates stay dates)."""
+    labels = {key: str(label) for key, label in Status.choices}
+    not_reported = str(_("Not reported"))
+    localtime = timezone.localtime
     for (programme, country, iso, outcome, code, text, deadline, status, progress, status_date,
          narrative, evidence, approved_at) in queryset.iterator(chunk_size=2000):
-        closed = status in CLOSED_STATUSES
-        yield {
-            "programme": programme,
-            "country": country,
-            "iso": iso or "",
-            "outcome": outcome,
-            "code": code,
-            "text": text,
-            "deadline": deadline,
-            "status": str(labels.get(status, "Not reported")),
-            "progress": progress,
-            "status_date": status_date,
-            "narrative": narrative or "",
-            "overdue": "yes" if deadline < today and not closed else "no",
-            "days_to_deadline": (deadline - today).days,
-            "evidence": evidence,
-            "last_updated": timezone.localtime(approved_at) if approved_at else None,
-        }
+        yield (
+            programme,
+            country,
+            iso or "",
+            outcome,
+            code,
+            text,
+            deadline,
+            labels.get(status, not_reported),
+            progress,
+            status_date,
+            narrative or "",
+            "yes" if deadline < today and status not in CLOSED_STATUSES else "no",
+            (deadline - today).days,
+            evidence,
+            localtime(approved_at) if approved_at else None,
+        )
+
+
+def export_dicts(queryset, today):
+    """export_rows as dicts keyed by column (for JSON and IATI)."""
+    for row in export_rows(queryset, today):
+        yield dict(zip(EXPORT_KEYS, row))
 
 
 def approved_history(programme, moment=ReportMoment(), output_ids=None):

@@ -13,5 +13,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/exports/outputs.csv", export_views.outputs_csv, name="export_csv"),
     path("programmes/<slug:slug>/exports/outputs.xlsx", export_views.outputs_xlsx, name="export_xlsx"),
     path("programmes/<slug:slug>/exports/outputs.json", export_views.outputs_json, name="export_json"),
+    path("programmes/<slug:slug>/exports/history.csv", export_views.history_csv, name="export_history_csv"),
     path("programmes/<slug:slug>/exports/iati.xml", export_views.iati_xml, name="export_iati"),
+    path("programmes/<slug:slug>/exports/jobs/<str:job>/", export_views.export_job, name="export_job"),
 ]

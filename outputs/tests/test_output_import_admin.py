@@ -134,3 +134,17 @@ def test_xlsx_parsing_uses_defusedxml():
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_admin_export_neutralises_formulas_and_keeps_dates(admin_client, seed_programme):
+    output = Output.objects.get(outcome__country__code="VN", code="1.1")
+    output.title = "@SUM(A1:A9)"
+    output.save()
+    fields = {f"outputresource_{name}": "on" for name in ["id", "programme", "country", "outcome", "code", "title", "deadline"]}
+    response = admin_client.post("/admin/outputs/output/export/", {"format": "0", "resource": "0", **fields})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(__import__("csv").DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["id"] == str(output.pk))
+    assert row["title"] == "'@SUM(A1:A9)"
+    assert row["deadline"] == "2025-12-31"
+    assert row["programme"] == "GLO/22/31/IRL" and row["country"] == "Viet Nam"

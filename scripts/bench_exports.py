@@ -1,0 +1,131 @@
+"""`make bench` (exports): CSV and XLSX of 10,000 outputs and the CSV of their 200,000 history rows,
+next to django-import-export's default ModelResource export of the same rows and to a raw database
+cursor written with csv.writer (the floor). Peak Python memory is measured with tracemalloc.
+"""
+
+import csv
+import io
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "programme.settings")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'build' / 'bench.sqlite3'}")
+os.environ.setdefault("EXPORT_BACKGROUND_ROWS", "1000000")  # measure the in-request build
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from import_export.resources import modelresource_factory  # noqa: E402
+
+from outputs.models import Output, ReviewState, StatusUpdate  # noqa: E402
+from programme.models import Programme  # noqa: E402
+from reporting import selectors  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_EXPORT_RUNS", "3"))
+CODE = "DEMO/50x200x20/1"
+
+
+def measure(label, func):
+    """Median seconds of RUNS calls, and the peak traced memory of one call."""
+    func()  # warm-up
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        size = func()
+        times.append(time.perf_counter() - started)
+    tracemalloc.start()
+    func()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"label": label, "seconds": statistics.median(times), "peak_mb": peak / 1e6, "bytes": size}
+
+
+def consume(response):
+    assert response.status_code == 200, response.status_code
+    size = 0
+    if response.streaming:
+        for chunk in response.streaming_content:
+            size += len(chunk)
+    else:
+        size = len(response.content)
+    return size
+
+
+def raw_csv_of(queryset):
+    """The floor: the very SQL the export runs, through a raw cursor and csv.writer, no formatting."""
+    sql, params = queryset.query.sql_with_params()
+    return raw_csv(sql, params)
+
+
+def raw_csv(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        size = 0
+        while rows := cursor.fetchmany(5000):
+            writer.writerows(rows)
+            size += out.tell()
+            out.seek(0)
+            out.truncate()
+    return size
+
+
+def main():
+    programme = Programme.objects.filter(code=CODE).first()
+    if programme is None:
+        sys.exit("Run scripts/bench.py first: it generates the 50 x 200 x 20 programme.")
+    reader = get_user_model().objects.get(username=f"demo-coordinator-{programme.slug}")
+    client = Client()
+    client.force_login(reader)
+    base = f"/programmes/{programme.slug}/exports"
+    outputs = Output.objects.filter(outcome__programme=programme)
+    history = StatusUpdate.objects.filter(output__outcome__programme=programme, review_state=ReviewState.APPROVED)
+    OutputResource = modelresource_factory(Output)
+    UpdateResource = modelresource_factory(StatusUpdate)
+    n_outputs, n_history = outputs.count(), history.count()
+
+    results = [
+        measure("outputs CSV (ours)", lambda: consume(client.get(f"{base}/outputs.csv"))),
+        measure("outputs CSV (import-export ModelResource)", lambda: len(OutputResource().export(outputs).csv)),
+        measure("outputs CSV (raw cursor + csv.writer, floor)", lambda: raw_csv_of(
+            selectors.export_queryset(selectors.outputs_for_list(programme)))),
+        measure("outputs XLSX (ours)", lambda: consume(client.get(f"{base}/outputs.xlsx"))),
+        measure("outputs XLSX (import-export ModelResource)", lambda: len(OutputResource().export(outputs).xlsx)),
+        measure("history CSV, 200k rows (ours)", lambda: consume(client.get(f"{base}/history.csv"))),
+        measure("history CSV (import-export ModelResource)", lambda: len(UpdateResource().export(history).csv)),
+        measure("history CSV (raw cursor + csv.writer, floor)", lambda: raw_csv_of(
+            selectors.approved_history(programme, output_ids=selectors.outputs_for_list(programme).order_by().values("pk")))),
+    ]
+    by_label = {r["label"]: r for r in results}
+    print(f"\nDatabase: {connection.vendor}; {n_outputs} outputs, {n_history} approved history rows; "
+          f"median of {RUNS} runs; peak = tracemalloc peak of one run")
+    print(f"{'export':48} {'seconds':>8} {'peak MB':>8} {'MB out':>7}")
+    for r in results:
+        print(f"{r['label']:48} {r['seconds']:8.2f} {r['peak_mb']:8.1f} {r['bytes'] / 1e6:7.1f}")
+
+    def ratio(a, b):
+        return by_label[a]["seconds"] / by_label[b]["seconds"]
+
+    print("\nRatios (target in brackets):")
+    print(f"  outputs CSV: default resource / ours = {ratio('outputs CSV (import-export ModelResource)', 'outputs CSV (ours)'):.1f}x  [>= 5x]")
+    print(f"  outputs CSV: ours / raw floor      = {ratio('outputs CSV (ours)', 'outputs CSV (raw cursor + csv.writer, floor)'):.1f}x  [<= 2x]")
+    print(f"  outputs XLSX: default resource / ours = {ratio('outputs XLSX (import-export ModelResource)', 'outputs XLSX (ours)'):.1f}x  [>= 2x]")
+    print(f"  history CSV: default resource / ours = {ratio('history CSV (import-export ModelResource)', 'history CSV, 200k rows (ours)'):.1f}x")
+    print(f"  history CSV: ours / raw floor      = {ratio('history CSV, 200k rows (ours)', 'history CSV (raw cursor + csv.writer, floor)'):.1f}x")
+    print(f"  peak memory, CSV of 10k outputs vs 200k history rows: {by_label['outputs CSV (ours)']['peak_mb']:.1f} MB vs "
+          f"{by_label['history CSV, 200k rows (ours)']['peak_mb']:.1f} MB  [flat]")
+
+
+if __name__ == "__main__":
+    main()
