@@ -2,7 +2,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
-PYTEST_ARGS ?=
+# Two workers: the suite runs on both cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help setup run test test-sqlite test-postgres bench fixtures clean
 
@@ -12,6 +13,7 @@ help:
 
 # The virtualenv is rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
+	scripts/system-deps.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
@@ -37,6 +39,7 @@ test-postgres: setup
 # Median server time of the reporting pages on a 50-country programme, as ratios to the admin.
 bench: setup
 	DJANGO_DEBUG=0 $(PY) scripts/bench.py
+	DJANGO_DEBUG=0 $(PY) scripts/bench_exports.py
 
 # Regenerate fixtures/ from the shipped country table and the published outputs page.
 fixtures: setup

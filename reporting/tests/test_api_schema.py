@@ -49,6 +49,20 @@ CONFORMANCE = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Requests go straight to the WSGI app, whose request signals would close the database
+    connection the test's transaction lives on; Django's own test client disconnects them too."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token_for(users):
     def make(user):
