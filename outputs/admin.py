@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from programme.models import Outcome
 
 from . import services
-from .models import Output
+from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
 from .resources import OutputResource
 
 
@@ -189,3 +189,100 @@ class OutputAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 _("repeated code"),
             )
         return ""
+
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    fields = ["at", "action", "from_state", "to_state", "actor", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fields = ["original_name", "url", "content_type", "size", "added_by", "added_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(SimpleHistoryAdmin):
+    """Updates are written by officers and reviewed by coordinators in the app; here they are read."""
+
+    list_display = ["__str__", "country", "status", "progress", "as_of", "review_state", "author", "submitted_at", "reviewed_at"]
+    list_filter = ["review_state", "status", ("output__outcome__programme", admin.RelatedOnlyFieldListFilter),
+                   ("output__outcome__country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["output__code", "output__title", "narrative", "author__username"]
+    date_hierarchy = "as_of"
+    list_select_related = ["output__outcome__country", "author"]
+    inlines = [EvidenceInline, ReviewEventInline]
+    readonly_fields = ["output", "author", "status", "progress", "narrative", "as_of", "review_state",
+                       "created_at", "updated_at", "last_edited_by", "submitted_at", "reviewed_at", "reviewed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history of reporting is never deleted
+
+    @admin.display(description=_("country"), ordering="output__outcome__country__name")
+    def country(self, update):
+        return update.output.outcome.country
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "update", "actor", "reason"]
+    list_filter = ["action", "programme"]
+    search_fields = ["reason", "actor__username", "update__output__code"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "update__output"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ReviewEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "update", "content_type", "size", "added_by", "added_at"]
+    search_fields = ["original_name", "url"]
+    list_select_related = ["update__output", "added_by"]
+    readonly_fields = ["update", "file", "original_name", "content_type", "size", "url", "added_by", "added_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "user", "output", "threshold", "deadline"]
+    list_filter = ["threshold"]
+    search_fields = ["user__username", "output__code"]
+    list_select_related = ["user", "output"]
+    date_hierarchy = "sent_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ReminderSent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, Programme, Region
+from .models import AccessGrant, Country, Programme, Region
 
 
 @admin.register(Region)
@@ -40,3 +40,19 @@ class ProgrammeAdmin(admin.ModelAdmin):
     @admin.display(description=_("outputs"), ordering="output_count")
     def output_count(self, programme):
         return programme.output_count
+
+
+@admin.register(AccessGrant)
+class AccessGrantAdmin(admin.ModelAdmin):
+    """Who may do what: officers per country, coordinators and donors programme-wide."""
+
+    list_display = ["user", "user_full_name", "role", "programme", "country", "created_at"]
+    list_filter = ["role", "programme", ("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email", "programme__code"]
+    list_select_related = ["user", "programme", "country"]
+    autocomplete_fields = ["user", "country"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("name"), ordering="user__last_name")
+    def user_full_name(self, grant):
+        return grant.user.get_full_name()

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from outputs.models import Output
-from programme.models import Country, Outcome, Programme, Region
+from outputs.models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
+from outputs.testing import approve, save_update
+from programme.models import AccessGrant, Country, Outcome, Programme, Region
 
 
 @pytest.fixture
@@ -87,3 +88,44 @@ def test_admin_edit_of_output_is_recorded(admin_client_seed, admin_user):
     assert output.title == "New text"
     latest = output.history.first()
     assert latest.history_user == admin_user and latest.title == "New text"
+
+
+@pytest.mark.parametrize(
+    "model", [AccessGrant, StatusUpdate, ReviewEvent, Evidence, ReminderSent], ids=lambda m: m.__name__
+)
+def test_workflow_models_are_in_the_admin(users, client_for, model, settings, tmp_path):
+    admin_client = client_for(users.admin)  # the demo admin: create_demo_users resets its password
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    output = Output.objects.get(outcome__country__code="MW", code="1.3")
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%%EOF\n")
+    update = save_update(output, users.officer_mw, files=[pdf], links=["https://example.org/x"])
+    approve(update, users.coordinator)
+    ReminderSent.objects.create(user=users.officer_mw, output=output, threshold="overdue", deadline=output.deadline)
+    info = (model._meta.app_label, model._meta.model_name)
+    assert admin_client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+    obj = model.objects.first()
+    assert admin_client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+
+
+def test_history_of_reporting_cannot_be_deleted_in_the_admin(users, client_for):
+    admin_client = client_for(users.admin)
+    output = Output.objects.get(outcome__country__code="MW", code="1.3")
+    update = save_update(output, users.officer_mw)
+    event = ReviewEvent.objects.get(update=update)
+    assert admin_client.post(reverse("admin:outputs_reviewevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert admin_client.post(reverse("admin:outputs_statusupdate_delete", args=[update.pk]), {"post": "yes"}).status_code == 403
+    assert ReviewEvent.objects.filter(pk=event.pk).exists() and StatusUpdate.objects.filter(pk=update.pk).exists()
+
+
+def test_grants_are_managed_in_the_admin(users, client_for, seed_programme):
+    admin_client = client_for(users.admin)
+    url = reverse("admin:programme_accessgrant_add")
+    response = admin_client.post(url, {"user": users.nogrant.pk, "programme": seed_programme.pk,
+                                       "country": Country.objects.get(code="ZM").pk, "role": "officer"})
+    assert response.status_code == 302
+    assert AccessGrant.objects.filter(user=users.nogrant, country__code="ZM", role="officer").exists()
+    refused = admin_client.post(url, {"user": users.nogrant.pk, "programme": seed_programme.pk, "role": "officer"})
+    assert refused.status_code == 200
+    assert "names the country they report for" in refused.content.decode()
