@@ -16,7 +16,7 @@ from programme.models import Country, Outcome
 
 from . import selectors, services
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
-from .models import Output, ReviewState, Status, StatusUpdate
+from .models import Evidence, Output, ReviewState, Status, StatusUpdate
 
 
 def _output_and_access(request, pk):
@@ -149,7 +149,10 @@ def output_update(request, pk):
                 else:
                     messages.success(request, _("Draft saved. Submit it for review when it is ready."))
                 return redirect("outputs:detail", pk=output.pk)
-        messages.error(request, _("The update was not saved. Please check the form."))
+        if request.FILES:
+            messages.error(request, _("The update was not saved. Please check the form and attach your files again."))
+        else:
+            messages.error(request, _("The update was not saved. Please check the form."))
     else:
         source = pending or output.reported_update
         initial = {"base_revision": output.revision, "as_of": timezone.localdate()}
@@ -283,7 +286,7 @@ def update_return(request, pk):
 def evidence_download(request, pk):
     try:
         evidence = selectors.evidence_with_output(pk)
-    except Exception:
+    except Evidence.DoesNotExist:
         raise Http404("No such file.") from None
     output = evidence.update.output
     access = programme_access_or_404(request.user, output.outcome.programme)

@@ -1,4 +1,3 @@
-import pytest
 
 from outputs.models import Output, natural_sort_key
 

@@ -195,7 +195,6 @@ def test_achieved_after_a_reminder_stops_the_chase(quiet, workflow, mailoutbox):
 
 
 def test_an_officer_only_gets_their_own_countries(quiet, workflow, mailoutbox):
-    users = quiet
     for code in ("MW", "MZ", "VN", "ZM"):
         _due(workflow.output(code, "1.1"), 6)
     global_output = Output.objects.filter(outcome__country__slug="global").order_by("pk").first()
