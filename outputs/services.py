@@ -322,34 +322,41 @@ def _reviewable(update, user):
         )
 
 
-def status_update_approve(*, update, user, base_revision=None):
-    """Approve a submitted update: it becomes the output's reported status if it is the latest."""
-    output = update.output
+def _review(*, update, user, base_revision, to_state, action, reason=""):
+    """Move a submitted update to approved or returned, under a lock, with its event."""
     _reviewable(update, user)
+    output = update.output
     with transaction.atomic():
         _claim_revision(output, base_revision)
         update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
         _reviewable(update, user)  # re-checked under the lock: a concurrent review may have won
-        update.review_state = ReviewState.APPROVED
+        update.review_state = to_state
         update.reviewed_at = timezone.now()
         update.reviewed_by = user
         update._history_user = user
         update.save()
         ReviewEvent.objects.create(
             update=update,
-            action=ReviewEvent.Action.APPROVED,
+            action=action,
             from_state=ReviewState.SUBMITTED,
-            to_state=ReviewState.APPROVED,
+            to_state=to_state,
             actor=user,
+            reason=reason,
         )
-        reported = output_reported_update(output)
-        Output.objects.filter(pk=output.pk).update(
-            reported_update=reported,
-            pending_update=None,
-        )
-        output.reported_update = reported
-        output.pending_update = None
+        if to_state == ReviewState.APPROVED:
+            reported = output_reported_update(output)
+            Output.objects.filter(pk=output.pk).update(reported_update=reported, pending_update=None)
+            output.reported_update = reported
+            output.pending_update = None
     return update
+
+
+def status_update_approve(*, update, user, base_revision=None):
+    """Approve a submitted update: it becomes the output's reported status if it is the latest."""
+    return _review(
+        update=update, user=user, base_revision=base_revision,
+        to_state=ReviewState.APPROVED, action=ReviewEvent.Action.APPROVED,
+    )
 
 
 def status_update_return(*, update, user, reason, base_revision=None):
@@ -357,26 +364,10 @@ def status_update_return(*, update, user, reason, base_revision=None):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the update is returned, so the officer can fix it.")})
-    output = update.output
-    _reviewable(update, user)
-    with transaction.atomic():
-        _claim_revision(output, base_revision)
-        update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
-        _reviewable(update, user)
-        update.review_state = ReviewState.RETURNED
-        update.reviewed_at = timezone.now()
-        update.reviewed_by = user
-        update._history_user = user
-        update.save()
-        ReviewEvent.objects.create(
-            update=update,
-            action=ReviewEvent.Action.RETURNED,
-            from_state=ReviewState.SUBMITTED,
-            to_state=ReviewState.RETURNED,
-            actor=user,
-            reason=reason,
-        )
-    return update
+    return _review(
+        update=update, user=user, base_revision=base_revision,
+        to_state=ReviewState.RETURNED, action=ReviewEvent.Action.RETURNED, reason=reason,
+    )
 
 
 def output_reported_update(output):

@@ -36,6 +36,13 @@ def _apply_errors(form, error):
         form.add_error(None, error.messages)
 
 
+def _keep_typed_after_conflict(form, conflict, message):
+    """The person keeps what they typed; saving again applies it over the state they now see."""
+    form.data = form.data.copy()
+    form.data["base_revision"] = conflict.revision
+    form.add_error(None, message)
+
+
 def _next_url(request, default):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -139,10 +146,7 @@ def output_update(request, pk):
                 _apply_errors(form, error)
             except services.EditConflict as error:
                 conflict = error.output
-                # The person keeps what they typed; saving again now applies it over the new state.
-                form.data = form.data.copy()
-                form.data["base_revision"] = conflict.revision
-                form.add_error(None, _("Someone else saved a change to this output after you opened the form. Your text is kept below: compare it with the change and save again."))
+                _keep_typed_after_conflict(form, conflict, _("Someone else saved a change to this output after you opened the form. Your text is kept below: compare it with the change and save again."))
             else:
                 if submit:
                     messages.success(request, _("Update submitted for review. A coordinator will approve it or return it to you."))
@@ -200,9 +204,7 @@ def output_edit(request, pk):
                 _apply_errors(form, error)
             except services.EditConflict as error:
                 conflict = error.output
-                form.data = form.data.copy()
-                form.data["base_revision"] = conflict.revision
-                form.add_error(None, _("Someone else changed this output after you opened the form. Your text is kept below: compare and save again."))
+                _keep_typed_after_conflict(form, conflict, _("Someone else changed this output after you opened the form. Your text is kept below: compare and save again."))
             else:
                 messages.success(request, _("Output saved. The change is kept in its history."))
                 return redirect("outputs:detail", pk=output.pk)

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -211,14 +211,14 @@ def country_rows(programme, country, moment=ReportMoment(), *, include_pending=F
         .order_by("outcome__number", "sort_key", "position", "pk")
     )
     outcomes = Outcome.objects.in_bulk({output.outcome_id for output in outputs})
-    reported = (
-        StatusUpdate.objects.defer("last_edited_by", "reviewed_by", "submitted_at")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("added_at", "pk")))
-        .in_bulk([output.rep_id for output in outputs if output.rep_id])
-    )
+    reported = StatusUpdate.objects.in_bulk([output.rep_id for output in outputs if output.rep_id])
     authors = get_user_model().objects.in_bulk({update.author_id for update in reported.values()})
+    evidence = defaultdict(list)
+    for item in Evidence.objects.filter(update_id__in=list(reported)).order_by("added_at", "pk"):
+        evidence[item.update_id].append(item)
     for update in reported.values():
         update.author = authors[update.author_id]
+        update.evidence_items = evidence.get(update.pk, [])
     pending = {}
     if include_pending and not moment.is_past:
         pending = StatusUpdate.objects.in_bulk(

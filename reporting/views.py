@@ -165,10 +165,17 @@ def dashboard(request, programme, access, moment):
     summaries = selectors.summaries_by_country(programme, moment)
     show_review = access.sees_pending and not moment.is_past
     waiting = selectors.waiting_for_review_by_country(programme) if show_review else {}
-    matrix = [
-        (country, summaries.get(country.pk, selectors.StatusSummary()), waiting.get(country.pk))
-        for country in countries
-    ]
+    # Cells are prepared here, not with {% url %} per cell: 50 countries x 7 statuses add up.
+    list_url = reverse("reporting:output_list", args=[programme.slug])
+    suffix = f"&as_of={moment.as_of.isoformat()}" if moment.is_past else ""
+    matrix = []
+    for country in countries:
+        summary = summaries.get(country.pk, selectors.StatusSummary())
+        cells = [
+            (count, f"{list_url}?country={country.slug}&status={key}{suffix}", f"{country.name}, {label}: {count}")
+            for key, label, count, _share in summary.rows()
+        ]
+        matrix.append((country, summary, waiting.get(country.pk), cells))
     context = _base_context(programme, access, moment, request)
     context.update(
         matrix=matrix,

@@ -11,7 +11,7 @@ from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
+from django.utils.dates import MONTHS_3
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -40,7 +40,9 @@ class _PageRenderer:
         self.evidence_url = reverse("outputs:evidence", args=[0])[: -len("0/")]
         self.detail_url = reverse("outputs:detail", args=[0])[: -len("0/")]
         self.badge = lru_cache(maxsize=None)(lambda status, pending=False: str(badge_html(status, pending)))
-        self.date = lru_cache(maxsize=None)(lambda day: format_date(day, "j M Y"))
+        # "j M Y" as Django formats it, without its per-call formatter (the page shows ~400 dates)
+        months = {number: str(name).title() for number, name in MONTHS_3.items()}
+        self.date = lambda day: f"{day.day} {months[day.month]} {day.year}"
         self.deadline = lru_cache(maxsize=None)(self._deadline)
         self.progress = lru_cache(maxsize=None)(lambda value: str(progress_bar(value)))
 
@@ -75,7 +77,7 @@ class _PageRenderer:
                     f'<div class="narrative"><p class="label">{self.narrative_label}</p>'
                     f"{linebreaks(reported.narrative, autoescape=True)}</div>"
                 )
-            main += self.evidence(list(reported.evidence.all()))
+            main += self.evidence(reported.evidence_items)
             side += f'{self.progress(reported.progress)}<span class="meta">{reported.progress}%</span>'
         if row.pending is not None:
             pending = row.pending
