@@ -213,8 +213,10 @@ def output_list(request, programme, access, moment):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    keep_params = [(key, value) for key, values in request.GET.lists() if key not in ("as_of", "page") for value in values]
     context = _base_context(programme, access, moment, request)
     context.update(
+        keep_params=keep_params,
         filter=filterset,
         page=page,
         query=query.urlencode(),
