@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,16 @@ from programme.models import Outcome
 from . import services
 from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
 from .resources import OutputResource
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History pages to read, never to revert: a revert would rewrite reporting history and bypass
+    the services (SIMPLE_HISTORY_REVERT_DISABLED only hides the button; this refuses the POST)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("History is not reverted here.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class RepeatedCodeFilter(admin.SimpleListFilter):
@@ -91,7 +102,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Output)
-class OutputAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
     resource_classes = [OutputResource]
     formats = [CSV, XLSX]
     list_display = [
@@ -214,7 +225,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SimpleHistoryAdmin):
+class StatusUpdateAdmin(ReadOnlyHistoryAdmin):
     """Updates are written by officers and reviewed by coordinators in the app; here they are read."""
 
     list_display = ["__str__", "country", "status", "progress", "as_of", "review_state", "author", "submitted_at", "reviewed_at"]

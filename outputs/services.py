@@ -20,6 +20,7 @@ from programme.models import AccessGrant, Role
 from programme.services import country_resolve, outcome_get_or_create, programme_get_or_create
 
 from .evidence import check_evidence_file
+from .spreadsheets import strip_control_characters
 from . import selectors
 from .models import (
     NARRATIVE_REQUIRED,
@@ -246,7 +247,7 @@ def status_update_save(
     if not access.can_report_on(output.outcome.country_id):
         raise PermissionDenied("Only officers of this country may report on this output.")
     as_of = as_of or timezone.localdate()
-    narrative = (narrative or "").strip()
+    narrative = strip_control_characters(narrative or "").strip()
     links = [link.strip() for link in links if link and link.strip()]
     _validate_update_fields(
         status=status, progress=progress, narrative=narrative, as_of=as_of, links=links
@@ -263,6 +264,8 @@ def status_update_save(
 
     with transaction.atomic():
         _claim_revision(output, base_revision)
+        # Re-read under the claim: a save that raced this one may have opened the pending update.
+        output.pending_update_id = Output.objects.values_list("pending_update_id", flat=True).get(pk=output.pk)
         update = (
             StatusUpdate.objects.select_for_update()
             .filter(pk=output.pending_update_id, review_state__in=OPEN_REVIEW_STATES)
@@ -345,9 +348,10 @@ def _review(*, update, user, base_revision, to_state, action, reason=""):
         )
         if to_state == ReviewState.APPROVED:
             reported = output_reported_update(output)
-            Output.objects.filter(pk=output.pk).update(reported_update=reported, pending_update=None)
+            Output.objects.filter(pk=output.pk).update(reported_update=reported)
+            Output.objects.filter(pk=output.pk, pending_update=update).update(pending_update=None)
             output.reported_update = reported
-            output.pending_update = None
+            output.refresh_from_db(fields=["pending_update"])
     return update
 
 
@@ -361,7 +365,7 @@ def status_update_approve(*, update, user, base_revision=None):
 
 def status_update_return(*, update, user, reason, base_revision=None):
     """Return a submitted update to its officer with a reason; they edit and resubmit it."""
-    reason = (reason or "").strip()
+    reason = strip_control_characters(reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the update is returned, so the officer can fix it.")})
     return _review(
@@ -403,7 +407,7 @@ def output_edit(*, output, user, base_revision=None, reason="", **changes):
         # pointers (an update submitted meanwhile would lose its place as the pending one).
         output.refresh_from_db()
         for name, value in changes.items():
-            setattr(output, name, value.strip() if isinstance(value, str) else value)
+            setattr(output, name, strip_control_characters(value).strip() if isinstance(value, str) else value)
         output._history_user = user
         output._change_reason = reason or "Edited"
         output.save(update_fields=list(changes))

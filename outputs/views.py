@@ -69,7 +69,8 @@ def my_outputs(request):
         "status": request.GET.get("status", ""),
     }
     country = next((c for c in countries if c.slug == chosen["country"]), None)
-    outcome_number = int(chosen["outcome"]) if chosen["outcome"].isdigit() else None
+    outcome = chosen["outcome"]
+    outcome_number = int(outcome) if outcome.isascii() and outcome.isdecimal() and len(outcome) < 6 else None
     status = chosen["status"] if chosen["status"] in {*Status.values, "not_reported"} else None
     today = timezone.localdate()
     outputs = list(

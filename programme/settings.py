@@ -177,6 +177,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "output-tracker@localhost")
 
+# Reporting history is never rewritten: no "revert to this version" in the admin.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Spreadsheets of more outputs than this are built in the background and offered when ready.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
+from outputs.spreadsheets import strip_control_characters
+
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -19,7 +21,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def _narrative(parent, tag, text):
     element = etree.SubElement(parent, tag)
     narrative = etree.SubElement(element, "narrative")
-    narrative.text = text
+    narrative.text = strip_control_characters(text)
     return element
 
 

@@ -105,6 +105,16 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, update):
+        data = super().to_representation(update)
+        # Donors see approved statuses only, not the review between officer and coordinator.
+        programmes_with_review_data = self.context.get("sees_pending", {})
+        if not programmes_with_review_data.get(update.output.outcome.programme_id, False):
+            data["events"] = [event for event in data["events"] if event["action"] == ReviewEvent.Action.APPROVED]
+            for event in data["events"]:
+                event["reason"] = ""
+        return data
+
 
 class StatusUpdateWriteSerializer(serializers.Serializer):
     """What an officer sends: the rules (narrative required, no future date...) are the services'."""

@@ -170,9 +170,10 @@ class OutputViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get", "post"], url_path="updates", pagination_class=None, filter_backends=[])
     def updates(self, request, pk=None):
         output, access = self._output_and_access(pk)
+        context = {"sees_pending": {output.outcome.programme_id: access.sees_pending}}
         if request.method == "GET":
             updates = output_selectors.output_timeline(output, include_pending=access.sees_pending)
-            return Response(serializers.StatusUpdateSerializer(updates, many=True).data)
+            return Response(serializers.StatusUpdateSerializer(updates, many=True, context=context).data)
         if not access.can_report_on(output.outcome.country_id):
             raise PermissionDenied("Only officers of this country may report on this output.")
         incoming = serializers.StatusUpdateWriteSerializer(data=request.data)
@@ -188,7 +189,7 @@ class OutputViewSet(viewsets.ReadOnlyModelViewSet):
             raise _service_errors(error) from None
         except services.EditConflict:
             raise Conflict() from None
-        return Response(serializers.StatusUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.StatusUpdateSerializer(update, context=context).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -198,6 +199,14 @@ class StatusUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     """Status updates you may see; coordinators approve or return submitted ones."""
 
     serializer_class = serializers.StatusUpdateSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["sees_pending"] = {
+            programme.pk: programme_access(self.request.user, programme).sees_pending
+            for programme in visible_programmes(self.request.user)
+        }
+        return context
     filter_backends = []
     lookup_value_regex = r"\d+"
 
@@ -234,7 +243,7 @@ class StatusUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             raise PermissionDenied(str(error)) from None
         except services.EditConflict:
             raise Conflict() from None
-        return Response(serializers.StatusUpdateSerializer(update).data)
+        return Response(self.get_serializer(update).data)
 
     @extend_schema(request=None, responses={200: serializers.StatusUpdateSerializer}, summary="Approve a submitted update")
     @action(detail=True, methods=["post"])
