@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from outputs import selectors as output_selectors
 from outputs import services
-from outputs.models import CLOSED_STATUSES, Output, ReviewState, Status, StatusUpdate
+from outputs.models import Output, ReviewState, Status, StatusUpdate
 from programme.access import programme_access, visible_programmes
 from programme.models import Country, Outcome
 
@@ -121,9 +121,7 @@ class OutputFilter(django_filters.FilterSet):
         return queryset.filter(reported_update__status=value)
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(deadline__lt=timezone.localdate()) & (
-            Q(reported_update__isnull=True) | ~Q(reported_update__status__in=CLOSED_STATUSES)
-        )
+        overdue = output_selectors.overdue_q(timezone.localdate())
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
 
