@@ -249,19 +249,23 @@ class StatusUpdateAdmin(ReadOnlyHistoryAdmin):
         return update.output.outcome.country
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Records the app writes and keeps: readable in the admin, never added or edited there."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(RecordAdmin):
     list_display = ["at", "action", "update", "actor", "reason"]
     list_filter = ["action", "programme"]
     search_fields = ["reason", "actor__username", "update__output__code"]
     date_hierarchy = "at"
     list_select_related = ["actor", "update__output"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in ReviewEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -285,15 +289,9 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(RecordAdmin):
     list_display = ["sent_at", "user", "output", "threshold", "deadline"]
     list_filter = ["threshold"]
     search_fields = ["user__username", "output__code"]
     list_select_related = ["user", "output"]
     date_hierarchy = "sent_at"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in ReminderSent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

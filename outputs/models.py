@@ -123,6 +123,15 @@ NARRATIVE_REQUIRED = frozenset({Status.AT_RISK, Status.OFF_TRACK, Status.CANCELL
 CLOSED_STATUSES = frozenset({Status.ACHIEVED, Status.CANCELLED})
 
 
+def is_overdue(deadline, status, today):
+    """Past its deadline without an approved Achieved or Cancelled status (``status``: a key or None).
+
+    The same rule in SQL is ``outputs.selectors.overdue_q`` (and ``reporting.selectors.overdue_q``
+    on annotated queries).
+    """
+    return deadline < today and status not in CLOSED_STATUSES
+
+
 class ReviewState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted for review")

@@ -4,6 +4,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from programme.access import officer_country_ids
+from programme.models import Country, Outcome
 
 from .models import (
     CLOSED_STATUSES,
@@ -53,6 +54,26 @@ def outputs_for_officer(user, *, country_id=None, outcome_number=None, status=No
     return queryset.annotate(
         urgency=Case(When(overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField())
     ).order_by("urgency", "deadline", "outcome__country__name", "sort_key", "position")
+
+
+def officer_filter_choices(scopes):
+    """My outputs' filter choices: the officer's countries and their outcome numbers.
+
+    ``scopes`` is {programme id: {country ids}} (programme.access.officer_country_ids).
+    """
+    country_ids = set().union(*scopes.values())
+    countries = list(Country.objects.filter(pk__in=country_ids).order_by("name"))
+    numbers = list(
+        Outcome.objects.filter(country_id__in=country_ids, programme_id__in=scopes)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .distinct()
+    )
+    return countries, numbers
+
+
+def updates_for_review():
+    return StatusUpdate.objects.select_related("output__outcome__programme", "author")
 
 
 def output_for_page(pk):

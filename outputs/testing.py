@@ -1,6 +1,14 @@
 """Helpers for tests across the apps: write updates the way the pages do, through the services."""
 
 from outputs import services
+from outputs.models import Output
+
+
+def seed_output(country_code, code):
+    """An output of the seed programme GLO/22/31/IRL, by country ISO code and output code."""
+    return Output.objects.get(
+        outcome__programme__code="GLO/22/31/IRL", outcome__country__code=country_code, code=code
+    )
 
 
 def save_update(output, user, *, submit=True, status="on_track", progress=40,

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programme.access import officer_country_ids, programme_access, programme_access_or_404, visible_programmes
-from programme.models import Country, Outcome
 
 from . import selectors, services
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
-from .models import Evidence, Output, ReviewState, Status, StatusUpdate
+from .models import Evidence, Output, ReviewState, Status
 
 
 def _output_and_access(request, pk):
@@ -55,14 +54,7 @@ def my_outputs(request):
     scopes = officer_country_ids(request.user)
     if not scopes:
         raise PermissionDenied(_("This page lists the outputs of the countries you report for."))
-    country_ids = set().union(*scopes.values())
-    countries = Country.objects.filter(pk__in=country_ids).order_by("name")
-    outcome_numbers = (
-        Outcome.objects.filter(country_id__in=country_ids, programme_id__in=scopes)
-        .order_by("number")
-        .values_list("number", flat=True)
-        .distinct()
-    )
+    countries, outcome_numbers = selectors.officer_filter_choices(scopes)
     chosen = {
         "country": request.GET.get("country", ""),
         "outcome": request.GET.get("outcome", ""),
@@ -88,7 +80,7 @@ def my_outputs(request):
         {
             "outputs": outputs,
             "countries": countries,
-            "outcome_numbers": list(outcome_numbers),
+            "outcome_numbers": outcome_numbers,
             "statuses": Status.choices,
             "chosen": chosen,
             "today": today,
@@ -232,7 +224,7 @@ def review_queue(request):
 
 
 def _update_and_access(request, pk):
-    update = get_object_or_404(StatusUpdate.objects.select_related("output__outcome__programme"), pk=pk)
+    update = get_object_or_404(selectors.updates_for_review(), pk=pk)
     access = programme_access_or_404(request.user, update.output.outcome.programme)
     if not access.can_review:
         raise PermissionDenied(_("Only coordinators review updates."))

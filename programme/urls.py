@@ -1,14 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from reporting import views as reporting_views
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("reporting.api.urls")),
     path("", include("outputs.urls")),
-    path("", reporting_views.home, name="home"),
+    path("", include("reporting.home_urls")),
     path("", include("reporting.urls")),
 ]
 

@@ -17,7 +17,7 @@ from . import background, selectors
 from .exports import csv_chunks, history_csv_chunks, json_chunks, write_xlsx
 from .iati import build_iati
 from .pdf import render_pdf
-from .views import country_context, filtered_outputs, programme_component, programme_page
+from .views import component_or_404, country_context, filtered_outputs, programme_page
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -132,7 +132,7 @@ def export_job(request, programme, access, moment, job):
 
 @programme_page
 def country_report_pdf(request, programme, access, moment, country):
-    component = programme_component(programme, country)
+    component = component_or_404(programme, country)
     allowed = access.export_country_ids
     if allowed is not None and component.pk not in allowed:
         raise PermissionDenied(_("Officers export the reports of their own countries."))

@@ -13,13 +13,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outputs.models import (
     CLOSED_STATUSES,
+    is_overdue,
     Evidence,
     Output,
     ReviewEvent,
@@ -294,13 +295,6 @@ def outcome_progress(rows):
     return result
 
 
-def last_activity(programme):
-    """When the programme last changed (for 'data as of' lines)."""
-    return StatusUpdate.objects.filter(output__outcome__programme=programme).aggregate(
-        last=Max("updated_at")
-    )["last"]
-
-
 EXPORT_COLUMNS = [
     ("programme", "Programme code"),
     ("country", "Country"),
@@ -383,7 +377,7 @@ def export_rows(queryset, today):
             progress,
             status_date,
             narrative or "",
-            "yes" if deadline < today and status not in CLOSED_STATUSES else "no",
+            "yes" if is_overdue(deadline, status, today) else "no",
             (deadline - today).days,
             evidence,
             localtime(approved_at) if approved_at else None,

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from outputs.selectors import review_queue
 from programme.access import primary_role, programme_access_or_404
-from programme.models import Country, Programme, Role
+from programme.models import Role
+from programme.selectors import programme_by_slug, programme_component
 
 from . import selectors
 from .filters import OutputListFilter
@@ -59,7 +60,7 @@ def parse_as_of(value, today=None):
 
 def _programme_context(request, slug):
     """The programme, the reader's access (404 without a grant) and the report moment."""
-    programme = Programme.objects.filter(slug=slug).first()
+    programme = programme_by_slug(slug)
     if programme is None:
         raise Http404("No such programme.")
     access = programme_access_or_404(request.user, programme)
@@ -68,7 +69,7 @@ def _programme_context(request, slug):
 
 
 def _render_bad_as_of(request, slug, error):
-    programme = Programme.objects.filter(slug=slug).first()
+    programme = programme_by_slug(slug)
     if programme is None:
         raise Http404("No such programme.")
     programme_access_or_404(request.user, programme)
@@ -126,8 +127,8 @@ def programme_overview(request, programme, access, moment):
     return render(request, "reporting/programme_overview.html", context)
 
 
-def programme_component(programme, slug):
-    component = Country.objects.filter(slug=slug, outcomes__programme=programme).distinct().first()
+def component_or_404(programme, slug):
+    component = programme_component(programme, slug)
     if component is None:
         raise Http404("No such component in this programme.")
     return component
@@ -154,7 +155,7 @@ def country_context(request, programme, access, moment, component):
 
 @programme_page
 def country_page(request, programme, access, moment, country):
-    component = programme_component(programme, country)
+    component = component_or_404(programme, country)
     context = country_context(request, programme, access, moment, component)
     return render(request, "reporting/country_page.html", context)
 

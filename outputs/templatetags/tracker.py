@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from outputs.models import CLOSED_STATUSES, Status
+from outputs.models import CLOSED_STATUSES, Status, is_overdue
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def deadline_state(deadline, status, today):
     days = (deadline - today).days
     if status in CLOSED_STATUSES:
         return {"days": days, "state": "closed", "label": Status(status).label}
-    if days < 0:
+    if is_overdue(deadline, status, today):
         label = ngettext("%(n)s day overdue", "%(n)s days overdue", -days) % {"n": -days}
         return {"days": days, "state": "overdue", "label": label}
     if days == 0:
@@ -59,12 +59,6 @@ def status_badge(update, pending=False):
     return badge_html(update.status if update else None, pending)
 
 
-@register.simple_tag
-def status_key_badge(status):
-    """A badge for a status key (the reporting pages' annotated ``st``)."""
-    return badge_html(status)
-
-
 @register.filter
 def user_label(user):
     if user is None:
@@ -83,12 +77,6 @@ def progress_bar(value, label=""):
         name,
         value,
     )
-
-
-@register.filter
-def row_deadline(row, today):
-    """deadline_info for a report row, whose deadline and status may be as of a past date."""
-    return deadline_state(row.deadline, row.status, today or timezone.localdate())
 
 
 @register.filter

@@ -16,16 +16,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from outputs.models import Output
-from outputs.testing import approve, save_update
+from outputs.testing import approve, save_update, seed_output
 
 # --- Outputs and updates ----------------------------------------------------------------------
-
-
-def seed_output(country_code, code):
-    return Output.objects.get(
-        outcome__programme__code="GLO/22/31/IRL", outcome__country__code=country_code, code=code
-    )
 
 
 @pytest.fixture

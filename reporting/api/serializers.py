@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from outputs.models import CLOSED_STATUSES, Evidence, ReviewEvent, Status, StatusUpdate
+from outputs.models import Evidence, ReviewEvent, Status, StatusUpdate, is_overdue
 from programme.models import Country, Outcome, Programme
 
 
@@ -60,8 +60,7 @@ class OutputSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_overdue(self, output):
         reported = output.reported_update
-        closed = reported is not None and reported.status in CLOSED_STATUSES
-        return output.deadline < timezone.localdate() and not closed
+        return is_overdue(output.deadline, reported.status if reported else None, timezone.localdate())
 
     @extend_schema_field(PendingUpdateSerializer(allow_null=True))
     def get_pending(self, output):

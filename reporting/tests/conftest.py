@@ -2,15 +2,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from outputs.models import Output
-from outputs.testing import approve, save_update
+from outputs.testing import approve, save_update, seed_output
 from programme.models import Programme
-
-
-def seed_output(country_code, code):
-    return Output.objects.get(
-        outcome__programme__code="GLO/22/31/IRL", outcome__country__code=country_code, code=code
-    )
 
 
 @pytest.fixture

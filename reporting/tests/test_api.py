@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from outputs.models import ReviewEvent, StatusUpdate
 from outputs.testing import save_update
 
-from .conftest import seed_output
+from outputs.testing import seed_output
 
 
 @pytest.fixture

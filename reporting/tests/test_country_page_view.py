@@ -9,7 +9,7 @@ from outputs import services
 from outputs.models import Output
 from programme.models import Outcome
 
-from .conftest import seed_output
+from outputs.testing import seed_output
 
 URL = "/programmes/glo-22-31-irl/countries/{}/"
 

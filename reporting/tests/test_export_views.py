@@ -12,7 +12,7 @@ from lxml import etree
 
 from outputs import services
 
-from .conftest import seed_output
+from outputs.testing import seed_output
 
 BASE = "/programmes/glo-22-31-irl"
 IATI_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "iati" / "iati-activities-schema.xsd"

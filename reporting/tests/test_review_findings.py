@@ -9,7 +9,7 @@ from outputs import services
 from outputs.models import ReviewState, StatusUpdate
 from outputs.testing import approve, save_update
 
-from .conftest import seed_output
+from outputs.testing import seed_output
 from .test_export_views import IATI_SCHEMA
 
 
