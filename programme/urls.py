@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from programme import health
+from programme.views import language_set
+
 urlpatterns = [
+    path("healthz", health.health, name="health"),
+    path("healthz/live", health.live, name="health_live"),
+    path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("reporting.api.urls")),

@@ -1,0 +1,36 @@
+"""Health checks for load balancers and monitoring: no login, no session, never cached.
+
+``/healthz`` answers whether this app server can reach its database (one ``SELECT 1``);
+``/healthz/live`` only that the process serves requests (no database: the load test's ceiling).
+"""
+
+import logging
+
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+# Outside ATOMIC_REQUESTS: opening the request's transaction would fail before the check could answer.
+@transaction.non_atomic_requests
+@never_cache
+@require_safe
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.warning("Health check: database unavailable: %s", error)
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@transaction.non_atomic_requests
+@never_cache
+@require_safe
+def live(request):
+    return HttpResponse("ok", content_type="text/plain")
