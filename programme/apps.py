@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammeConfig(AppConfig):
     name = "programme"
     verbose_name = _("Programme structure")
+
+    def ready(self):
+        from . import languages  # noqa: F401  (connects the login receiver)

@@ -1,6 +1,6 @@
 """Reads of the programme structure shared by pages, exports and the API."""
 
-from .models import Country, Programme
+from .models import Country, Programme, UserPreference
 
 
 def programme_by_slug(slug):
@@ -11,3 +11,15 @@ def programme_by_slug(slug):
 def programme_component(programme, slug):
     """The country component of the programme at this URL key (``mw``, ``global``), or None."""
     return Country.objects.filter(slug=slug, outcomes__programme=programme).distinct().first()
+
+
+def user_language(user):
+    """The language the person chose ("" when they never did)."""
+    return UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
+
+
+def user_languages(user_ids):
+    """{user id: chosen language} for those of these people who chose one."""
+    return dict(
+        UserPreference.objects.filter(user_id__in=list(user_ids)).exclude(language="").values_list("user_id", "language")
+    )

@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .countries import ILO_REGIONS, member_states, normalise_name, recognise_country
-from .models import GLOBAL_COMPONENT_NAME, Country, Outcome, Programme, Region
+from .models import GLOBAL_COMPONENT_NAME, Country, Outcome, Programme, Region, UserPreference
 
 
 @dataclass
@@ -96,3 +99,10 @@ def programme_get_or_create(*, code, title, funding_partner=None):
 
 def outcome_get_or_create(*, programme, country, number):
     return Outcome.objects.get_or_create(programme=programme, country=country, number=number)
+
+
+def user_language_set(*, user, language):
+    """Remember the person's language for every device they log in from ("" forgets it)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("This language is not offered.")})
+    UserPreference.objects.update_or_create(user=user, defaults={"language": language})

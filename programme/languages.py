@@ -1,0 +1,64 @@
+"""The person's language: chosen with the header's switcher, kept on their account, applied at login.
+
+The language cookie carries the choice between requests (LocaleMiddleware reads it). For someone
+logged in, the choice is also stored on their account; logging in on another device puts it in
+the session, and the middleware below applies it and writes the cookie for that device.
+"""
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils import translation
+
+from .selectors import user_language
+
+SESSION_KEY = "user_language"
+
+
+@receiver(user_logged_in, dispatch_uid="programme.languages.apply_at_login")
+def apply_at_login(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):
+        return
+    language = user_language(user)
+    if language:
+        request.session[SESSION_KEY] = language
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+def remember_in_session(request, language):
+    """After the switcher: the new choice wins over what was applied at login."""
+    if hasattr(request, "session"):
+        if language:
+            request.session[SESSION_KEY] = language
+        else:
+            request.session.pop(SESSION_KEY, None)
+
+
+class UserLanguageMiddleware:
+    """Apply the language stored at login (after LocaleMiddleware, which only knows the cookie)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        language = session.get(SESSION_KEY) if session is not None else None
+        if language and language in dict(settings.LANGUAGES) and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        # Read again: the login view stores the account's language while it handles the request.
+        language = session.get(SESSION_KEY) if session is not None else None
+        if language and language in dict(settings.LANGUAGES) and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
