@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from programme.backup import BackupError, backup_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the database (pg_dump on PostgreSQL, SQLite's online backup on SQLite) and the "
+        "media files into one .tar.gz under build/backups/ (or --output-dir)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output-dir", help="where to write the archive (default: BUILD_DIR/backups)")
+        parser.add_argument("--database", default="default")
+
+    def handle(self, *args, output_dir, database, **options):
+        directory = output_dir or settings.BUILD_DIR / "backups"
+        try:
+            archive, manifest = backup_create(directory=directory, using=database)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        rows = sum(manifest["tables"].values())
+        self.stdout.write(self.style.SUCCESS(
+            f"Backed up {manifest['vendor']}: {len(manifest['tables'])} tables, {rows} rows, "
+            f"{manifest['media_files']} media files ({manifest['media_bytes']} bytes)."
+        ))
+        self.stdout.write(str(archive))
