@@ -9,6 +9,7 @@ keeps history like any other edit. The whole file is one transaction: one bad ro
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from programme.countries import normalise_name, recognise_country
@@ -51,7 +52,7 @@ def _deadline(value):
             return parse(text)
         except ValueError:
             continue
-    raise ValidationError({"deadline": f"'{text}' is not a date (use YYYY-MM-DD or DD.MM.YYYY)."})
+    raise ValidationError({"deadline": _("'%(text)s' is not a date (use YYYY-MM-DD or DD.MM.YYYY).") % {"text": text}})
 
 
 class OutputResource(resources.ModelResource):
@@ -82,18 +83,18 @@ class OutputResource(resources.ModelResource):
         errors = {}
         programme = Programme.objects.filter(code=_text(row, "programme")).first()
         if programme is None:
-            errors["programme"] = f"No programme has the code '{_text(row, 'programme')}'."
+            errors["programme"] = _("No programme has the code '%(code)s'.") % {"code": _text(row, "programme")}
         country = _country(_text(row, "country"))
         if country is None:
-            errors["country"] = f"'{_text(row, 'country')}' is not a known country (name, ISO code or Global)."
+            errors["country"] = _("'%(name)s' is not a known country (name, ISO code or Global).") % {"name": _text(row, "country")}
         code = _text(row, "code")
         if not CODE_RE.match(code) or "." not in code:
-            errors["code"] = f"'{code}' is not an output code such as 1.2."
+            errors["code"] = _("'%(code)s' is not an output code such as 1.2.") % {"code": code}
         if not _text(row, "title"):
-            errors["title"] = "The output's text is empty."
+            errors["title"] = _("The output's text is empty.")
         outcome_text = _text(row, "outcome") or code.split(".")[0]
         if not outcome_text.isdigit() or (code and code.split(".")[0] != outcome_text):
-            errors["outcome"] = f"Outcome '{outcome_text}' does not match code {code}."
+            errors["outcome"] = _("Outcome '%(outcome)s' does not match code %(code)s.") % {"outcome": outcome_text, "code": code}
         try:
             deadline = _deadline(row.get("deadline"))
         except ValidationError as error:
@@ -110,14 +111,14 @@ class OutputResource(resources.ModelResource):
         if identifier:
             found = Output.objects.filter(pk=identifier, outcome__programme=programme).first()
             if found is None:
-                raise ValidationError({"id": f"No output {identifier} in {programme.code}."})
+                raise ValidationError({"id": _("No output %(id)s in %(programme)s.") % {"id": identifier, "programme": programme.code}})
             return found
         matches = list(Output.objects.filter(
             outcome__programme=programme, outcome__country=country, code=_text(row, "code")
         )[:2])
         if len(matches) > 1:
             raise ValidationError(
-                {"code": f"{country.name} has several outputs {row['code']}: give the id column to say which."}
+                {"code": _("%(country)s has several outputs %(code)s: give the id column to say which.") % {"country": country.name, "code": row["code"]}}
             )
         return matches[0] if matches else None
 

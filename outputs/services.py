@@ -12,11 +12,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from programme.access import programme_access
 from programme.models import AccessGrant, Role
+from programme.selectors import user_languages
 from programme.services import country_resolve, outcome_get_or_create, programme_get_or_create
 
 from .evidence import check_evidence_file
@@ -197,7 +198,7 @@ def _claim_revision(output, base_revision):
 def _access_for(user, output):
     access = programme_access(user, output.outcome.programme)
     if access is None:
-        raise PermissionDenied("No access to this programme.")
+        raise PermissionDenied(_("No access to this programme."))
     return access
 
 
@@ -245,7 +246,7 @@ def status_update_save(
     """
     access = _access_for(user, output)
     if not access.can_report_on(output.outcome.country_id):
-        raise PermissionDenied("Only officers of this country may report on this output.")
+        raise PermissionDenied(_("Only officers of this country may report on this output."))
     as_of = as_of or timezone.localdate()
     narrative = strip_control_characters(narrative or "").strip()
     links = [link.strip() for link in links if link and link.strip()]
@@ -317,7 +318,7 @@ def status_update_save(
 def _reviewable(update, user):
     access = _access_for(user, update.output)
     if not access.can_review:
-        raise PermissionDenied("Only coordinators review updates.")
+        raise PermissionDenied(_("Only coordinators review updates."))
     if update.review_state != ReviewState.SUBMITTED:
         raise ValidationError(
             _("This update is %(state)s; only updates submitted for review can be reviewed.")
@@ -396,7 +397,7 @@ def output_edit(*, output, user, base_revision=None, reason="", **changes):
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     access = programme_access(user, output.outcome.programme)
     if not (user.has_perm("outputs.change_output") or (access and access.can_edit_outputs)):
-        raise PermissionDenied("Only coordinators may edit outputs.")
+        raise PermissionDenied(_("Only coordinators may edit outputs."))
     if "title" in changes and not (changes["title"] or "").strip():
         raise ValidationError({"title": _("The output's text cannot be empty.")})
     if "deadline" in changes and changes["deadline"] is None:
@@ -455,6 +456,7 @@ def deadline_reminders_send(*, today=None):
     for grant in grants:
         per_user[grant.user].extend(by_component.get((grant.programme_id, grant.country_id), []))
 
+    languages = user_languages(user.pk for user in per_user)
     emails = reminded = 0
     for user, outputs in per_user.items():
         with transaction.atomic():
@@ -470,12 +472,11 @@ def deadline_reminders_send(*, today=None):
             if not items:
                 continue
             context = {"user": user, "items": items, "today": today, "site_url": settings.SITE_URL}
-            send_mail(
-                subject=render_to_string("outputs/email/deadline_reminder_subject.txt", context).strip(),
-                message=render_to_string("outputs/email/deadline_reminder.txt", context),
-                from_email=None,
-                recipient_list=[user.email],
-            )
+            # In the language the officer chose in the app (the site's default if they never did).
+            with translation.override(languages.get(user.pk, settings.LANGUAGE_CODE)):
+                subject = render_to_string("outputs/email/deadline_reminder_subject.txt", context).strip()
+                message = render_to_string("outputs/email/deadline_reminder.txt", context)
+            send_mail(subject=subject, message=message, from_email=None, recipient_list=[user.email])
             emails += 1
             reminded += len(items)
     return emails, reminded
@@ -485,7 +486,7 @@ def output_create(*, programme, country, outcome_number, code, title, deadline, 
     """A new output in the component's outcome (created if needed), recorded in its history."""
     access = programme_access(user, programme)
     if not (user.has_perm("outputs.add_output") or (access and access.can_edit_outputs)):
-        raise PermissionDenied("Only coordinators may add outputs.")
+        raise PermissionDenied(_("Only coordinators may add outputs."))
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("The output's text cannot be empty.")})

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The system packages the app needs beyond Python packages: Pango and a font for WeasyPrint's PDF
-# reports, and Chromium for the real-browser tests (Playwright drives /usr/bin/chromium, never a
-# downloaded browser). Installed with apt when missing and we may (root with apt); otherwise say
-# what to install.
+# reports, gettext for the translation catalogues, and Chromium for the real-browser tests
+# (Playwright drives /usr/bin/chromium, never a downloaded browser). Installed with apt when
+# missing and we may (root with apt); otherwise say what to install.
 set -euo pipefail
 
 missing=()
@@ -10,15 +10,16 @@ ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" || missing+=(libpango-1.0-
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi "dejavu\|liberation\|noto" || missing+=(fonts-dejavu-core)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)  # compiles the translation catalogues
 
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing system packages for PDF reports and browser tests: ${missing[*]}"
+    echo "Installing system packages for PDF reports, translations and browser tests: ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
-    echo "PDF reports and browser tests need these system packages: ${missing[*]} (Debian/Ubuntu: apt-get install ${missing[*]})." >&2
+    echo "PDF reports, translations and browser tests need these system packages: ${missing[*]} (Debian/Ubuntu: apt-get install ${missing[*]})." >&2
     # Chromium alone is only for the tests (which then fail, saying so): the app itself can still run.
     [[ "${missing[*]}" == "chromium" ]] || exit 1
 fi

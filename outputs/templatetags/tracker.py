@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -57,6 +58,14 @@ def badge_html(status, pending=False):
 @register.simple_tag
 def status_badge(update, pending=False):
     return badge_html(update.status if update else None, pending)
+
+
+@register.filter
+def percent(value):
+    """A percentage as the language writes it (French puts a narrow space before the sign)."""
+    if value is None or value == "":
+        return ""
+    return _("%(value)s%%") % {"value": number_format(value)}
 
 
 @register.filter

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -24,7 +25,7 @@ from . import serializers
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The output changed since you read it; read it again and retry."
+    default_detail = _("The output changed since you read it; read it again and retry.")
     default_code = "conflict"
 
 
@@ -173,7 +174,7 @@ class OutputViewSet(viewsets.ReadOnlyModelViewSet):
             updates = output_selectors.output_timeline(output, include_pending=access.sees_pending)
             return Response(serializers.StatusUpdateSerializer(updates, many=True, context=context).data)
         if not access.can_report_on(output.outcome.country_id):
-            raise PermissionDenied("Only officers of this country may report on this output.")
+            raise PermissionDenied(_("Only officers of this country may report on this output."))
         incoming = serializers.StatusUpdateWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -229,7 +230,7 @@ class StatusUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         update = self.get_object()
         access = programme_access(self.request.user, update.output.outcome.programme)
         if not access.can_review:
-            raise PermissionDenied("Only coordinators review updates.")
+            raise PermissionDenied(_("Only coordinators review updates."))
         return update
 
     def _review(self, call):

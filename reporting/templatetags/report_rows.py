@@ -11,12 +11,12 @@ from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from outputs.templatetags.tracker import badge_html, deadline_state, progress_bar, user_label
+from outputs.templatetags.tracker import badge_html, deadline_state, percent, progress_bar, user_label
 
 register = template.Library()
 
@@ -40,11 +40,11 @@ class _PageRenderer:
         self.evidence_url = reverse("outputs:evidence", args=[0])[: -len("0/")]
         self.detail_url = reverse("outputs:detail", args=[0])[: -len("0/")]
         self.badge = lru_cache(maxsize=None)(lambda status, pending=False: str(badge_html(status, pending)))
-        # "j M Y" as Django formats it, without its per-call formatter (the page shows ~400 dates)
-        months = {number: str(name).title() for number, name in MONTHS_3.items()}
-        self.date = lambda day: f"{day.day} {months[day.month]} {day.year}"
+        # The language's short date; a page shows ~400 dates but few distinct ones, so each is formatted once.
+        self.date = lru_cache(maxsize=None)(lambda day: date_format(day, "SHORT_DATE_FORMAT"))
         self.deadline = lru_cache(maxsize=None)(self._deadline)
         self.progress = lru_cache(maxsize=None)(lambda value: str(progress_bar(value)))
+        self.percent = lru_cache(maxsize=None)(lambda value: escape(percent(value)))
 
     def _deadline(self, deadline, status):
         due = deadline_state(deadline, status, self.today)
@@ -78,11 +78,11 @@ class _PageRenderer:
                     f"{linebreaks(reported.narrative, autoescape=True)}</div>"
                 )
             main += self.evidence(reported.evidence_items)
-            side += f'{self.progress(reported.progress)}<span class="meta">{reported.progress}%</span>'
+            side += f'{self.progress(reported.progress)}<span class="meta">{self.percent(reported.progress)}</span>'
         if row.pending is not None:
             pending = row.pending
             main += (
-                f'<p class="pending-note">{self.badge(pending.status, True)} {pending.progress}% · '
+                f'<p class="pending-note">{self.badge(pending.status, True)} {self.percent(pending.progress)} · '
                 f'<span class="review-state review-{pending.review_state}">'
                 f"{escape(str(pending.get_review_state_display()))}</span></p>"
             )
