@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from programme.models import Outcome
@@ -13,6 +14,7 @@ from programme.models import Outcome
 from . import services
 from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
 from .resources import OutputResource
+from .spreadsheets import check_zip_archive
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -101,10 +103,27 @@ class OutcomeAdmin(admin.ModelAdmin):
                     )
 
 
+class SafeXLSX(XLSX):
+    """XLSX measured from its zip index before openpyxl (which parses with defusedxml) opens it."""
+
+    def create_dataset(self, in_stream):
+        check_zip_archive(in_stream)
+        return super().create_dataset(in_stream)
+
+
+class OutputImportForm(ImportForm):
+    def clean_import_file(self):
+        """A zip bomb is refused here, before the upload is copied anywhere or opened."""
+        upload = self.cleaned_data["import_file"]
+        check_zip_archive(upload)
+        return upload
+
+
 @admin.register(Output)
 class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
     resource_classes = [OutputResource]
-    formats = [CSV, XLSX]
+    formats = [CSV, SafeXLSX]
+    import_form_class = OutputImportForm
     list_display = [
         "code_display",
         "short_title",

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .spreadsheets import check_zip_archive
+
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 # extension -> the MIME type its content must have
@@ -62,6 +64,8 @@ def check_evidence_file(upload):
     upload.seek(0)
     kind = filetype.guess(head)
     mime = kind.mime if kind else None
+    if extension in OOXML_MAIN_PARTS:
+        check_zip_archive(upload)  # a zip bomb is refused before anyone opens it
     if extension in OOXML_MAIN_PARTS and mime in (None, "application/zip"):
         # Office files are zip archives whose type shows in their part names. filetype reads only
         # the first 8 KB, where a thumbnail may come before the document: read the zip's index.

@@ -1,11 +1,19 @@
-"""Spreadsheet safety shared by every export (the admin's and the donor exports).
+"""Spreadsheet safety shared by every export (the admin's and the donor exports) and upload.
 
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return as a formula (OWASP "CSV injection"). Such text gets a leading quote, which shows it as
-typed; numbers and dates are left alone so they stay numbers and dates.
+typed; numbers and dates are left alone so they stay numbers and dates. Uploaded zip-based files
+are measured from their index before anything opens them (``check_zip_archive``).
 """
 
+import io
 import re
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Control characters other than tab, newline and carriage return: XML (XLSX, IATI) cannot carry them.
@@ -22,3 +30,31 @@ def neutralise(value):
         if value.startswith(FORMULA_TRIGGERS):
             return "'" + value
     return value
+
+
+def check_zip_archive(source):
+    """Refuse a zip-based file (XLSX, DOCX) that would unpack to far more than it weighs, from the
+    sizes its index declares, before anything is decompressed: beyond
+    SPREADSHEET_MAX_UNCOMPRESSED_BYTES in all, or a part more than SPREADSHEET_MAX_RATIO times its
+    compressed size (a zip bomb). ``source`` is a path, bytes or a seekable file, left at its start.
+    Raises ValidationError; a file that is not a zip archive passes (other checks judge it)."""
+    handle = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return
+    finally:
+        if hasattr(handle, "seek"):
+            handle.seek(0)
+    total = sum(member.file_size for member in members)
+    limit, ratio = settings.SPREADSHEET_MAX_UNCOMPRESSED_BYTES, settings.SPREADSHEET_MAX_RATIO
+    # Small parts compress well without harm (an empty sheet is all markup): judge the ratio from 1 MB.
+    inflated = [m for m in members if m.file_size > 1024 * 1024 and m.file_size > ratio * max(m.compress_size, 1)]
+    if total > limit or inflated:
+        raise ValidationError(
+            _("This file would unpack to %(size)s, far more than its own size: it is refused as unsafe "
+              "(at most %(limit)s unpacked, and %(ratio)s times compressed size for any part).")
+            % {"size": filesizeformat(total), "limit": filesizeformat(limit), "ratio": ratio},
+            code="zip_bomb",
+        )

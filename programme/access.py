@@ -83,10 +83,14 @@ def programme_access(user, programme):
     )
 
 
+class AccessRefused(Http404):
+    """A 404 that hides a programme from someone without a grant (the audit log records it)."""
+
+
 def programme_access_or_404(user, programme):
     access = programme_access(user, programme)
     if access is None:
-        raise Http404("No such programme.")
+        raise AccessRefused("No such programme.")
     return access
 
 

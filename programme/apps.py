@@ -8,3 +8,4 @@ class ProgrammeConfig(AppConfig):
 
     def ready(self):
         from . import languages  # noqa: F401  (connects the login receiver)
+        from . import audit, middleware  # noqa: F401  (login audit receivers; session start stamp)

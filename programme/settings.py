@@ -5,6 +5,7 @@ Development needs nothing: SQLite under ``build/`` and a throwaway secret key. P
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ SECRET_KEY = env_str(
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS is required in production.")
+# Origins (scheme://host[:port]) whose forms may post here, e.g. https://tracker.example.org
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "programme",
     "outputs",
     "reporting",
@@ -77,16 +81,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "programme.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "programme.languages.UserLanguageMiddleware",
+    # Before anything reads the body (CSRF reads the form): refuses an oversized upload unread.
+    "programme.middleware.UploadSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "programme.middleware.SessionExpiryMiddleware",
+    "programme.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "programme.urls"
@@ -122,15 +134,37 @@ DATABASES = {
 }
 # Every request in one transaction: a write that fails half-way leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# While the database is away pages answer 503 with this Retry-After; CONN_HEALTH_CHECKS (above)
+# replaces a connection that broke meanwhile at the next request, so service resumes by itself.
+DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks every sign-in (pages, admin) before the password is: 5 failures of one username
+# from one address lock that pair (not the user elsewhere, not others at that address) for 15
+# minutes, counted from the last failed try.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "programme.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy set TRUSTED_PROXY_COUNT to the number of proxies in front of the app: the
+# client is then the address the outermost proxy appended to X-Forwarded-For. Left at 0,
+# REMOTE_ADDR is the client and a client-sent X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "programme.audit.client_ip"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -178,9 +212,67 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # Links in e-mails point here (no request to take the host from when cron sends them).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "output-tracker@localhost")
+# Error reports to ADMINS come from this address.
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Security headers, cookies and sessions -----------------------------------------------------
+# HTTPS is the production default. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=1 (the
+# proxy must set X-Forwarded-Proto and strip it from clients); SECURE_SSL_REDIRECT=0 when the proxy
+# redirects to HTTPS itself, or to serve plain HTTP on loopback.
+if env_bool("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token in their forms; no script reads the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions end 12 hours after sign-in (absolute) or after 1 hour without a request (idle),
+# whichever comes first; programme.middleware.SessionExpiryMiddleware enforces both.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 3600)
+# Content-Security-Policy (django-csp): the app's own files only, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# --- Uploads ------------------------------------------------------------------------------------
+# A request body above this is refused (413) from its Content-Length before it is read: room for
+# a few 10 MB evidence files in one update.
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 32 * 1024 * 1024)
+# Form fields other than files (2.5 MB), and files kept in memory before spilling to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Zip-based spreadsheets and documents are refused when their parts would unpack to more than
+# this, or any part unpacks more than SPREADSHEET_MAX_RATIO times its compressed size (zip bombs).
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = env_int("SPREADSHEET_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+SPREADSHEET_MAX_RATIO = 100
 
 # Reporting history is never rewritten: no "revert to this version" in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -206,6 +298,10 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO; keep its warnings only.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Sign-ins, sign-outs, lockouts and refused accesses as key=value lines, through the
+        # console handler (stderr) whatever LOG_LEVEL is.
+        "audit": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # sign-ins are in the audit log; keep axes' own warnings
     },
 }
 
@@ -226,6 +322,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "reporting.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
 }
 SPECTACULAR_SETTINGS = {

@@ -1,8 +1,15 @@
 """Error pages in the site's layout, and JSON errors for the API (never an HTML page there)."""
 
+import logging
+import sys
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
+
+from programme.access import AccessRefused
+from programme.audit import audit
+from programme.middleware import DATABASE_ERRORS, database_unavailable_response
 
 
 def _wants_json(request):
@@ -16,6 +23,7 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    audit("access_refused", request, status=403, reason=str(exception or ""), level=logging.WARNING)
     if _wants_json(request):
         return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
     message = str(exception) if exception and str(exception) else ""
@@ -23,12 +31,16 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if isinstance(exception, AccessRefused):
+        audit("access_refused", request, status=404, reason=str(exception), level=logging.WARNING)
     if _wants_json(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):  # raised outside a view, e.g. saving the session
+        return database_unavailable_response(request)
     if _wants_json(request):
         return JsonResponse({"detail": "Server error. It has been logged."}, status=500)
     try:

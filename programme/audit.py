@@ -1,0 +1,84 @@
+"""The audit log: who did what, when and from where, for sign-ins and refused accesses.
+
+Every line goes to the ``audit`` logger as ``event=... user=... ip=... method=... path=...``
+key=value pairs (settings.LOGGING sends it to stderr), so that a log collector can filter on them.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+logger = logging.getLogger("audit")
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or behind ``TRUSTED_PROXY_COUNT`` reverse proxies the
+    address the outermost of them saw (X-Forwarded-For read from the right, so a client cannot
+    choose its own address by sending the header itself)."""
+    if request is None:
+        return ""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _quote(value):
+    text = str(value).replace("\n", " ").replace("\r", " ")
+    if not text or any(char in text for char in ' "='):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+def audit(event, request=None, *, user=None, username=None, level=logging.INFO, **details):
+    """Log one audit event; ``user``/``username`` default to the request's user."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        user_id, username = user.pk, username or user.get_username()
+    else:
+        user_id = ""
+    fields = {
+        "event": event,
+        "user_id": user_id,
+        "username": username or "",
+        "ip": client_ip(request),
+        "method": getattr(request, "method", "") or "",
+        "path": request.get_full_path() if request is not None else "",
+        **details,
+    }
+    logger.log(level, " ".join(f"{key}={_quote(value)}" for key, value in fields.items()), extra={"audit": fields})
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    audit("login", request, user=user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit("logout", request, user=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    locked = bool(request is not None and getattr(request, "axes_locked_out", False))
+    audit("login_failed", request, user=None, username=credentials.get("username", ""), level=logging.WARNING,
+          locked_out="yes" if locked else "no")
+
+
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    audit("lockout", request, user=None, username=username or "", level=logging.WARNING)
+
+
+try:  # django-axes tells when it locks a username and address out
+    from axes.signals import user_locked_out
+except ImportError:  # pragma: no cover - axes is a pinned requirement
+    pass
+else:
+    user_locked_out.connect(_locked_out, dispatch_uid="audit-lockout")

@@ -1,0 +1,141 @@
+"""Request guards: session expiry, upload size, and a 503 page while the database is away."""
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
+from django.http import HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from .audit import audit
+
+logger = logging.getLogger("programme.middleware")
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+SESSION_STARTED = "_session_started"
+SESSION_SEEN = "_session_seen"
+# Last-seen is written at most this often, so that reading pages does not write the session each time.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
+@receiver(user_logged_in, dispatch_uid="programme.middleware.stamp_session")
+def stamp_session(sender, request, user, **kwargs):
+    """The absolute session limit counts from login."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SESSION_STARTED] = now
+        request.session[SESSION_SEEN] = now
+
+
+class SessionExpiryMiddleware:
+    """Signs a browser session out after SESSION_IDLE_TIMEOUT seconds without a request, and
+    SESSION_COOKIE_AGE seconds after sign-in whatever happens (the cookie's own expiry is renewed
+    whenever the session is written, so the absolute limit is kept here)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            started = request.session.get(SESSION_STARTED, now)
+            seen = request.session.get(SESSION_SEEN, now)
+            reason = None
+            if now - started > settings.SESSION_COOKIE_AGE:
+                reason = "absolute"
+            elif now - seen > settings.SESSION_IDLE_TIMEOUT:
+                reason = "idle"
+            if reason:
+                audit("session_expired", request, reason=reason)
+                logout(request)
+                if _is_api(request):
+                    return self.get_response(request)  # as anonymous: the API answers 401/403
+                return redirect_to_login(request.get_full_path())
+            if SESSION_STARTED not in request.session:
+                request.session[SESSION_STARTED] = now
+            if now - seen >= SEEN_RESOLUTION_SECONDS or SESSION_SEEN not in request.session:
+                request.session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """The browser features no page here uses are switched off (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+def too_large_response(request, limit):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": _("The upload is larger than %(limit)s.") % {"limit": filesizeformat(limit)}}, status=413
+        )
+    html = render_to_string("413.html", {"limit": limit}, request=None)
+    return HttpResponse(html, status=413)
+
+
+class UploadSizeLimitMiddleware:
+    """Refuses a request body above UPLOAD_MAX_REQUEST_BYTES from its Content-Length, before any of
+    it is read (the WSGI server never hands on more than Content-Length bytes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.UPLOAD_MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            audit("upload_refused", request, length=length, limit=limit, level=logging.WARNING)
+            return too_large_response(request, limit)
+        return self.get_response(request)
+
+
+def database_unavailable_response(request):
+    """503 with Retry-After; rendered without the request, whose user and menus need the database."""
+    retry = str(settings.DATABASE_RETRY_AFTER_SECONDS)
+    if request is not None and _is_api(request):
+        response = JsonResponse(
+            {"detail": _("The service is briefly unavailable. Please try again in a minute.")}, status=503
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html", {"retry_after": retry}), status=503)
+    response["Retry-After"] = retry
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection answers 503 instead of a traceback. The connection is dropped
+    (and checked at the start of the next request, CONN_HEALTH_CHECKS), so service resumes as soon
+    as the database is back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.error("Database unavailable (%s): %s %s", type(exception).__name__, request.method, request.path)
+            return database_unavailable_response(request)
+        return None

@@ -1,0 +1,85 @@
+"""The audit log: logins, logouts, failures and refused accesses with who, what, when and from where."""
+
+import logging
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from conftest import DEMO_PASSWORD
+from outputs.testing import save_update, seed_output
+
+IP = "192.0.2.44"
+
+
+@pytest.fixture
+def audit_lines(caplog):
+    caplog.set_level(logging.INFO, logger="audit")
+
+    def lines(event):
+        return [record for record in caplog.records if record.name == "audit" and record.audit["event"] == event]
+
+    return lines
+
+
+def test_login_and_logout(users, audit_lines):
+    client = Client(REMOTE_ADDR=IP)
+    client.post("/accounts/login/", {"username": "officer-mw", "password": DEMO_PASSWORD})
+    client.post("/accounts/logout/")
+    (login,) = audit_lines("login")
+    assert login.audit | {"ip": IP} == {
+        "event": "login", "user_id": users.officer_mw.pk, "username": "officer-mw", "ip": IP, "method": "POST",
+        "path": "/accounts/login/",
+    }
+    assert login.created  # when: every record carries its time (asctime in the log line)
+    (logout,) = audit_lines("logout")
+    assert logout.audit["username"] == "officer-mw" and logout.audit["ip"] == IP
+
+
+def test_failed_login_names_the_username_tried(users, audit_lines):
+    Client(REMOTE_ADDR=IP).post("/accounts/login/", {"username": "coordinator", "password": "guess-1234"})
+    (failure,) = audit_lines("login_failed")
+    assert failure.levelno == logging.WARNING
+    assert failure.audit["username"] == "coordinator" and failure.audit["ip"] == IP
+    assert "guess-1234" not in failure.getMessage()
+
+
+def test_forbidden_page_is_logged(users, client_for, audit_lines):
+    response = client_for(users.officer_mw).get(f"/outputs/{seed_output('MW', '1.1').pk}/edit/")
+    assert response.status_code == 403
+    (refusal,) = audit_lines("access_refused")
+    assert refusal.audit["status"] == 403 and refusal.audit["username"] == "officer-mw"
+    assert refusal.audit["path"].endswith("/edit/") and refusal.audit["method"] == "GET"
+    assert "coordinators" in refusal.audit["reason"]
+
+
+def test_programme_hidden_by_404_is_logged(users, client_for, audit_lines):
+    response = client_for(users.nogrant).get("/programmes/glo-22-31-irl/")
+    assert response.status_code == 404
+    (refusal,) = audit_lines("access_refused")
+    assert refusal.audit["status"] == 404 and refusal.audit["username"] == "nogrant"
+    assert refusal.audit["path"] == "/programmes/glo-22-31-irl/"
+
+
+def test_a_missing_page_is_not_an_access_refusal(users, client_for, audit_lines):
+    assert client_for(users.coordinator).get("/no-such-page/").status_code == 404
+    assert audit_lines("access_refused") == []
+
+
+def test_api_refusals_are_logged(users, audit_lines):
+    update = save_update(seed_output("MW", "1.3"), users.officer_mw)
+    client = Client(REMOTE_ADDR=IP, HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users.officer_mw).key}")
+    assert client.post(f"/api/updates/{update.pk}/approve/").status_code == 403
+    (refusal,) = audit_lines("access_refused")
+    assert refusal.audit["status"] == 403 and refusal.audit["username"] == "officer-mw" and refusal.audit["ip"] == IP
+    bad_token = Client(REMOTE_ADDR=IP, HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert bad_token.get("/api/outputs/").status_code == 401
+    assert audit_lines("access_refused")[-1].audit["status"] == 401
+
+
+def test_lines_are_key_value_pairs(users, audit_lines):
+    Client(REMOTE_ADDR=IP).post("/accounts/login/", {"username": "some one", "password": "x"})
+    (failure,) = audit_lines("login_failed")
+    assert failure.getMessage() == (
+        f'event=login_failed user_id="" username="some one" ip={IP} method=POST path=/accounts/login/ locked_out=no'
+    )

@@ -1,0 +1,70 @@
+"""Production settings pass Django's deployment checks, and refuse to start without what they need."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_env(tmp_path, **overrides):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "programme.settings",
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "ALLOWED_HOSTS": "tracker.example.org",
+        "CSRF_TRUSTED_ORIGINS": "https://tracker.example.org",
+        "BUILD_DIR": str(tmp_path),
+    }
+    env.update(overrides)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_check_deploy_reports_nothing_in_production(tmp_path):
+    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_flags_an_insecure_override(tmp_path):
+    """The check above can fail: switching HTTPS off in production is reported."""
+    env = production_env(tmp_path, SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0")
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr and "security.W012" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+def test_a_missing_variable_stops_start_up_naming_it(tmp_path, variable):
+    result = manage(production_env(tmp_path, **{variable: None}), "check")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"The environment variable {variable} is required in production" in result.stderr
+
+
+def test_production_settings_values(tmp_path):
+    """Cookies, HSTS, the session limits and the CSP as production reads them."""
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps(["
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_AGE, s.SESSION_IDLE_TIMEOUT, s.DEBUG, "
+        "s.CSRF_TRUSTED_ORIGINS, s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS']]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env=production_env(tmp_path), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        '[true, true, true, true, 31536000, 43200, 3600, false, ["https://tracker.example.org"], 60, true]'
+    )

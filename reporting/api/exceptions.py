@@ -1,0 +1,23 @@
+"""DRF's error answers, with refused accesses written to the audit log as the pages' are."""
+
+import logging
+
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from programme.access import AccessRefused
+from programme.audit import audit
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if response is None or request is None:
+        return response
+    if isinstance(exc, (exceptions.PermissionDenied, exceptions.AuthenticationFailed, AccessRefused)):
+        audit("access_refused", request, status=response.status_code, reason=str(exc), level=logging.WARNING)
+    elif isinstance(exc, Http404) and context.get("kwargs"):
+        # An object outside the user's grants is answered as missing: record who asked for what.
+        audit("not_found", request, status=404, level=logging.INFO)
+    return response
