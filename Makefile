@@ -5,11 +5,12 @@ BUILD := build
 # Two workers: the suite runs on both cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help setup run test test-sqlite test-postgres bench fixtures clean
+.PHONY: help setup catalogues messages run test test-sqlite test-postgres bench fixtures clean
 
 help:
 	@echo "make run    set everything up and serve the app on http://127.0.0.1:8000"
 	@echo "make test   set everything up and run the whole suite on SQLite, then PostgreSQL"
+	@echo "make messages   refresh the translation catalogues (locale/) from the source"
 
 # The virtualenv is rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -20,7 +21,21 @@ $(VENV)/.installed: requirements.txt
 
 setup: $(VENV)/.installed
 
-run: setup
+# Translations: locale/<lang>/LC_MESSAGES/django.po are the sources; the compiled .mo files are
+# built here (never committed), again whenever a .po file changes.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+catalogues: $(CATALOGUES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(PY) manage.py compilemessages -l $* --ignore=.venv --ignore=build -v0
+
+# For maintainers after changing texts: new and changed messages into the catalogues (then
+# translate them: scripts/i18n_check.py lists what is left; the test suite fails until none is).
+messages: setup
+	$(PY) manage.py makemessages -l fr -l pt -l vi --ignore=.venv --ignore=build --no-obsolete
+	$(PY) scripts/i18n_check.py
+
+run: setup catalogues
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
 	@echo "Serving on http://127.0.0.1:8000 (admin at /admin/). Stop with Ctrl+C."
@@ -28,11 +43,11 @@ run: setup
 
 test: test-sqlite test-postgres
 
-test-sqlite: setup
+test-sqlite: setup catalogues
 	@echo "== Test suite on SQLite =="
 	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: setup
+test-postgres: setup catalogues
 	@echo "== Test suite on PostgreSQL =="
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from programme import health
 from programme.views import language_set
@@ -16,9 +17,9 @@ urlpatterns = [
     path("", include("reporting.urls")),
 ]
 
-admin.site.site_header = "Output tracker"
-admin.site.site_title = "Output tracker"
-admin.site.index_title = "Programmes, people and access"
+admin.site.site_header = _("Output tracker")
+admin.site.site_title = _("Output tracker")
+admin.site.index_title = _("Programmes, people and access")
 
 handler400 = "reporting.errors.bad_request"
 handler403 = "reporting.errors.permission_denied"

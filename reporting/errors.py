@@ -5,6 +5,7 @@ import sys
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 from programme.access import AccessRefused
@@ -18,14 +19,14 @@ def _wants_json(request):
 
 def bad_request(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": "Bad request."}, status=400)
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
     return render(request, "400.html", status=400)
 
 
 def permission_denied(request, exception=None):
     audit("access_refused", request, status=403, reason=str(exception or ""), level=logging.WARNING)
     if _wants_json(request):
-        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+        return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
     message = str(exception) if exception and str(exception) else ""
     return render(request, "403.html", {"reason": message}, status=403)
 
@@ -34,7 +35,7 @@ def page_not_found(request, exception=None):
     if isinstance(exception, AccessRefused):
         audit("access_refused", request, status=404, reason=str(exception), level=logging.WARNING)
     if _wants_json(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
@@ -42,7 +43,7 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):  # raised outside a view, e.g. saving the session
         return database_unavailable_response(request)
     if _wants_json(request):
-        return JsonResponse({"detail": "Server error. It has been logged."}, status=500)
+        return JsonResponse({"detail": _("Server error. It has been logged.")}, status=500)
     try:
         return render(request, "500.html", status=500)
     except Exception:  # the error may lie in what the layout needs (e.g. the database)

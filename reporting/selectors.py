@@ -132,7 +132,7 @@ class StatusSummary:
         labels = dict(Status.choices)
         total = self.total or 1
         return [
-            (key or "none", labels.get(key, "Not reported"), self.counts.get(key, 0),
+            (key or "none", labels.get(key) or _("Not reported"), self.counts.get(key, 0),
              round(100 * self.counts.get(key, 0) / total))
             for key in STATUS_KEYS
         ]
