@@ -50,6 +50,8 @@ test-sqlite: setup catalogues
 test-postgres: setup catalogues
 	@echo "== Test suite on PostgreSQL =="
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+	@echo "== Database outage on PostgreSQL (stops and restarts the cluster, so alone) =="
+	scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m db_outage
 
 # Median server time of the reporting pages on a 50-country programme, as ratios to the admin.
 bench: setup
