@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .evidence import ALLOWED_LABEL, ALLOWED_TYPES, MAX_EVIDENCE_BYTES
@@ -45,8 +46,6 @@ class StatusUpdateForm(forms.Form):
         label=_("Evidence files"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ",".join(ALLOWED_TYPES)}),
-        help_text=_("%(types)s, at most %(size)s MB each.")
-        % {"types": ALLOWED_LABEL, "size": MAX_EVIDENCE_BYTES // (1024 * 1024)},
     )
     links = forms.CharField(
         label=_("Evidence links"),
@@ -59,6 +58,11 @@ class StatusUpdateForm(forms.Form):
     def __init__(self, *args, max_date=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["as_of"].widget.attrs["max"] = (max_date or timezone.localdate()).isoformat()
+        # Filled in here, in the reader's language (a lazy text cannot be %-formatted at import).
+        self.fields["files"].help_text = gettext("%(types)s, at most %(size)s MB each.") % {
+            "types": ALLOWED_LABEL,
+            "size": MAX_EVIDENCE_BYTES // (1024 * 1024),
+        }
 
     def clean_links(self):
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from outputs.evidence import ALLOWED_LABEL
 from outputs.testing import seed_output
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -111,3 +112,6 @@ def test_messages_and_form_errors_are_translated(language, users, client_for):
         status = gettext("At risk")
     assert escape(_t(language, "Explain the status: a narrative is required for %(status)s.") % {"status": status}) in html
     assert _has(html, _t(language, "Narrative"))
+    # Help texts built when the form is made, not when the code is loaded (then they stayed English).
+    files_help = _t(language, "%(types)s, at most %(size)s MB each.") % {"types": ALLOWED_LABEL, "size": 10}
+    assert _has(html, files_help)
