@@ -69,6 +69,14 @@ def percent(value):
 
 
 @register.filter
+def num(value):
+    """A count with the language's thousands separator (10,000 · 10 000 · 10.000)."""
+    if value is None or value == "":
+        return ""
+    return number_format(value, force_grouping=True)
+
+
+@register.filter
 def user_label(user):
     if user is None:
         return ""

@@ -115,3 +115,14 @@ def test_messages_and_form_errors_are_translated(language, users, client_for):
     # Help texts built when the form is made, not when the code is loaded (then they stayed English).
     files_help = _t(language, "%(types)s, at most %(size)s MB each.") % {"types": ALLOWED_LABEL, "size": 10}
     assert _has(html, files_help)
+
+
+@pytest.mark.parametrize(
+    "language, count, share",
+    [("en", "12,345", "45%"), ("fr", "12\u00a0345", "45\u202f%"), ("pt", "12.345", "45%"), ("vi", "12.345", "45%")],
+)
+def test_counts_and_percentages_use_the_language_s_separators(language, count, share):
+    from outputs.templatetags.tracker import num, percent
+
+    with translation.override(language):
+        assert num(12345) == count and percent(45) == share
