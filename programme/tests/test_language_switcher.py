@@ -97,3 +97,14 @@ def test_the_service_refuses_a_language_that_is_not_offered(django_user_model):
     services.user_language_set(user=user, language="fr")
     services.user_language_set(user=user, language="vi")
     assert UserPreference.objects.get(user=user).language == "vi"
+
+
+def test_an_admin_may_correct_someone_s_language(users, client_for):
+    admin = client_for(users.admin)
+    form = admin.get("/admin/programme/userpreference/add/").content.decode()
+    assert '<option value="vi">Tiếng Việt</option>' in form
+    response = admin.post("/admin/programme/userpreference/add/", {"user": users.officer_zm.pk, "language": "pt"})
+    assert response.status_code == 302
+    assert user_language(users.officer_zm) == "pt"
+    refused = admin.post("/admin/programme/userpreference/add/", {"user": users.officer_mz.pk, "language": "de"})
+    assert refused.status_code == 200 and user_language(users.officer_mz) == ""
