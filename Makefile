@@ -32,7 +32,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.instal
 # For maintainers after changing texts: new and changed messages into the catalogues (then
 # translate them: scripts/i18n_check.py lists what is left; the test suite fails until none is).
 messages: setup
-	$(PY) manage.py makemessages -l fr -l pt -l vi --ignore=.venv --ignore=build --no-obsolete
+	$(PY) manage.py makemessages -l fr -l pt -l vi --ignore=.venv --ignore=build --no-obsolete --add-location=file
 	$(PY) scripts/i18n_check.py
 
 run: setup catalogues
