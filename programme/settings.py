@@ -179,6 +179,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The switcher's choice is remembered for a year (Django's default cookie ends with the browser).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)  # as the session cookie
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
 # English dates as the programme writes them (31 Dec 2025), not the US order; others are Django's.
 FORMAT_MODULE_PATH = ["programme.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
