@@ -37,7 +37,7 @@ def test_choosing_a_language_logged_out_sets_a_lasting_cookie_and_returns_to_the
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "/accounts/login/"})
     assert response.status_code == 302 and response["Location"] == "/accounts/login/"
     cookie = response.cookies[COOKIE]
-    assert cookie.value == "fr" and int(cookie["max-age"]) >= 300 * 24 * 3600
+    assert cookie.value == "fr" and int(cookie["max-age"]) >= 300 * 24 * 3600 and cookie["httponly"]
     page = client.get("/accounts/login/")
     assert _html_lang(page) == "fr" and "Se connecter" in page.content.decode()
     assert page["Content-Language"] == "fr"
