@@ -51,14 +51,12 @@ def test_translations_keep_their_placeholders(language):
 
 def _source_copy(target):
     """The source tree without the virtualenv, build output, history or compiled files."""
-    shutil.copytree(
-        ROOT,
-        target,
-        ignore=shutil.ignore_patterns(
-            ".venv", "build", ".git", "media", "staticfiles", "fixtures", "__pycache__", ".pytest_cache", "*.mo",
-            "*.sqlite3",
-        ),
-    )
+    skip = shutil.ignore_patterns("build", "media", "staticfiles", "fixtures", "__pycache__", "*.mo", "*.sqlite3")
+
+    def ignore(directory, names):
+        return {name for name in names if name.startswith(".")} | skip(directory, names)  # .venv, .git, caches
+
+    shutil.copytree(ROOT, target, ignore=ignore)
 
 
 def test_catalogues_hold_every_message_of_the_source(tmp_path):
