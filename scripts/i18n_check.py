@@ -11,16 +11,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "programme.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from programme.catalogues import catalogue_paths, problems  # noqa: E402
+from programme.catalogues import catalogue_paths, problems
 
 
 def main():
     left = 0
-    for language, path in catalogue_paths().items():
+    for path in catalogue_paths().values():
         for line, what, msgid in problems(path):
             left += 1
             print(f"{path}:{line}: {what}: {msgid[:100]!r}")

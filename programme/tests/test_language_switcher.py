@@ -7,11 +7,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from conftest import DEMO_PASSWORD
 from programme import services
 from programme.models import UserPreference
 from programme.selectors import user_language
-
-from conftest import DEMO_PASSWORD
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 

@@ -42,10 +42,11 @@ def test_translations_keep_their_placeholders(language):
             continue
         for index, text in entry.msgstr.items():
             source = entry.msgid_plural if index and entry.msgid_plural else entry.msgid
-            if sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(source)):
-                # A one-form language (vi) may write the plural's placeholders from the plural msgid.
-                if not (entry.msgid_plural and sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(entry.msgid_plural))):
-                    wrong.append((entry.msgid, text))
+            found = sorted(PLACEHOLDER.findall(text))
+            # A one-form language (vi) may write the plural's placeholders from the plural msgid.
+            allowed = [sorted(PLACEHOLDER.findall(source)), sorted(PLACEHOLDER.findall(entry.msgid_plural or source))]
+            if found not in allowed:
+                wrong.append((entry.msgid, text))
     assert not wrong, wrong[:5]
 
 
@@ -66,7 +67,7 @@ def test_catalogues_hold_every_message_of_the_source(tmp_path):
     env = {**os.environ, "BUILD_DIR": str(tmp_path / "build"), "DJANGO_SETTINGS_MODULE": "programme.settings"}
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "fr", "--ignore=.venv", "--ignore=build", "--no-obsolete"],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=120,
+        cwd=copy, env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == 0, result.stderr
     fresh = {(entry.msgctxt, entry.msgid) for entry in read_po(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po")}
@@ -82,6 +83,6 @@ def test_the_catalogues_compile(tmp_path):
     for language, path in catalogue_paths().items():
         result = subprocess.run(
             ["msgfmt", "--check-format", "--check-header", "-o", str(tmp_path / f"{language}.mo"), str(path)],
-            capture_output=True, text=True,
+            capture_output=True, text=True, check=False,
         )
         assert result.returncode == 0, f"{language}: {result.stderr}"
