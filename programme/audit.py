@@ -34,10 +34,13 @@ def _quote(value):
     return text
 
 
-def audit(event, request=None, *, user=None, username=None, level=logging.INFO, **details):
-    """Log one audit event; ``user``/``username`` default to the request's user."""
-    if user is None and request is not None:
-        user = getattr(request, "user", None)
+FROM_REQUEST = object()
+
+
+def audit(event, request=None, *, user=FROM_REQUEST, username=None, level=logging.INFO, **details):
+    """Log one audit event; ``user`` defaults to the request's user (None: nobody known)."""
+    if user is FROM_REQUEST:
+        user = getattr(request, "user", None) if request is not None else None
     if user is not None and getattr(user, "is_authenticated", False):
         user_id, username = user.pk, username or user.get_username()
     else:

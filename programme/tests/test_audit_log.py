@@ -83,3 +83,10 @@ def test_lines_are_key_value_pairs(users, audit_lines):
     assert failure.getMessage() == (
         f'event=login_failed user_id="" username="some one" ip={IP} method=POST path=/accounts/login/ locked_out=no'
     )
+
+
+def test_api_error_before_authentication_is_not_a_500(users):
+    """DRF refuses an unknown format suffix before authenticating: the audit must not authenticate
+    then (the transaction is already marked for rollback)."""
+    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users.officer_mw).key}")
+    assert client.get("/api/outcomes/0.5/").status_code == 404
