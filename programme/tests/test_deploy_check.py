@@ -68,3 +68,12 @@ def test_production_settings_values(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == (
         '[true, true, true, true, 31536000, 43200, 3600, false, ["https://tracker.example.org"], 60, true]'
     )
+
+
+def test_passwords_need_ten_characters(db):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="at least 10 characters"):
+        validate_password("Kx7#pQ2!z")
+    validate_password("Kx7#pQ2!zW")
