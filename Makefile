@@ -5,12 +5,15 @@ BUILD := build
 # Two workers: the suite runs on both cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help setup catalogues messages run test test-sqlite test-postgres bench fixtures clean
+.PHONY: help setup catalogues messages run test test-sqlite test-postgres bench fixtures clean serve backup restore loadtest
 
 help:
 	@echo "make run    set everything up and serve the app on http://127.0.0.1:8000"
 	@echo "make test   set everything up and run the whole suite on SQLite, then PostgreSQL"
 	@echo "make messages   refresh the translation catalogues (locale/) from the source"
+	@echo "make serve  production settings: gunicorn + PostgreSQL on http://127.0.0.1:8000 (SERVE_PORT)"
+	@echo "make backup / make restore BACKUP=build/backups/<file>.tar.gz   database and media files"
+	@echo "make loadtest   wrk against make serve's setup; figures in docs/performance.md"
 
 # The virtualenv is rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -52,6 +55,25 @@ test-postgres: setup catalogues
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 	@echo "== Database outage on PostgreSQL (stops and restarts the cluster, so alone) =="
 	scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m db_outage
+
+# Production settings on loopback: gunicorn, whitenoise, the persistent PostgreSQL of
+# scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.
+serve: setup
+	scripts/serve.sh
+
+# The database named by DATABASE_URL (SQLite build/db.sqlite3 without it) and the media files.
+backup: setup
+	$(PY) manage.py backup
+
+# Into an EMPTY database only; then migrations newer than the backup.
+restore: setup
+	@test -n "$(BACKUP)" || { echo "Name the backup: make restore BACKUP=build/backups/tracker-....tar.gz"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)"
+	$(PY) manage.py migrate --noinput
+
+# wrk on loopback against make serve's setup plus a generated 50-country programme.
+loadtest: setup
+	scripts/serve.sh $(PY) scripts/loadtest.py
 
 # Median server time of the reporting pages on a 50-country programme, as ratios to the admin.
 bench: setup

@@ -1,0 +1,25 @@
+"""gunicorn's settings for `make serve` and for production (gunicorn reads ./gunicorn.conf.py).
+
+Two cores: 3 worker processes of 4 threads each (measured with `make loadtest`, see
+docs/performance.md). Every value can be changed from the environment.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('SERVE_PORT', '8000')}")
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread" if threads > 1 else "sync"
+# PDF reports take a few seconds; large spreadsheets are built in a background thread instead.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+# Client, user, time, request line, status, bytes, duration in ms, referrer, user agent.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+# X-Forwarded-* headers are believed only from these addresses (the reverse proxy).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# No control socket in the home directory: several instances (serve, load test) may run side by side.
+control_socket_disable = True

@@ -1,0 +1,238 @@
+"""`make loadtest`: wrk on loopback against gunicorn as `make serve` runs it.
+
+Runs inside scripts/serve.sh (production settings, the local PostgreSQL cluster, migrated, static
+files collected, seed data loaded). Generates once a 50 x 200 x 20 programme, signs its
+coordinator in without the login form (a session made directly, and an API token: repeated
+logins would meet the login throttling), starts gunicorn on a free loopback port and runs wrk at
+32 connections for 30 s on each URL, the trivial view first as the ceiling. Prints a table, checks
+the targets and writes build/loadtest/results.json.
+
+Environment: LOADTEST_DURATION (s, default 30), LOADTEST_CONNECTIONS (32), LOADTEST_THREADS (2),
+and gunicorn's own (GUNICORN_WORKERS, GUNICORN_THREADS; see gunicorn.conf.py).
+"""
+
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "programme.settings")
+
+DURATION = int(os.environ.get("LOADTEST_DURATION", "30"))
+CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "32"))
+WRK_THREADS = int(os.environ.get("LOADTEST_THREADS", "2"))
+COUNTRIES, OUTPUTS, UPDATES, SEED = 50, 200, 20, 1
+# Targets: every page at least this share of the trivial view's requests/s, p99 below this.
+MIN_RATIO = 0.40
+MAX_P99_MS = 500
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing Debian's wrk package ...", flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, stdout=subprocess.DEVNULL)
+        return shutil.which("wrk")
+    sys.exit("wrk is not installed (Debian/Ubuntu: apt-get install wrk).")
+
+
+def prepare_data():
+    """The generated programme, its coordinator's session cookie and API token, and the URLs."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from programme.models import Programme
+
+    code = f"DEMO/{COUNTRIES}x{OUTPUTS}x{UPDATES}/{SEED}"
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        print(f"Generating {code} (once; kept in the serve database) ...", flush=True)
+        call_command("generate_demo_portfolio", countries=COUNTRIES, outputs_per_country=OUTPUTS,
+                     updates_per_output=UPDATES, seed=SEED)
+        programme = Programme.objects.get(code=code)
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # planner statistics for the 200,000 rows just written
+    coordinator = get_user_model().objects.get(username=f"demo-coordinator-{programme.slug}")
+    country = programme.outcomes.select_related("country").order_by("country__name").first().country
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(coordinator.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = coordinator.get_session_auth_hash()
+    session.create()
+    token, _ = Token.objects.get_or_create(user=coordinator)
+    cookie = f"Cookie: {settings.SESSION_COOKIE_NAME}={session.session_key}"
+    base = f"/programmes/{programme.slug}"
+    targets = [
+        ("trivial view (ceiling)", "/healthz/live", None),
+        (f"country page ({OUTPUTS} outputs)", f"{base}/countries/{country.slug}/", cookie),
+        (f"dashboard ({COUNTRIES} countries)", f"{base}/dashboard/", cookie),
+        ("API outputs list (50 per page)", f"/api/outputs/?programme={programme.slug}", f"Authorization: Token {token.key}"),
+    ]
+    from django.db import connection
+
+    server = f"{connection.vendor} {connection.pg_version // 10000}" if connection.vendor == "postgresql" else connection.vendor
+    connection.close()
+    return targets, server
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url, header=None):
+    request = urllib.request.Request(url)
+    if header:
+        name, value = header.split(": ", 1)
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.geturl()
+    except urllib.error.HTTPError as error:
+        return error.code, url
+
+
+def start_gunicorn(port, out_dir):
+    env = {**os.environ, "SERVE_PORT": str(port), "GUNICORN_ACCESS_LOG": str(out_dir / "access.log"),
+           "GUNICORN_ERROR_LOG": str(out_dir / "gunicorn.log")}
+    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "programme.wsgi"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"gunicorn stopped at start; see {out_dir / 'gunicorn.log'}")
+        try:
+            if get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.3)
+    process.terminate()
+    sys.exit("gunicorn did not answer /healthz within 60 s")
+
+
+def run_wrk(wrk, url, header, duration):
+    command = [wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "5s",
+               "-s", str(ROOT / "scripts" / "wrk-report.lua")]
+    if header:
+        command += ["-H", header]
+    result = subprocess.run(command + [url], capture_output=True, text=True, check=True)
+    report = {}
+    for line in result.stdout.splitlines():
+        if line.startswith("wrk-report "):
+            _, key, value = line.split()
+            report[key] = int(value)
+    if "requests" not in report:
+        sys.exit(f"wrk printed no report:\n{result.stdout}\n{result.stderr}")
+    seconds = report["duration_us"] / 1e6
+    return {
+        "requests": report["requests"],
+        "rps": report["requests"] / seconds,
+        "p50_ms": report["latency_p50_us"] / 1000,
+        "p90_ms": report["latency_p90_us"] / 1000,
+        "p99_ms": report["latency_p99_us"] / 1000,
+        "max_ms": report["latency_max_us"] / 1000,
+        "non2xx": report["non2xx"],
+        "last_bad_status": report["last_bad_status"],
+        "errors": sum(report[key] for key in ("errors_connect", "errors_read", "errors_write", "errors_timeout")),
+        "timeouts": report["errors_timeout"],
+    }
+
+
+def main():
+    wrk = ensure_wrk()
+    out_dir = ROOT / "build" / "loadtest"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "access.log").unlink(missing_ok=True)
+    targets, server = prepare_data()
+    port = free_port()
+    gunicorn = start_gunicorn(port, out_dir)
+    results = []
+    try:
+        for name, path, header in targets:
+            url = f"http://127.0.0.1:{port}{path}"
+            status, final = get(url, header)
+            if status != 200 or final != url:
+                sys.exit(f"{name}: {path} answers {status} ({final}), not 200: check the data and the sign-in")
+            run_wrk(wrk, url, header, 3)  # warm-up: every worker connected, templates compiled
+            print(f"{name}: {CONNECTIONS} connections for {DURATION} s ...", flush=True)
+            load_before = os.getloadavg()[0]
+            results.append({"name": name, "path": path, "load_before": load_before,
+                            **run_wrk(wrk, url, header, DURATION)})
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=60)
+
+    ceiling = results[0]["rps"]
+    import django
+    import gunicorn as gunicorn_package
+
+    workers = os.environ.get("GUNICORN_WORKERS", "3")
+    threads = os.environ.get("GUNICORN_THREADS", "4")
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    print()
+    print(f"Machine: {os.cpu_count()} cores ({cpu}); wrk, gunicorn and {server} on the same machine")
+    print(f"Python {platform.python_version()}, Django {django.get_version()}, gunicorn {gunicorn_package.__version__} "
+          f"({workers} workers x {threads} threads), DJANGO_ENV=production, DEBUG off; "
+          f"wrk -t{WRK_THREADS} -c{CONNECTIONS} -d{DURATION}s")
+    print()
+    # The load average before each run shows whether something else was using the cores.
+    header = "| URL | requests/s | x trivial view | p50 ms | p99 ms | non-2xx | socket errors | load before |"
+    print(header)
+    print("|" + "---|" * 8)
+    failures = []
+    for row in results:
+        row["ratio"] = row["rps"] / ceiling
+        print(f"| {row['name']} | {row['rps']:.0f} | {row['ratio']:.2f} | {row['p50_ms']:.1f} | "
+              f"{row['p99_ms']:.1f} | {row['non2xx']} | {row['errors']} | {row['load_before']:.1f} |")
+        if row["non2xx"] or row["errors"]:
+            failures.append(f"{row['name']}: {row['non2xx']} non-2xx (last {row['last_bad_status']}), "
+                            f"{row['errors']} socket errors")
+        if row is not results[0] and row["ratio"] < MIN_RATIO:
+            failures.append(f"{row['name']}: {row['ratio']:.2f} x the trivial view (target >= {MIN_RATIO:.2f})")
+        if row["p99_ms"] >= MAX_P99_MS:
+            failures.append(f"{row['name']}: p99 {row['p99_ms']:.0f} ms (target < {MAX_P99_MS} ms)")
+    (out_dir / "results.json").write_text(json.dumps(
+        {"duration": DURATION, "connections": CONNECTIONS, "workers": workers, "threads": threads,
+         "results": results}, indent=1))
+    print()
+    if failures:
+        print("Targets missed:\n  " + "\n  ".join(failures))
+        sys.exit(1)
+    else:
+        print("Targets met: no non-2xx, no socket errors, every page >= 40% of the trivial view, p99 < 500 ms.")
+    print(f"Results in {out_dir / 'results.json'}; access log in {out_dir / 'access.log'}")
+
+
+if __name__ == "__main__":
+    main()
