@@ -251,6 +251,6 @@ def _libpq_environment(settings_dict):
 
 
 def _run(command, settings_dict):
-    result = subprocess.run(command, env=_libpq_environment(settings_dict), capture_output=True, text=True)
+    result = subprocess.run(command, env=_libpq_environment(settings_dict), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{Path(command[0]).name} failed ({result.returncode}): {result.stderr.strip()}")
