@@ -67,6 +67,8 @@ def backup_create(*, directory, using="default", media_root=None):
         manifest_path = Path(work) / MANIFEST
         manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         partial = archive.with_name(archive.name + ".partial")
+        # Password hashes and every report are in it: readable by its owner only.
+        partial.touch(mode=0o600)
         with tarfile.open(partial, "w:gz") as tar:
             tar.add(manifest_path, arcname=MANIFEST)
             tar.add(dump, arcname=dump.name)

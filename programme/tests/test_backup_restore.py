@@ -120,6 +120,7 @@ def test_backup_restores_every_row_and_file_into_an_empty_database(reported_prog
 
     archive, manifest = backup_create(directory=tmp_path / "backups")
     assert archive.name.startswith("tracker-") and archive.name.endswith(".tar.gz")
+    assert archive.stat().st_mode & 0o777 == 0o600
     assert manifest["media_files"] == 4
     assert manifest["tables"]["outputs_statusupdate"] == 3
 
