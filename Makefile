@@ -58,7 +58,7 @@ test-postgres: setup catalogues
 
 # Production settings on loopback: gunicorn, whitenoise, the persistent PostgreSQL of
 # scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.
-serve: setup
+serve: setup catalogues
 	scripts/serve.sh
 
 # The database named by DATABASE_URL (SQLite build/db.sqlite3 without it) and the media files.
@@ -72,7 +72,7 @@ restore: setup
 	$(PY) manage.py migrate --noinput
 
 # wrk on loopback against make serve's setup plus a generated 50-country programme.
-loadtest: setup
+loadtest: setup catalogues
 	scripts/serve.sh $(PY) scripts/loadtest.py
 
 # Median server time of the reporting pages on a 50-country programme, as ratios to the admin.
