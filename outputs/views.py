@@ -15,7 +15,7 @@ from programme.access import officer_country_ids, programme_access, programme_ac
 
 from . import selectors, services
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
-from .models import Evidence, Output, ReviewState, Status
+from .models import NARRATIVE_REQUIRED, Evidence, Output, ReviewState, Status
 
 
 def _output_and_access(request, pk):
@@ -40,6 +40,18 @@ def _keep_typed_after_conflict(form, conflict, message):
     form.data = form.data.copy()
     form.data["base_revision"] = conflict.revision
     form.add_error(None, message)
+
+
+def _crumbs(output, *extra):
+    """Programme › country › output, as the reporting pages start theirs."""
+    programme, country = output.outcome.programme, output.outcome.country
+    crumbs = [
+        {"label": programme.code, "url": reverse("reporting:programme_overview", args=[programme.slug])},
+        {"label": country.name, "url": reverse("reporting:country", args=[programme.slug, country.slug])},
+        {"label": _("Output %(code)s") % {"code": output.code},
+         "url": reverse("outputs:detail", args=[output.pk]) if extra else ""},
+    ]
+    return crumbs + list(extra)
 
 
 def _next_url(request, default):
@@ -85,6 +97,7 @@ def my_outputs(request):
             "chosen": chosen,
             "today": today,
             "filtered": any(chosen.values()),
+            "breadcrumbs": [{"label": _("My outputs"), "url": ""}],
         },
     )
 
@@ -106,6 +119,7 @@ def output_detail(request, pk):
             "history": output.history.select_related("history_user").all()[:50]
             if access.sees_pending
             else None,
+            "breadcrumbs": _crumbs(output),
         },
     )
 
@@ -170,6 +184,8 @@ def output_update(request, pk):
             "conflict": conflict,
             "today": timezone.localdate(),
             "evidence": list(pending.evidence.all()) if pending else [],
+            "breadcrumbs": _crumbs(output, {"label": _("Report progress"), "url": ""}),
+            "narrative_required": " ".join(sorted(NARRATIVE_REQUIRED)),
         },
     )
 
@@ -206,7 +222,12 @@ def output_edit(request, pk):
         form = OutputEditForm(
             initial={"title": output.title, "deadline": output.deadline, "base_revision": output.revision}
         )
-    return render(request, "outputs/output_edit.html", {"output": output, "form": form, "conflict": conflict})
+    return render(
+        request,
+        "outputs/output_edit.html",
+        {"output": output, "form": form, "conflict": conflict,
+         "breadcrumbs": _crumbs(output, {"label": _("Edit output"), "url": ""})},
+    )
 
 
 @login_required
@@ -219,7 +240,8 @@ def review_queue(request):
     return render(
         request,
         "outputs/review_queue.html",
-        {"updates": updates, "today": timezone.localdate(), "return_form": ReturnForm()},
+        {"updates": updates, "today": timezone.localdate(), "return_form": ReturnForm(),
+         "breadcrumbs": [{"label": _("Review queue"), "url": ""}]},
     )
 
 

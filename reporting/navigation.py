@@ -47,4 +47,6 @@ def navigation(request):
             for url, label, count in items
         ],
         "primary_role": primary_role(user),
+        # Shown in the header where a page names no programme of its own (My outputs, the queue).
+        "home_programme": programme,
     }
