@@ -304,8 +304,9 @@ def test_update_form_and_filters_work_without_javascript(people, journeys):
 # --- The other pages: empty states, the dashboard, the outputs list, error pages ---------------
 
 
-def test_empty_states_dashboard_and_error_pages(people, journeys):
-    journey = journeys("other-pages", DESKTOP)
+@WIDTHS
+def test_empty_states_dashboard_and_error_pages(people, journeys, width):
+    journey = journeys("other-pages", width)
     coordinator = journey.new_page()
     journey.login(coordinator, "coordinator", DEMO_PASSWORD)  # nothing to review: the dashboard
     expect(coordinator.get_by_role("heading", name="Outputs by country and status")).to_be_visible()
