@@ -60,7 +60,7 @@ def history_csv(request, programme, access, moment):
     _filterset, queryset = _export_queryset(request, programme, access, moment)
     history = selectors.approved_history(programme, moment, output_ids=queryset.order_by().values("pk"))
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in history_csv_chunks(history.iterator(chunk_size=5000))),
+        (chunk.encode("utf-8") for chunk in history_csv_chunks(selectors.history_records(history))),
         content_type="text/csv; charset=utf-8",
     )
     day = (moment.as_of or timezone.localdate()).isoformat()
@@ -102,9 +102,9 @@ def outputs_xlsx(request, programme, access, moment):
 
     def build():
         rows = selectors.export_rows(selectors.export_queryset(queryset, moment), moment.today)
-        history = selectors.approved_history(
+        history = selectors.history_records(selectors.approved_history(
             programme, moment, output_ids=queryset.order_by().values("pk")
-        ).iterator(chunk_size=2000)
+        ))
         return write_xlsx(rows, history, about)[0]
 
     filename = _filename(programme, moment, "xlsx")

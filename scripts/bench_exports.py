@@ -1,6 +1,8 @@
 """`make bench` (exports): CSV and XLSX of 10,000 outputs and the CSV of their 200,000 history rows,
 next to django-import-export's default ModelResource export of the same rows and to a raw database
-cursor written with csv.writer (the floor). Peak Python memory is measured with tracemalloc.
+cursor written with csv.writer (the floor). The XLSX download also carries the History sheet, so it
+is compared with the default resources' workbook of the same 209,015 rows; its Outputs sheet alone
+with the default resource's XLSX of the outputs. Peak Python memory is measured with tracemalloc.
 """
 
 import csv
@@ -25,21 +27,25 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+import tablib  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from import_export.resources import modelresource_factory  # noqa: E402
 
 from outputs.models import Output, ReviewState, StatusUpdate  # noqa: E402
 from programme.models import Programme  # noqa: E402
 from reporting import selectors  # noqa: E402
+from reporting.exports import write_xlsx  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_EXPORT_RUNS", "3"))
 CODE = "DEMO/50x200x20/1"
 
 
-def measure(label, func):
+def measure(label, func, runs=None, warm_up=True):
     """Median seconds of RUNS calls, and the peak traced memory of one call."""
-    func()  # warm-up
+    if warm_up:
+        func()
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs or RUNS):
         started = time.perf_counter()
         size = func()
         times.append(time.perf_counter() - started)
@@ -48,6 +54,11 @@ def measure(label, func):
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {"label": label, "seconds": statistics.median(times), "peak_mb": peak / 1e6, "bytes": size}
+
+
+def workbook_size(handle):
+    handle.seek(0, 2)
+    return handle.tell()
 
 
 def consume(response):
@@ -94,14 +105,22 @@ def main():
     OutputResource = modelresource_factory(Output)
     UpdateResource = modelresource_factory(StatusUpdate)
     n_outputs, n_history = outputs.count(), history.count()
+    today = timezone.localdate()
 
     results = [
         measure("outputs CSV (ours)", lambda: consume(client.get(f"{base}/outputs.csv"))),
         measure("outputs CSV (import-export ModelResource)", lambda: len(OutputResource().export(outputs).csv)),
         measure("outputs CSV (raw cursor + csv.writer, floor)", lambda: raw_csv_of(
             selectors.export_queryset(selectors.outputs_for_list(programme)))),
-        measure("outputs XLSX (ours)", lambda: consume(client.get(f"{base}/outputs.xlsx"))),
+        measure("outputs XLSX, Outputs sheet only (ours)", lambda: workbook_size(write_xlsx(
+            selectors.export_rows(selectors.export_queryset(selectors.outputs_for_list(programme)), today),
+            [], [])[0])),
         measure("outputs XLSX (import-export ModelResource)", lambda: len(OutputResource().export(outputs).xlsx)),
+        measure("XLSX download with History (ours)", lambda: consume(client.get(f"{base}/outputs.xlsx"))),
+        # The same 209,015 rows through the default resources, as one workbook: a minute or two a run.
+        measure("same rows, two sheets (import-export ModelResource)", lambda: len(tablib.Databook([
+            OutputResource().export(outputs), UpdateResource().export(history)]).export("xlsx")),
+            runs=1, warm_up=False),
         measure("history CSV, 200k rows (ours)", lambda: consume(client.get(f"{base}/history.csv"))),
         measure("history CSV (import-export ModelResource)", lambda: len(UpdateResource().export(history).csv)),
         measure("history CSV (raw cursor + csv.writer, floor)", lambda: raw_csv_of(
@@ -120,7 +139,8 @@ def main():
     print("\nRatios (target in brackets):")
     print(f"  outputs CSV: default resource / ours = {ratio('outputs CSV (import-export ModelResource)', 'outputs CSV (ours)'):.1f}x  [>= 5x]")
     print(f"  outputs CSV: ours / raw floor      = {ratio('outputs CSV (ours)', 'outputs CSV (raw cursor + csv.writer, floor)'):.1f}x  [<= 2x]")
-    print(f"  outputs XLSX: default resource / ours = {ratio('outputs XLSX (import-export ModelResource)', 'outputs XLSX (ours)'):.1f}x  [>= 2x]")
+    print(f"  outputs XLSX: default resource / ours = {ratio('outputs XLSX (import-export ModelResource)', 'outputs XLSX, Outputs sheet only (ours)'):.1f}x  [>= 2x]")
+    print(f"  XLSX with History: default resources / ours = {ratio('same rows, two sheets (import-export ModelResource)', 'XLSX download with History (ours)'):.1f}x  [>= 2x]")
     print(f"  history CSV: default resource / ours = {ratio('history CSV (import-export ModelResource)', 'history CSV, 200k rows (ours)'):.1f}x")
     print(f"  history CSV: ours / raw floor      = {ratio('history CSV, 200k rows (ours)', 'history CSV (raw cursor + csv.writer, floor)'):.1f}x")
     print(f"  peak memory, CSV of 10k outputs vs 200k history rows: {by_label['outputs CSV (ours)']['peak_mb']:.1f} MB vs "
