@@ -1,8 +1,9 @@
 """Real-browser testing: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 Every page a journey visits is photographed to build/screenshots/<journey>-<width>-<step>.png, checked
-with axe-core (no serious or critical violation), checked for horizontal overflow (readable at 375 px)
-and for browser errors (a blocked script or style, a JavaScript exception).
+with axe-core (no serious or critical violation), checked for horizontal overflow (readable at 375 px),
+for statuses shown by colour alone and for browser errors (a blocked script or style, a JavaScript
+exception).
 """
 
 import os
@@ -28,6 +29,13 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
 
 _axe = Axe()
+
+# A status is shown as a badge with words and an icon shape, or as a chart with a text equivalent.
+COLOUR_ONLY_BADGES = """() => [
+  ...[...document.querySelectorAll('.badge')]
+    .filter(b => !b.textContent.trim() || !b.querySelector('.badge-icon')),
+  ...[...document.querySelectorAll('svg.chart')].filter(c => !(c.getAttribute('aria-label') || '').trim()),
+].map(e => e.outerHTML.slice(0, 160))"""
 
 
 @pytest.fixture(scope="session")
@@ -122,6 +130,7 @@ class Journey:
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             if overflow > 0:
                 problems.append(f"the page scrolls sideways by {overflow} px at {self.width} px wide")
+            problems += [f"status shown by colour alone: {badge}" for badge in page.evaluate(COLOUR_ONLY_BADGES)]
         if problems:
             pytest.fail(f"{self.name} at {self.width} px, step {self.step} ({label}, {page.url}):\n- "
                         + "\n- ".join(problems), pytrace=False)

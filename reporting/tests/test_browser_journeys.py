@@ -366,16 +366,20 @@ def test_empty_states_dashboard_and_error_pages(people, journeys, width):
 # --- The checks themselves can fail ------------------------------------------------------------
 
 
-def test_accessibility_check_reports_serious_violations(chromium):  # noqa: F811 (fixture)
-    from .browser import accessibility_problems
+def test_page_checks_report_what_they_look_for(chromium):  # noqa: F811 (fixture)
+    from .browser import COLOUR_ONLY_BADGES, accessibility_problems
 
     context = chromium.new_context()
     page = context.new_page()
-    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"><button></button></main></html>')
+    page.set_content('<html lang="en"><title>t</title><main><img src="x.png"><button></button>'
+                     '<span class="badge badge-on_track"></span>'
+                     '<span class="badge badge-at_risk"><span class="badge-icon"></span>At risk</span></main></html>')
     problems = accessibility_problems(page)
+    colour_only = page.evaluate(COLOUR_ONLY_BADGES)
     context.close()
     assert any("image-alt" in line for line in problems), problems
     assert any("button-name" in line for line in problems), problems
+    assert colour_only == ['<span class="badge badge-on_track"></span>']
 
 
 # --- Page weight: the country page on a first visit --------------------------------------------
