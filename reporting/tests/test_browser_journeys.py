@@ -19,7 +19,7 @@ from outputs.models import ReviewState, StatusUpdate
 from outputs.testing import approve, save_update, seed_output
 from outputs.tests.conftest import pdf_bytes
 
-from .browser import DESKTOP, PHONE, SCREENSHOTS, chromium, journeys  # noqa: F401 (fixtures)
+from .browser import DESKTOP, PHONE, SCREENSHOTS
 
 WIDTHS = pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
 
@@ -94,10 +94,10 @@ def test_officer_reports_progress_on_an_overdue_output(people, journeys, width):
 
 @WIDTHS
 def test_coordinator_returns_officer_resubmits_coordinator_approves_by_keyboard(people, journeys, width):
+    """Keyboard only (Tab, Enter, Space, arrows): the review queue and the update form, no clicks."""
     save_update(seed_output("MW", "1.1"), people.officer_mw, status="at_risk", progress=35,
                 narrative="Cabinet postponed the plan.", files=[evidence_pdf()])
     journey = journeys("2-review-cycle", width)
-    keys = lambda page: page.keyboard  # noqa: E731 - every action below is a key press
 
     coordinator = journey.new_page()
     journey.login(coordinator, "coordinator", DEMO_PASSWORD)
@@ -107,12 +107,12 @@ def test_coordinator_returns_officer_resubmits_coordinator_approves_by_keyboard(
     expect(card.get_by_role("link", name="progress-report.pdf")).to_be_visible()
     journey.look(coordinator, "review queue")
     tab_to(coordinator, card.locator("summary", has_text="Return"))
-    keys(coordinator).press("Enter")
+    coordinator.keyboard.press("Enter")
     expect(card.get_by_label("Reason for returning")).to_be_focused()  # app.js: straight to the reason
-    keys(coordinator).type("Please say when cabinet meets.")
+    coordinator.keyboard.type("Please say when cabinet meets.")
     journey.look(coordinator, "return reason")
-    keys(coordinator).press("Tab")
-    keys(coordinator).press("Enter")
+    coordinator.keyboard.press("Tab")
+    coordinator.keyboard.press("Enter")
     expect(coordinator.locator(".message-success")).to_contain_text("Returned to")
     expect(coordinator.locator(".empty-state")).to_contain_text("Nothing waits for review")
     journey.look(coordinator, "queue empty")
@@ -122,31 +122,31 @@ def test_coordinator_returns_officer_resubmits_coordinator_approves_by_keyboard(
     output_card = officer.locator(".output-card").filter(has_text="Output 1.1").first
     expect(output_card).to_contain_text("Returned")
     tab_to(officer, output_card.get_by_role("link", name="Continue update"))
-    keys(officer).press("Enter")
+    officer.keyboard.press("Enter")
     expect(officer.locator(".panel-returned")).to_contain_text("Please say when cabinet meets.")
     journey.look(officer, "update form returned")
     tab_to(officer, officer.get_by_label("At risk"))
-    keys(officer).press("ArrowRight")  # to Off track: arrows move through a radio group
+    officer.keyboard.press("ArrowRight")  # to Off track: arrows move through a radio group
     expect(officer.get_by_label("Off track")).to_be_checked()
     tab_to(officer, officer.get_by_label("Progress (%)"))
-    keys(officer).press("ControlOrMeta+a")
-    keys(officer).type("30")
+    officer.keyboard.press("ControlOrMeta+a")
+    officer.keyboard.type("30")
     tab_to(officer, officer.get_by_label("Narrative"))
-    keys(officer).press("ControlOrMeta+a")
-    keys(officer).type("Cabinet meets on 12 March; adoption slips past the deadline.")
+    officer.keyboard.press("ControlOrMeta+a")
+    officer.keyboard.type("Cabinet meets on 12 March; adoption slips past the deadline.")
     tab_to(officer, officer.get_by_role("button", name="Submit for review"))
-    keys(officer).press("Space")
+    officer.keyboard.press("Space")
     expect(officer.locator(".message-success")).to_contain_text("Update submitted for review")
     journey.look(officer, "resubmitted")
 
     nav_queue = coordinator.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("Review queue"))
     tab_to(coordinator, nav_queue)
-    keys(coordinator).press("Enter")
+    coordinator.keyboard.press("Enter")
     card = coordinator.locator(".review-card").filter(has_text="Malawi · Output 1.1")
     expect(card).to_contain_text("Off track (pending)")
     journey.look(coordinator, "review queue again")
     tab_to(coordinator, card.get_by_role("button", name="Approve"))
-    keys(coordinator).press("Enter")
+    coordinator.keyboard.press("Enter")
     expect(coordinator.locator(".message-success")).to_contain_text("Approved: Output 1.1 (Malawi) now reports Off track.")
     journey.look(coordinator, "approved")
 
@@ -366,7 +366,7 @@ def test_empty_states_dashboard_and_error_pages(people, journeys, width):
 # --- The checks themselves can fail ------------------------------------------------------------
 
 
-def test_page_checks_report_what_they_look_for(chromium):  # noqa: F811 (fixture)
+def test_page_checks_report_what_they_look_for(chromium):
     from .browser import COLOUR_ONLY_BADGES, accessibility_problems
 
     context = chromium.new_context()
