@@ -10,6 +10,15 @@ SEED_PAGE = ROOT / "fixtures" / "glo-22-31-irl-outputs.txt"
 SEED_CODE = "GLO/22/31/IRL"
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with an empty cache: the database (and with it every data version) is new."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def seed_page_path():
     return SEED_PAGE

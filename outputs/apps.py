@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OutputsConfig(AppConfig):
     name = "outputs"
     verbose_name = _("Outputs and status updates")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (new data versions for direct saves)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from programme.access import programme_access
 from programme.models import AccessGrant, Role
 from programme.selectors import user_languages
-from programme.services import country_resolve, outcome_get_or_create, programme_get_or_create
+from programme.services import country_resolve, outcome_get_or_create, programme_get_or_create, programme_touch
 
 from .evidence import check_evidence_file
 from .spreadsheets import strip_control_characters
@@ -85,6 +85,7 @@ def outputs_import_page(*, page, code, funding_partner=None, progress=None):
             code=code, title=page.title, funding_partner=funding_partner
         )
         report.programme = programme
+        programme_touch(programme.pk)  # first: cached pages of the programme go stale with this import
 
         existing = defaultdict(list)
         for output in Output.objects.filter(outcome__programme=programme).select_related(
@@ -178,7 +179,10 @@ def _claim_revision(output, base_revision):
 
     On PostgreSQL a concurrent request blocks on the row until this transaction ends, then finds
     the revision moved on and gets EditConflict: of two saves from the same page state, one wins.
+    The programme's data version changes first (QuerySet.update() below sends no signal), which
+    also keeps one lock order, programme then output, with the admin's saves.
     """
+    programme_touch(output.outcome.programme_id)
     if base_revision is None:
         Output.objects.filter(pk=output.pk).update(revision=F("revision") + 1)
         output.revision = Output.objects.values_list("revision", flat=True).get(pk=output.pk)
@@ -491,6 +495,7 @@ def output_create(*, programme, country, outcome_number, code, title, deadline, 
     if not title:
         raise ValidationError({"title": _("The output's text cannot be empty.")})
     with transaction.atomic():
+        programme_touch(programme.pk)
         outcome, _created = outcome_get_or_create(programme=programme, country=country, number=outcome_number)
         last = Output.objects.filter(outcome__programme=programme).order_by("-position").values_list("position", flat=True).first()
         output = Output(outcome=outcome, code=code, title=title, deadline=deadline, position=(last or 0) + 1)

@@ -9,3 +9,4 @@ class ProgrammeConfig(AppConfig):
     def ready(self):
         from . import languages  # noqa: F401  (connects the login receiver)
         from . import audit, middleware  # noqa: F401  (login audit receivers; session start stamp)
+        from . import signals  # noqa: F401  (new data versions for direct saves)

@@ -106,6 +106,9 @@ class Programme(models.Model):
     funding_partner = models.CharField(_("funding partner"), max_length=200, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # Changed (to a new random value) in the same transaction as every write that changes what the
+    # programme's pages show: cached pages are keyed by it (programme.services.programme_touch).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ProgrammeManager()
 

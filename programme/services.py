@@ -1,5 +1,6 @@
 """Writes to the programme structure. Every caller (importer, admin, commands) goes through here."""
 
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -106,3 +107,25 @@ def user_language_set(*, user, language):
     if language and language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("This language is not offered.")})
     UserPreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def _new_data_version():
+    # Random rather than +1: a rolled-back transaction may have rendered (and cached) a page under
+    # the number it wrote, and +1 would hand that number out again to the next, committed write.
+    return secrets.randbits(62) + 1
+
+
+def programme_touch(*programme_ids):
+    """Give the programmes a new data version: cached pages of them are no longer served.
+
+    Call it inside the transaction that writes, so that readers see the new data and the new
+    version together; every service writing what the pages show does (signal receivers in
+    programme/signals.py and outputs/signals.py cover the admin and other direct saves)."""
+    ids = {pk for pk in programme_ids if pk is not None}
+    if ids:
+        Programme.objects.filter(pk__in=ids).update(data_version=_new_data_version())
+
+
+def programmes_touch(queryset):
+    """programme_touch for every programme of a queryset (e.g. those using a renamed country)."""
+    Programme.objects.filter(pk__in=queryset.values("pk")).update(data_version=_new_data_version())

@@ -138,6 +138,22 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # replaces a connection that broke meanwhile at the next request, so service resumes by itself.
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
+# Rendered report bodies and API pages (reporting/page_cache.py). Their keys hold the programme's
+# data version, so each process's own memory is correct with any number of workers and servers;
+# CACHE_BACKEND/CACHE_LOCATION name a shared cache instead (any Django cache backend).
+CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
+CACHES = {
+    "default": {
+        "BACKEND": CACHE_BACKEND,
+        "LOCATION": env_str("CACHE_LOCATION", "tracker-pages"),
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
+        "TIMEOUT": 3600,
+        # A country page's body is about 100-200 kB: 300 of them stay under 60 MB per process.
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 300)} if CACHE_BACKEND.endswith("LocMemCache") else {},
+    }
+}
+PAGE_CACHE_ALIAS = "default"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

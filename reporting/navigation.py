@@ -7,6 +7,8 @@ from outputs.selectors import review_queue
 from programme.access import officer_country_ids, primary_role, user_grants
 from programme.models import Programme, Role
 
+from . import page_cache
+
 
 def home_programme(user):
     """The programme a person lands in: their first grant's, or the first one for superusers."""
@@ -16,6 +18,16 @@ def home_programme(user):
     if user.is_superuser:
         return Programme.objects.order_by("code").first()
     return None
+
+
+def _waiting_count(user):
+    """Updates waiting in the person's review queue; counted again only when one of their programmes
+    changed (the count is in every page's header, and counting reads the programme's updates)."""
+    if user.is_superuser:
+        return review_queue(None).count()
+    programmes = {(g.programme_id, g.programme.data_version) for g in user_grants(user) if g.role == Role.COORDINATOR}
+    key = page_cache.page_key("review-queue-count", programmes, ())
+    return page_cache.cached(key, lambda: review_queue([pk for pk, _version in programmes]).count())
 
 
 def navigation(request):
@@ -29,8 +41,7 @@ def navigation(request):
     if officer_country_ids(user):
         items.append((reverse("outputs:my_outputs"), _("My outputs"), None))
     if user.is_superuser or Role.COORDINATOR in roles:
-        programme_ids = None if user.is_superuser else [g.programme_id for g in user_grants(user) if g.role == Role.COORDINATOR]
-        waiting = review_queue(programme_ids).count()
+        waiting = _waiting_count(user)
         items.append((reverse("outputs:review_queue"), _("Review queue"), waiting))
     if programme is not None:
         items.append((reverse("reporting:programme_overview", args=[programme.slug]), _("Overview"), None))

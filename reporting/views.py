@@ -4,18 +4,21 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from outputs.selectors import review_queue
-from programme.access import primary_role, programme_access_or_404
+from programme.access import primary_role, programme_access_or_404, user_grants
 from programme.models import Role
 from programme.selectors import programme_by_slug, programme_component
 
-from . import selectors
+from . import page_cache, selectors
 from .filters import OutputListFilter
 from .navigation import home_programme
 
@@ -60,7 +63,9 @@ def parse_as_of(value, today=None):
 
 def _programme_context(request, slug):
     """The programme, the reader's access (404 without a grant) and the report moment."""
-    programme = programme_by_slug(slug)
+    # Usually one of the reader's grants names it: no query of its own (these pages are read often).
+    programme = next((g.programme for g in user_grants(request.user) if g.programme.slug == slug), None)
+    programme = programme or programme_by_slug(slug)
     if programme is None:
         raise Http404("No such programme.")
     access = programme_access_or_404(request.user, programme)
@@ -153,15 +158,64 @@ def country_context(request, programme, access, moment, component):
     return context
 
 
+def _cache_key(kind, programme, access, moment, *parts):
+    return page_cache.page_key(
+        kind, [(programme.pk, programme.data_version)], page_cache.access_scope(access), moment.as_of, *parts
+    )
+
+
+def _render_body(template, context):
+    # Without the request: the body is shared by every reader of the same scope (page_cache).
+    return render_to_string(template, context)
+
+
+# Read-only and mostly served from the cache: no transaction of their own (BEGIN and COMMIT would
+# be two of the few round trips left to the database). Reads on PostgreSQL see committed data
+# statement by statement either way (READ COMMITTED).
+@transaction.non_atomic_requests
 @programme_page
 def country_page(request, programme, access, moment, country):
-    component = component_or_404(programme, country)
-    context = country_context(request, programme, access, moment, component)
-    return render(request, "reporting/country_page.html", context)
+    def compute():
+        component = component_or_404(programme, country)
+        context = country_context(request, programme, access, moment, component)
+        return {
+            "country": {"name": component.name, "slug": component.slug},
+            "breadcrumbs": context["breadcrumbs"],
+            "body": _render_body("reporting/_country_page_body.html", context),
+        }
+
+    key = _cache_key("country", programme, access, moment, country)
+
+    def build():
+        part = page_cache.cached(key, compute)
+        context = _base_context(programme, access, moment, request)
+        context.update(country=part["country"], breadcrumbs=part["breadcrumbs"], body=mark_safe(part["body"]))
+        return context
+
+    return page_cache.render_page(request, "reporting/country_page.html", key, build)
 
 
+@transaction.non_atomic_requests
 @programme_page
 def dashboard(request, programme, access, moment):
+    def compute():
+        return _render_body("reporting/_dashboard_body.html", dashboard_context(request, programme, access, moment))
+
+    key = _cache_key("dashboard", programme, access, moment)
+
+    def build():
+        context = _base_context(programme, access, moment, request)
+        context.update(
+            body=mark_safe(page_cache.cached(key, compute)),
+            breadcrumbs=_crumbs(programme, {"label": _("Dashboard"), "url": ""}),
+        )
+        return context
+
+    return page_cache.render_page(request, "reporting/dashboard.html", key, build)
+
+
+def dashboard_context(request, programme, access, moment):
+    """Everything the dashboard's body shows."""
     countries = selectors.programme_countries(programme)
     summaries = selectors.summaries_by_country(programme, moment)
     show_review = access.sees_pending and not moment.is_past
@@ -189,9 +243,8 @@ def dashboard(request, programme, access, moment):
         show_review=show_review,
         waiting_total=sum(row["n"] for row in waiting.values()),
         activity=list(selectors.recent_activity(programme, moment, include_review=access.sees_pending)),
-        breadcrumbs=_crumbs(programme, {"label": _("Dashboard"), "url": ""}),
     )
-    return render(request, "reporting/dashboard.html", context)
+    return context
 
 
 def filtered_outputs(request, programme, access, moment):

@@ -17,9 +17,10 @@ from rest_framework.response import Response
 from outputs import selectors as output_selectors
 from outputs import services
 from outputs.models import Output, ReviewState, Status, StatusUpdate
-from programme.access import programme_access, visible_programmes
-from programme.models import Country, Outcome
+from programme.access import programme_access, user_grants, visible_programmes
+from programme.models import Country, Outcome, Programme
 
+from .. import page_cache
 from . import serializers
 
 
@@ -147,6 +148,20 @@ class OutputViewSet(viewsets.ReadOnlyModelViewSet):
             for programme in visible_programmes(self.request.user)
         }
         return context
+
+    def list(self, request, *args, **kwargs):
+        """Served from the cache while none of the reader's programmes changed (reporting/page_cache.py)."""
+        user = request.user
+        grants = user_grants(user)
+        if user.is_superuser:
+            programmes = list(Programme.objects.values_list("pk", "data_version"))
+        else:
+            programmes = {(grant.programme_id, grant.programme.data_version) for grant in grants}
+        scope = (user.is_superuser, tuple(sorted((g.programme_id, str(g.role), g.country_id or 0) for g in grants)))
+        # The whole address: the filters, the page, and the host that the next/previous links name.
+        key = page_cache.page_key("api-outputs", programmes, scope, request.build_absolute_uri())
+        data = page_cache.cached(key, lambda: super(OutputViewSet, self).list(request, *args, **kwargs).data)
+        return Response(data)
 
     def _output_and_access(self, pk):
         output = get_object_or_404(self.get_queryset(), pk=pk)

@@ -1,0 +1,126 @@
+"""Reporting pages and API lists served from a cache instead of recomputed for every reader.
+
+A cached part is keyed by everything it depends on: the programme and its data version (changed
+in the same transaction as every write, programme.services.programme_touch), the reader's access
+scope (roles, their officer countries, superuser), the language, today's date (deadline states
+change at midnight) and the request's own parameters (as-of date, filters, page). So an entry is
+never invalidated, only no longer asked for; a per-process cache is therefore correct with several
+worker processes and app servers, and a shared one (settings CACHE_BACKEND) only saves work.
+
+Two levels: the page's body (the expensive part, shared by every reader of the same scope), and
+the whole page for one reader and address, stored with stand-ins where the reader's name and the
+CSRF token of the logout and language forms go; both are put in for each request (render_page).
+Pages showing messages are never stored.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+# Entries are never stale (the key changes instead); the timeout only frees memory.
+TIMEOUT_SECONDS = 3600
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def access_scope(access):
+    """What of the reader's access can change a page: their roles, countries and superuser flag."""
+    return (
+        ",".join(sorted(str(role) for role in access.roles)),
+        ",".join(str(pk) for pk in sorted(access.officer_country_ids)),
+        access.is_superuser,
+    )
+
+
+def normalised_query(query_dict, ignore=()):
+    """The query string's parameters in a fixed order (``?b=1&a=2`` and ``?a=2&b=1`` share an entry)."""
+    return tuple(sorted((key, value) for key, values in query_dict.lists() if key not in ignore for value in values))
+
+
+def page_key(kind, programmes, scope, *parts):
+    """``programmes``: (id, data version) pairs the entry depends on."""
+    material = repr((
+        kind,
+        tuple(sorted(programmes)),
+        scope,
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        settings.TIME_ZONE,
+        parts,
+    ))
+    return f"page:{kind}:" + hashlib.sha256(material.encode()).hexdigest()
+
+
+def cached(key, compute):
+    """The value stored under ``key``, or ``compute()`` stored there and returned."""
+    cache = _cache()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT_SECONDS)
+    return value
+
+
+def _placeholders():
+    """Stand-ins for the CSRF token and the reader's name in a cached page, put back for each request.
+    Derived from the secret key: the same on every server, and no text stored by anyone contains them."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"reporting.page_cache", hashlib.sha256).hexdigest()
+    return f"csrf{digest[:28]}", f"reader{digest[28:56]}"
+
+
+class _ReaderStandIn:
+    """What base.html reads of ``user`` while a page is rendered for the cache: no name of anyone."""
+
+    is_authenticated = True
+
+    def __init__(self, name):
+        self.username = name
+
+    def get_full_name(self):
+        return self.username
+
+
+def render_page(request, template, body_key, build_context):
+    """The whole page from the cache, with this request's CSRF token and the reader's name put in.
+
+    The key adds to the body's key (programme version, access scope, language, date, parameters)
+    what the header shows: the navigation (roles, programmes, review-queue count, current link),
+    the address (the language form returns to it) and the reader. Pages with messages to show are
+    rendered afresh (and not stored)."""
+    from .navigation import navigation  # navigation's count is cached here too
+
+    user = request.user
+    name = user.get_full_name() or user.get_username()
+    if len(messages.get_messages(request)):
+        return render(request, template, build_context())
+    nav = navigation(request)
+    home = nav.get("home_programme")
+    shell = (
+        user.pk,
+        repr(nav["nav_items"]),
+        str(nav.get("primary_role")),
+        (home.pk, home.data_version) if home is not None else None,
+        request.get_full_path(),
+    )
+    key = page_key("page", (), shell, body_key)
+    csrf_placeholder, name_placeholder = _placeholders()
+
+    def compute():
+        context = build_context()
+        context.update(user=_ReaderStandIn(name_placeholder), csrf_token=csrf_placeholder)
+        return render_to_string(template, context, request=request)
+
+    html = cached(key, compute)
+    html = html.replace(csrf_placeholder, get_token(request)).replace(name_placeholder, escape(name))
+    return HttpResponse(html)

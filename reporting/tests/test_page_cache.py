@@ -1,0 +1,312 @@
+"""Cached report pages (reporting/page_cache.py): served again without their queries, and never
+served once anything they show changed or to a reader who may see something else."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from outputs import services
+from outputs.models import Evidence, Output
+from outputs.testing import approve, save_update, seed_output
+from programme.models import AccessGrant, Country, Programme, Role
+from programme.services import programme_touch
+
+COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
+DASHBOARD = "/programmes/glo-22-31-irl/dashboard/"
+API = "/api/outputs/?programme=glo-22-31-irl&country=mw"
+
+# A page served from the cache: session, user, programme, access grants, the review-queue count
+# in the header, and the request transaction's savepoint and its release.
+CACHED_PAGE_QUERIES = 7
+
+
+def get(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def queries(client, url, **params):
+    with CaptureQueriesContext(connection) as captured:
+        get(client, url, **params)
+    return len(captured)
+
+
+def html(client, url, **params):
+    return get(client, url, **params).content.decode()
+
+
+def main(page):
+    """The page's body: the shell around it (CSRF tokens) differs from request to request."""
+    return page.split("<main")[1].split("</main>")[0]
+
+
+def version():
+    return Programme.objects.get(code="GLO/22/31/IRL").data_version
+
+
+@pytest.mark.parametrize("url", [COUNTRY, DASHBOARD])
+def test_second_request_is_served_from_the_cache(url, users, client_for, reported, django_assert_max_num_queries):
+    client = client_for(users.coordinator)
+    first = html(client, url)
+    with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
+        second = html(client, url)
+    assert main(second) == main(first)
+    assert queries(client, url) < queries(client_for(users.donor), url)  # the donor's first: a miss
+
+
+def test_api_list_is_served_from_the_cache(users, client_for, reported, django_assert_max_num_queries):
+    client = client_for(users.coordinator)
+    first = get(client, API).json()
+    # token or session, user, access grants, savepoint and release
+    with django_assert_max_num_queries(5):
+        second = get(client, API).json()
+    assert second == first
+    assert first["count"] == 12
+
+
+def test_the_shell_is_rendered_for_each_reader(users, client_for, reported):
+    """The cached body is shared by readers of the same scope; names and CSRF tokens are not."""
+    first = html(client_for(users.officer_mw), COUNTRY)
+    second = html(client_for(users.officer_mw2), COUNTRY)
+    assert "Tiyamike" in second and "Tiyamike" not in first
+    token = 'name="csrfmiddlewaretoken" value="'
+    assert first.split(token)[1][:64] != second.split(token)[1][:64]
+    assert main(first) == main(second)
+
+
+def test_submit_approve_and_return_change_the_pages(users, client_for, reported):
+    coordinator, donor = client_for(users.coordinator), client_for(users.donor)
+    assert html(coordinator, COUNTRY).count("(pending)") == 1  # the fixture's Malawi 1.2
+    html(donor, COUNTRY)
+    before = version()
+    update = save_update(seed_output("MW", "1.4"), users.officer_mw, narrative="Drafted words.", status="at_risk")
+    assert version() != before
+    assert html(coordinator, COUNTRY).count("(pending)") == 2
+    assert "(pending)" not in html(donor, COUNTRY)  # donors never see updates awaiting review
+    assert "Drafted words." not in html(donor, COUNTRY)
+
+    approve(update, users.coordinator)
+    assert "Drafted words." in html(donor, COUNTRY)
+
+    second = save_update(seed_output("MW", "1.5"), users.officer_mw, narrative="Second words.")
+    assert "Submitted for review" in html(coordinator, COUNTRY)
+    second.output.refresh_from_db()
+    services.status_update_return(update=second, user=users.coordinator, reason="Say more.",
+                                  base_revision=second.output.revision)
+    assert "Returned for changes" in html(coordinator, COUNTRY)
+
+
+def test_dashboard_and_api_follow_an_approval(users, client_for, reported):
+    donor = client_for(users.donor)
+    api_before = get(donor, API).json()
+    dashboard_before = html(donor, DASHBOARD)
+    update = save_update(seed_output("MW", "1.4"), users.officer_mw, status="achieved", progress=100,
+                         narrative="Finished.")
+    assert main(html(donor, DASHBOARD)) == main(dashboard_before)  # a pending update: nothing a donor sees
+    approve(update, users.coordinator)
+    assert main(html(donor, DASHBOARD)) != main(dashboard_before)
+    reported_now = {row["code"]: row["reported"] for row in get(donor, API).json()["results"]}
+    assert reported_now["1.4"]["status"] == "achieved"
+    assert {row["code"]: row["reported"] for row in api_before["results"]}["1.4"] is None
+
+
+def test_donor_never_gets_a_coordinator_s_cached_page(users, client_for, reported):
+    coordinator = html(client_for(users.coordinator), COUNTRY)
+    assert "(pending)" in coordinator and "Submitted for review" in coordinator
+    donor = html(client_for(users.donor), COUNTRY)
+    assert "(pending)" not in donor and "Submitted for review" not in donor
+    coordinator_api = get(client_for(users.coordinator), API).json()
+    donor_api = get(client_for(users.donor), API).json()
+    assert any(row["pending"] for row in coordinator_api["results"])
+    assert not any(row["pending"] for row in donor_api["results"])
+    assert "Submitted for review" in html(client_for(users.coordinator), DASHBOARD)
+    assert "Submitted for review" not in html(client_for(users.donor), DASHBOARD)
+
+
+def test_officers_of_other_countries_never_share_an_entry(users, client_for, reported):
+    malawi = client_for(users.officer_mw)
+    html(malawi, COUNTRY)
+    misses = queries(client_for(users.officer_mz), COUNTRY)
+    assert misses > queries(malawi, COUNTRY)  # Mozambique's officer: another scope, computed afresh
+    assert queries(client_for(users.officer_mw2), COUNTRY) <= CACHED_PAGE_QUERIES  # same scope: shared
+
+
+def test_an_access_grant_changes_the_scope(users, client_for, reported):
+    client = client_for(users.officer_mw)
+    html(client, COUNTRY)
+    cached = queries(client, COUNTRY)
+    assert cached <= CACHED_PAGE_QUERIES
+    AccessGrant.objects.create(user=users.officer_mw, programme=AccessGrant.objects.first().programme,
+                               country=Country.objects.get(code="ZM"), role=Role.OFFICER)
+    assert queries(client, COUNTRY) > cached
+    # ... and a coordinator made a donor no longer sees the updates awaiting review.
+    coordinator = client_for(users.coordinator)
+    assert "(pending)" in html(coordinator, COUNTRY)
+    grant = AccessGrant.objects.get(user=users.coordinator, role=Role.COORDINATOR)
+    grant.role = Role.DONOR
+    grant.save()
+    assert "(pending)" not in html(client_for(users.coordinator), COUNTRY)
+
+
+def test_direct_saves_change_the_pages(users, client_for, reported):
+    """The admin and history reverts save models directly: the signal receivers give a new version."""
+    client = client_for(users.donor)
+    output = seed_output("MW", "1.4")
+    assert "A renamed output" not in html(client, COUNTRY)
+    output.title = "A renamed output"
+    output.save()
+    assert "A renamed output" in html(client, COUNTRY)
+    malawi = Country.objects.get(code="MW")
+    malawi.name = "Malawi (renamed)"
+    malawi.save()
+    assert "Malawi (renamed): progress report" in html(client, COUNTRY)
+    assert "Malawi (renamed)" in html(client, DASHBOARD)
+    programme = Programme.objects.get(code="GLO/22/31/IRL")
+    programme.funding_partner = "Another partner"
+    programme.save()
+    assert "funded by Another partner" in html(client, COUNTRY)
+
+
+def test_admin_edit_of_an_output_changes_the_page(users, client_for, reported):
+    client = client_for(users.donor)
+    output = seed_output("MW", "1.4")
+    assert "Edited in the admin" not in html(client, COUNTRY)
+    admin = client_for(users.admin)
+    form = admin.get(f"/admin/outputs/output/{output.pk}/change/")
+    assert form.status_code == 200
+    response = admin.post(f"/admin/outputs/output/{output.pk}/change/", {
+        "outcome": output.outcome_id, "code": output.code, "title": "Edited in the admin",
+        "deadline": output.deadline.isoformat(), "position": output.position,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Output.objects.get(pk=output.pk).title == "Edited in the admin"
+    assert "Edited in the admin" in html(client, COUNTRY)
+
+
+def test_history_revert_changes_the_page(users, client_for, reported):
+    client = client_for(users.donor)
+    output = seed_output("MW", "1.4")
+    original = output.title
+    output.title = "Temporary title"
+    output.save()
+    assert "Temporary title" in html(client, COUNTRY)
+    output.history.order_by("history_date", "history_id").first().instance.save()  # what a revert does
+    page = html(client, COUNTRY)
+    assert "Temporary title" not in page and original.split()[0] in page
+
+
+def test_evidence_added_changes_the_page(users, client_for, reported):
+    client = client_for(users.donor)
+    update = reported["mw11"]
+    assert "https://example.org/new-evidence" not in html(client, COUNTRY)
+    Evidence.objects.create(update=update, url="https://example.org/new-evidence", added_by=users.officer_mw)
+    assert "https://example.org/new-evidence" in html(client, COUNTRY)
+
+
+def test_as_of_pages_have_their_own_entries(users, client_for, reported):
+    client = client_for(users.donor)
+    today = html(client, COUNTRY)
+    june = html(client, COUNTRY, as_of="2025-06-30")
+    assert "Budget delayed." in june and "Budget released." not in june
+    assert "Budget released." in today
+    assert main(html(client, COUNTRY, as_of="2025-06-30")) == main(june)
+    assert "As of the end of 30 June 2025" in html(client, DASHBOARD, as_of="2025-06-30")
+    assert "As of the end of" not in html(client, DASHBOARD)
+
+
+def test_a_page_cached_in_english_is_not_served_in_french(users, client_for, reported):
+    client = client_for(users.donor)
+    english = html(client, COUNTRY)
+    assert "Malawi: progress report" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = html(client, COUNTRY)
+    assert '<html lang="fr"' in french
+    assert "Malawi: progress report" not in french
+    assert "Progress per outcome" in english and "Avancement par résultat" in french
+    assert '<html lang="fr"' in html(client, DASHBOARD)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Progress per outcome" in html(client, COUNTRY)
+
+
+def test_deadline_states_follow_the_date(users, client_for, reported, frozen_today):
+    assert "30 days left" in html(client_for(users.donor), COUNTRY)
+    frozen_today.move_to("2025-12-02 09:00:00+00:00")
+    page = html(client_for(users.donor), COUNTRY)  # signed in again: a day is past the idle timeout
+    assert "29 days left" in page and "30 days left" not in page
+
+
+def test_api_entries_per_filter_and_page(users, client_for, reported):
+    client = client_for(users.coordinator)
+    everything = get(client, "/api/outputs/", programme="glo-22-31-irl").json()
+    malawi = get(client, "/api/outputs/", programme="glo-22-31-irl", country="mw").json()
+    achieved = get(client, "/api/outputs/", programme="glo-22-31-irl", status="achieved").json()
+    second = get(client, "/api/outputs/", programme="glo-22-31-irl", page=2).json()
+    assert malawi["count"] == 12 and achieved["count"] == 1
+    assert everything["count"] > 50 and second["results"][0]["id"] != everything["results"][0]["id"]
+    assert client.get("/api/outputs/", {"programme": "glo-22-31-irl", "status": "bogus"}).status_code == 400
+    assert client.get("/api/outputs/", {"programme": "glo-22-31-irl", "page": 99}).status_code == 404
+
+
+def test_a_rolled_back_write_never_reuses_its_version(users, reported):
+    """Random versions: a page cached inside a transaction that rolled back is never asked for again."""
+    from django.db import transaction
+
+    programme = Programme.objects.get(code="GLO/22/31/IRL")
+    seen = {programme.data_version}
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                programme_touch(programme.pk)
+                seen.add(version())
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        assert version() in seen
+        programme_touch(programme.pk)
+        assert version() not in seen
+        seen.add(version())
+
+
+def test_every_service_write_gives_a_new_version(users, reported):
+    output = seed_output("MW", "1.4")
+    before = version()
+    services.output_edit(output=output, user=users.coordinator, title="New title", base_revision=output.revision)
+    after_edit = version()
+    assert after_edit != before
+    services.output_create(programme=Programme.objects.get(code="GLO/22/31/IRL"), country=Country.objects.get(code="MW"),
+                           outcome_number=1, code="1.99", title="Created", deadline="2026-06-30", user=users.coordinator)
+    assert version() != after_edit
+    other = Programme.objects.create(code="OTHER/1", title="Another programme")
+    untouched = Programme.objects.get(pk=other.pk).data_version
+    save_update(seed_output("MW", "1.5"), users.officer_mw)
+    assert Programme.objects.get(pk=other.pk).data_version == untouched  # only the programme written to
+
+
+def test_the_csrf_token_of_a_cached_page_is_accepted(users, reported):
+    from django.test import Client
+
+    for _ in range(2):  # the second page comes from the cache
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(users.donor)
+        page = html(client, COUNTRY)
+        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        response = client.post("/i18n/setlang/", {"language": "fr", "next": COUNTRY, "csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+        assert (users.donor.get_full_name() or users.donor.username) in page
+
+
+def test_messages_are_shown_once_and_never_cached(users, client_for, reported):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    client = client_for(users.donor)
+    html(client, COUNTRY)
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies[CookieStorage.cookie_name] = storage._encode([Message(constants.SUCCESS, "A message for the donor.")])
+    assert "A message for the donor." in html(client, COUNTRY)
+    assert "A message for the donor." not in html(client, COUNTRY)
+    assert "A message for the donor." not in html(client_for(users.donor), COUNTRY)
