@@ -67,23 +67,29 @@ class SheetRows:
     def append(self, values):
         row_number = str(self.count + 2)
         parts = [f'<row r="{row_number}">']
+        add = parts.append
         for letter, style, value in zip(self.letters, self.styles, values):
-            if value is None or value == "":
+            kind = value.__class__
+            if kind is not str and isinstance(value, str):  # lazy or safe strings
+                value, kind = str(value), str
+            if kind is str:
+                if value:
+                    add(f'<c r="{letter}{row_number}" t="inlineStr"><is><t xml:space="preserve">'
+                        f"{_escape(value)}</t></is></c>")
+            elif kind is int or kind is float:
+                add(f'<c r="{letter}{row_number}"><v>{value!r}</v></c>')
+            elif value is None:
                 continue
-            reference = letter + row_number
-            if isinstance(value, str):
-                parts.append(f'<c r="{reference}" t="inlineStr"><is><t xml:space="preserve">'
-                             f"{_escape(value)}</t></is></c>")
-            elif isinstance(value, bool):
-                parts.append(f'<c r="{reference}" t="b"><v>{int(value)}</v></c>')
+            elif kind is bool:
+                add(f'<c r="{letter}{row_number}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, datetime.date):
                 if getattr(value, "tzinfo", None) is not None:
                     value = value.replace(tzinfo=None)
                 style_attribute = f' s="{style}"' if style is not None else ""
-                parts.append(f'<c r="{reference}"{style_attribute}><v>{_excel_serial(value)}</v></c>')
-            else:
-                parts.append(f'<c r="{reference}"><v>{value}</v></c>')
-        parts.append("</row>")
+                add(f'<c r="{letter}{row_number}"{style_attribute}><v>{_excel_serial(value)}</v></c>')
+            else:  # Decimal and other numbers
+                add(f'<c r="{letter}{row_number}"><v>{value}</v></c>')
+        add("</row>")
         self.rows.write(strip_control_characters("".join(parts)))
         self.count += 1
 
