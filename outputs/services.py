@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from programme.access import programme_access
 from programme.models import AccessGrant, Role
 from programme.selectors import user_languages
-from programme.services import country_resolve, outcome_get_or_create, programme_get_or_create, programme_touch
+from programme.services import (
+    country_resolve,
+    outcome_get_or_create,
+    programme_get_or_create,
+    programme_touch,
+)
 
 from .evidence import check_evidence_file
 from .spreadsheets import strip_control_characters
