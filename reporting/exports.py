@@ -7,7 +7,9 @@ characters are dropped; numbers and dates are written as numbers and dates, neve
 import csv
 import datetime
 import io
+import itertools
 import json
+import re
 import tempfile
 
 from django.utils import timezone
@@ -51,40 +53,41 @@ OUTPUT_COLUMN_KINDS = [OUTPUT_KINDS.get(key, "text") for key in EXPORT_KEYS]
 CSV_BATCH = 1000  # rows per streamed chunk: small enough to start at once, large enough to be cheap
 
 
+# A formula trigger or control character at the start of any line of a column's joined values:
+# one search per column and chunk finds the (rare) chunks whose values need looking at one by one.
+_SUSPECT_LINE_START = re.compile(
+    "^[" + re.escape("".join(sorted(_SUSPECT_FIRST - {"\n"}))) + "]", re.MULTILINE
+)
+
+
 def _csv_stream(header, rows, kinds):
     """UTF-8 CSV with a byte-order mark (so Excel opens it as UTF-8), in chunks of CSV_BATCH rows.
 
     csv.writer already writes None as empty, numbers as numbers and dates as ISO dates; only text
-    (formula triggers) and times (to the minute, without the offset) are touched, column by column
-    rather than value by value: this loop is most of an export's cost above the query's.
+    (formula triggers) and times (to the minute, without the offset) need touching, and they are
+    handled a column of a chunk at a time: this loop is most of an export's cost above the query's.
     """
     text_columns = [index for index, kind in enumerate(kinds) if kind == "text"]
     time_columns = [index for index, kind in enumerate(kinds) if kind == "datetime"]
-    suspect = _SUSPECT_FIRST
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(header)
-    batch = []
-    for row in rows:
-        row = list(row)
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, CSV_BATCH)):
+        columns = list(zip(*batch))
         for index in text_columns:
-            value = row[index]
-            if value and value[0] in suspect:
-                row[index] = neutralise(value)
+            if _SUSPECT_LINE_START.search("\n".join(map(str, columns[index]))):
+                columns[index] = [_formula_safe(value) for value in columns[index]]
         for index in time_columns:
-            value = row[index]
-            if value is not None:
-                row[index] = value.strftime("%Y-%m-%d %H:%M")
-        batch.append(row)
-        if len(batch) == CSV_BATCH:
-            writer.writerows(batch)
-            batch.clear()
-            yield strip_control_characters(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
-    writer.writerows(batch)
-    yield strip_control_characters(buffer.getvalue())
+            # isoformat and a cut: half the cost of strftime
+            columns[index] = [value and value.isoformat(" ", "minutes")[:16] for value in columns[index]]
+        writer.writerows(zip(*columns))
+        yield strip_control_characters(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def csv_chunks(rows):

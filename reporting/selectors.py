@@ -388,6 +388,7 @@ def _local_datetimes(naive=False):
     time zone: aware datetimes, or naive ones (as spreadsheets show them) when ``naive``."""
     zone = timezone.get_current_timezone()
     utc = datetime.timezone.utc
+    zone_is_utc = getattr(zone, "key", None) in {"UTC", "Etc/UTC"} or zone is utc
 
     def convert(value):
         if value is None:
@@ -395,6 +396,8 @@ def _local_datetimes(naive=False):
         if isinstance(value, str):
             value = _parse_datetime(value)
         if value.tzinfo is None:
+            if zone_is_utc:  # SQLite's UTC values are already local: the common case, and cheapest
+                return value if naive else value.replace(tzinfo=zone)
             value = value.replace(tzinfo=utc)
         value = value.astimezone(zone)
         return value.replace(tzinfo=None) if naive else value
@@ -407,9 +410,11 @@ def export_rows(queryset, today):
     labels = {key: str(label) for key, label in Status.choices}
     not_reported = str(_("Not reported"))
     local = _local_datetimes()
+    date = datetime.date
     for (programme, country, iso, outcome, code, text, deadline, status, progress, status_date,
          narrative, evidence, approved_at) in _cursor_rows(queryset):
-        deadline = _as_date(deadline)
+        if deadline.__class__ is not date:
+            deadline = _as_date(deadline)
         yield (
             programme,
             country,
@@ -420,12 +425,12 @@ def export_rows(queryset, today):
             deadline,
             labels.get(status, not_reported),
             progress,
-            _as_date(status_date),
+            status_date if status_date.__class__ is date else _as_date(status_date),
             narrative or "",
             "yes" if is_overdue(deadline, status, today) else "no",
             (deadline - today).days,
             evidence,
-            local(approved_at),
+            approved_at and local(approved_at),
         )
 
 
