@@ -46,9 +46,9 @@ def _filters_text(request):
 @programme_page
 def outputs_csv(request, programme, access, moment):
     _filterset, queryset = _export_queryset(request, programme, access, moment)
-    rows = selectors.export_rows(selectors.export_queryset(queryset, moment), moment.today)
+    columns = selectors.export_columns(selectors.export_queryset(queryset, moment), moment.today)
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in csv_chunks(rows)), content_type="text/csv; charset=utf-8"
+        csv_chunks(columns), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "csv")}"'
     return response
@@ -60,7 +60,7 @@ def history_csv(request, programme, access, moment):
     _filterset, queryset = _export_queryset(request, programme, access, moment)
     history = selectors.approved_history(programme, moment, output_ids=queryset.order_by().values("pk"))
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in history_csv_chunks(selectors.history_records(history))),
+        history_csv_chunks(selectors.history_columns(history)),
         content_type="text/csv; charset=utf-8",
     )
     day = (moment.as_of or timezone.localdate()).isoformat()

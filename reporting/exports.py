@@ -7,7 +7,6 @@ characters are dropped; numbers and dates are written as numbers and dates, neve
 import csv
 import datetime
 import io
-import itertools
 import json
 import re
 import tempfile
@@ -34,12 +33,12 @@ NUMBER_FORMATS = {"deadline": "yyyy-mm-dd", "status_date": "yyyy-mm-dd", "last_u
 
 
 # Text whose first character is one of these needs the full treatment (a control character may
-# hide a formula trigger behind it); control characters further in are stripped per chunk.
+# hide a formula trigger behind it); the XLSX rows drop control characters further in.
 _SUSPECT_FIRST = frozenset(FORMULA_TRIGGERS).union(chr(code) for code in range(32) if chr(code) not in "\t\n\r")
 
 
 def _formula_safe(value):
-    """Text with formula triggers neutralised; the writers drop control characters in bulk."""
+    """Text with formula triggers neutralised (for XLSX rows, which drop control characters in bulk)."""
     if not value:
         return ""
     return neutralise(value) if value[0] in _SUSPECT_FIRST else value
@@ -55,17 +54,22 @@ CSV_BATCH = 1000  # rows per streamed chunk: small enough to start at once, larg
 
 # A formula trigger or control character at the start of any line of a column's joined values:
 # one search per column and chunk finds the (rare) chunks whose values need looking at one by one.
-_SUSPECT_LINE_START = re.compile(
-    "^[" + re.escape("".join(sorted(_SUSPECT_FIRST - {"\n"}))) + "]", re.MULTILINE
-)
+# In a column's values joined by newlines (and after a leading one): a formula trigger or a control
+# character at the start of a line. One search per column and chunk, fast thanks to the literal
+# newline, finds the (rare) columns whose values need the full treatment one by one.
+_NEEDS_NEUTRALISING = re.compile("\n[" + re.escape("".join(sorted(_SUSPECT_FIRST))) + "]")
+# Control characters as UTF-8 bytes (never part of a multi-byte character): bytes.translate finds
+# them several times faster than a regular expression does in text.
+_CONTROL_BYTES = bytes(ord(character) for character in _SUSPECT_FIRST if character not in FORMULA_TRIGGERS)
 
 
-def _csv_stream(header, rows, kinds):
-    """UTF-8 CSV with a byte-order mark (so Excel opens it as UTF-8), in chunks of CSV_BATCH rows.
+def _csv_stream(header, column_chunks, kinds):
+    """UTF-8 CSV with a byte-order mark (so Excel opens it as UTF-8), streamed a chunk at a time,
+    as bytes.
 
     csv.writer already writes None as empty, numbers as numbers and dates as ISO dates; only text
     (formula triggers) and times (to the minute, without the offset) need touching, and they are
-    handled a column of a chunk at a time: this loop is most of an export's cost above the query's.
+    handled a column at a time: this is most of an export's cost above the query's.
     """
     text_columns = [index for index, kind in enumerate(kinds) if kind == "text"]
     time_columns = [index for index, kind in enumerate(kinds) if kind == "datetime"]
@@ -73,26 +77,31 @@ def _csv_stream(header, rows, kinds):
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(header)
-    rows = iter(rows)
-    while batch := list(itertools.islice(rows, CSV_BATCH)):
-        columns = list(zip(*batch))
+    for columns in column_chunks:
         for index in text_columns:
-            if _SUSPECT_LINE_START.search("\n".join(map(str, columns[index]))):
-                columns[index] = [_formula_safe(value) for value in columns[index]]
+            if _NEEDS_NEUTRALISING.search("\n" + "\n".join(map(str, columns[index]))):
+                columns[index] = [neutralise(value) for value in columns[index]]
         for index in time_columns:
             # isoformat and a cut: half the cost of strftime
             columns[index] = [value and value.isoformat(" ", "minutes")[:16] for value in columns[index]]
         writer.writerows(zip(*columns))
-        yield strip_control_characters(buffer.getvalue())
+        yield _utf8_without_control_characters(buffer.getvalue())
         buffer.seek(0)
         buffer.truncate()
     if buffer.tell():
-        yield buffer.getvalue()
+        yield _utf8_without_control_characters(buffer.getvalue())
 
 
-def csv_chunks(rows):
-    """``rows``: reporting.selectors.export_rows."""
-    return _csv_stream([label for _key, label in EXPORT_COLUMNS], rows, OUTPUT_COLUMN_KINDS)
+def _utf8_without_control_characters(text):
+    data = text.encode("utf-8")
+    if len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        data = strip_control_characters(text).encode("utf-8")
+    return data
+
+
+def csv_chunks(column_chunks):
+    """``column_chunks``: reporting.selectors.export_columns."""
+    return _csv_stream([label for _key, label in EXPORT_COLUMNS], column_chunks, OUTPUT_COLUMN_KINDS)
 
 
 HISTORY_COLUMNS = ["Country", "Output code", "As of", "Status", "Progress %", "Narrative", "Reported by",
@@ -100,9 +109,9 @@ HISTORY_COLUMNS = ["Country", "Output code", "As of", "Status", "Progress %", "N
 HISTORY_KINDS = ["text", "text", "date", "text", "number", "text", "text", "text", "datetime"]
 
 
-def history_csv_chunks(history):
-    """Every approved update as CSV (UTF-8 with BOM), streamed. ``history``: selectors.history_records."""
-    return _csv_stream(HISTORY_COLUMNS, history, HISTORY_KINDS)
+def history_csv_chunks(column_chunks):
+    """Every approved update as CSV (UTF-8 with BOM), streamed. ``column_chunks``: selectors.history_columns."""
+    return _csv_stream(HISTORY_COLUMNS, column_chunks, HISTORY_KINDS)
 
 
 def json_chunks(rows, meta):

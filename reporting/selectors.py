@@ -9,6 +9,7 @@ Every read starts from ``outputs_at()``, which annotates each output with what a
 """
 
 import datetime
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -360,15 +361,20 @@ def export_queryset(queryset, moment=ReportMoment()):
 EXPORT_KEYS = [key for key, _label in EXPORT_COLUMNS]
 
 
-def _cursor_rows(queryset, chunk_size=2000):
-    """The values_list queryset's rows straight from the database cursor, in the order it asks for.
+def _cursor_chunks(queryset, chunk_size=2000):
+    """The values_list queryset's rows straight from the database cursor, in the order it asks for,
+    a list of up to ``chunk_size`` rows at a time.
 
     Django's per-value converters cost more than the whole query on a 10,000-row export, so the
     exports read raw rows and normalise their few date columns themselves (``_as_date``,
     ``_local_datetimes``).
     """
     compiler = queryset.query.get_compiler(queryset.db)
-    for chunk in compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size):
+    yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
+
+
+def _cursor_rows(queryset, chunk_size=2000):
+    for chunk in _cursor_chunks(queryset, chunk_size):
         yield from chunk
 
 
@@ -405,33 +411,46 @@ def _local_datetimes(naive=False):
     return convert
 
 
-def export_rows(queryset, today):
-    """Each output as a tuple in EXPORT_COLUMNS order, with Python values (dates stay dates)."""
+def export_columns(queryset, today):
+    """The export a chunk of outputs at a time, as columns in EXPORT_COLUMNS order, with Python
+    values (dates stay dates).
+
+    Built a column at a time (map and comprehensions rather than a tuple per row): on a
+    10,000-row export this is most of the Python time above the query's.
+    """
     labels = {key: str(label) for key, label in Status.choices}
     not_reported = str(_("Not reported"))
+    yes_no = {True: "yes", False: "no"}.__getitem__
     local = _local_datetimes()
-    date = datetime.date
-    for (programme, country, iso, outcome, code, text, deadline, status, progress, status_date,
-         narrative, evidence, approved_at) in _cursor_rows(queryset):
-        if deadline.__class__ is not date:
-            deadline = _as_date(deadline)
-        yield (
+    repeat = itertools.repeat
+    for chunk in _cursor_chunks(queryset):
+        (programme, country, iso, outcome, code, text, deadline, status, progress, status_date,
+         narrative, evidence, approved_at) = zip(*chunk)
+        deadline = [_as_date(value) for value in deadline]
+        size = len(chunk)
+        yield [
             programme,
             country,
-            iso or "",
+            [value or "" for value in iso],
             outcome,
             code,
             text,
             deadline,
-            labels.get(status, not_reported),
+            list(map(labels.get, status, repeat(not_reported, size))),
             progress,
-            status_date if status_date.__class__ is date else _as_date(status_date),
-            narrative or "",
-            "yes" if is_overdue(deadline, status, today) else "no",
-            (deadline - today).days,
+            [_as_date(value) for value in status_date],
+            [value or "" for value in narrative],
+            list(map(yes_no, map(is_overdue, deadline, status, repeat(today, size)))),
+            [(value - today).days for value in deadline],
             evidence,
-            approved_at and local(approved_at),
-        )
+            [value and local(value) for value in approved_at],
+        ]
+
+
+def export_rows(queryset, today):
+    """Each output as a tuple in EXPORT_COLUMNS order (export_columns, row by row)."""
+    for columns in export_columns(queryset, today):
+        yield from zip(*columns)
 
 
 def export_dicts(queryset, today):
@@ -462,12 +481,20 @@ def approved_history(programme, moment=ReportMoment(), output_ids=None):
     )
 
 
-def history_records(history):
-    """approved_history's tuples with status labels and approval times in the site's time zone (naive)."""
+def history_columns(history):
+    """approved_history a chunk at a time, as columns, with status labels and approval times in the
+    site's time zone (naive)."""
     labels = {key: str(label) for key, label in Status.choices}
     local = _local_datetimes(naive=True)
-    for country, code, as_of, status, progress, narrative, author, reviewer, approved_at in _cursor_rows(
-        history, chunk_size=5000
-    ):
-        yield (country, code, _as_date(as_of), labels.get(status, status), progress, narrative, author, reviewer,
-               local(approved_at))
+    for chunk in _cursor_chunks(history, chunk_size=5000):
+        country, code, as_of, status, progress, narrative, author, reviewer, approved_at = zip(*chunk)
+        yield [
+            country, code, [_as_date(value) for value in as_of], list(map(labels.get, status, status)), progress,
+            narrative, author, reviewer, [value and local(value) for value in approved_at],
+        ]
+
+
+def history_records(history):
+    """history_columns, row by row."""
+    for columns in history_columns(history):
+        yield from zip(*columns)
