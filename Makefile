@@ -52,7 +52,7 @@ test-sqlite: setup catalogues
 
 test-postgres: setup catalogues
 	@echo "== Test suite on PostgreSQL =="
-	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not browser"
 	@echo "== Database outage on PostgreSQL (stops and restarts the cluster, so alone) =="
 	scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m db_outage
 

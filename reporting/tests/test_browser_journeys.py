@@ -21,6 +21,10 @@ from outputs.tests.conftest import pdf_bytes
 
 from .browser import DESKTOP, PHONE, SCREENSHOTS
 
+# make test runs these on its SQLite leg: the views' database behaviour is covered on both databases
+# by the rest of the suite, and a browser on the PostgreSQL leg too cost minutes of the CI budget.
+pytestmark = pytest.mark.browser
+
 WIDTHS = pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
 
 
