@@ -221,26 +221,27 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
         return ""
 
 
-class ReviewEventInline(admin.TabularInline):
+class RecordInline(admin.TabularInline):
+    """Records written by the services, shown and never edited (fields are read-only)."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReviewEventInline(RecordInline):
     model = ReviewEvent
     fields = ["at", "action", "from_state", "to_state", "actor", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(RecordInline):
     model = Evidence
     fields = ["original_name", "url", "content_type", "size", "added_by", "added_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StatusUpdate)

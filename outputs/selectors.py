@@ -3,7 +3,7 @@
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
-from programme.access import officer_country_ids
+from programme.access import officer_country_ids, sees_pending_by_programme
 from programme.models import Country, Outcome
 
 from .models import (
@@ -119,4 +119,20 @@ def outputs_due_for_reminders(horizon):
         Output.objects.filter(deadline__lte=horizon)
         .filter(not_closed())
         .select_related("outcome__programme", "outcome__country")
+    )
+
+
+def updates_visible_to(user):
+    """Status updates the user may read: all of a programme's where they see pending work, its
+    approved ones elsewhere (donors), none of programmes they cannot see."""
+    visible = Q(pk__in=[])
+    for programme_id, sees_pending in sees_pending_by_programme(user).items():
+        scope = Q(output__outcome__programme_id=programme_id)
+        if not sees_pending:
+            scope &= Q(review_state=ReviewState.APPROVED)
+        visible |= scope
+    return (
+        StatusUpdate.objects.filter(visible)
+        .select_related("output__outcome__programme", "author")
+        .prefetch_related("evidence", "events__actor")
     )

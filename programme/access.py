@@ -103,6 +103,11 @@ def user_grants(user):
     return cached
 
 
+def sees_pending_by_programme(user):
+    """{programme id: whether the user sees updates not yet approved there}, for every programme they see."""
+    return {programme.pk: programme_access(user, programme).sees_pending for programme in visible_programmes(user)}
+
+
 def visible_programmes(user):
     """The programmes the user may see: all of them for superusers, else those they hold a grant for."""
     if not user.is_authenticated:

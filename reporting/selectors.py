@@ -373,11 +373,6 @@ def _cursor_chunks(queryset, chunk_size=2000):
     yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
 
 
-def _cursor_rows(queryset, chunk_size=2000):
-    for chunk in _cursor_chunks(queryset, chunk_size):
-        yield from chunk
-
-
 _parse_date = datetime.date.fromisoformat
 _parse_datetime = datetime.datetime.fromisoformat
 

@@ -4,7 +4,6 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +15,8 @@ from rest_framework.response import Response
 
 from outputs import selectors as output_selectors
 from outputs import services
-from outputs.models import Output, ReviewState, Status, StatusUpdate
-from programme.access import programme_access, user_grants, visible_programmes
+from outputs.models import Output, ReviewState, Status
+from programme.access import programme_access, sees_pending_by_programme, user_grants, visible_programmes
 from programme.models import Country, Outcome, Programme
 
 from .. import page_cache
@@ -127,7 +126,16 @@ class OutputFilter(django_filters.FilterSet):
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
 
-class OutputViewSet(viewsets.ReadOnlyModelViewSet):
+class SeesPendingContextMixin:
+    """Serializers show pending work only where the reader sees it (ProgrammeAccess.sees_pending)."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["sees_pending"] = sees_pending_by_programme(self.request.user)
+        return context
+
+
+class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
     """Outputs with their reported status. Donors see approved status only."""
 
     serializer_class = serializers.OutputSerializer
@@ -141,13 +149,6 @@ class OutputViewSet(viewsets.ReadOnlyModelViewSet):
             .in_natural_order()
         )
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["sees_pending"] = {
-            programme.pk: programme_access(self.request.user, programme).sees_pending
-            for programme in visible_programmes(self.request.user)
-        }
-        return context
 
     def list(self, request, *args, **kwargs):
         """Served from the cache while none of the reader's programmes changed (reporting/page_cache.py)."""
@@ -209,37 +210,21 @@ class OutputViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Updates waiting for review (coordinators), oldest first"),
 )
-class StatusUpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class StatusUpdateViewSet(
+    SeesPendingContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Status updates you may see; coordinators approve or return submitted ones."""
 
     serializer_class = serializers.StatusUpdateSerializer
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["sees_pending"] = {
-            programme.pk: programme_access(self.request.user, programme).sees_pending
-            for programme in visible_programmes(self.request.user)
-        }
-        return context
     filter_backends = []
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        user = self.request.user
-        queryset = StatusUpdate.objects.select_related("output__outcome__programme", "author").prefetch_related(
-            "evidence", "events__actor"
-        )
-        visible = Q(pk__in=[])
-        for programme in visible_programmes(user):
-            access = programme_access(user, programme)
-            scope = Q(output__outcome__programme=programme)
-            if not access.sees_pending:
-                scope &= Q(review_state=ReviewState.APPROVED)
-            visible |= scope
-        queryset = queryset.filter(visible)
+        queryset = output_selectors.updates_visible_to(self.request.user)
         if self.action == "list":
-            queryset = queryset.filter(review_state=ReviewState.SUBMITTED).order_by("submitted_at", "pk")
-        return queryset.order_by("submitted_at", "pk") if self.action == "list" else queryset.order_by("-pk")
+            return queryset.filter(review_state=ReviewState.SUBMITTED).order_by("submitted_at", "pk")
+        return queryset.order_by("-pk")
 
     def _reviewable(self, pk):
         update = self.get_object()
