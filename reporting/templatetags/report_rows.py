@@ -11,20 +11,59 @@ from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.dateformat import DateFormat, TimeFormat, re_escaped, re_formatchars
+from django.utils.formats import get_format
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from outputs.models import ReviewState
 from outputs.templatetags.tracker import badge_html, deadline_state, percent, progress_bar, user_label
 
 register = template.Library()
 
 
-@register.simple_tag
-def report_rows(rows, today):
-    page = _PageRenderer(today)
+@register.simple_tag(takes_context=True)
+def report_rows(context, rows, today):
+    # One renderer for the whole page: the outcome sections share its labels, badges and dates.
+    key = ("report_rows", today)
+    page = context.render_context.get(key)
+    if page is None:
+        page = context.render_context[key] = _PageRenderer(today)
     return mark_safe("".join(page.row(row) for row in rows))
+
+
+class _ShortDate:
+    """``date_format(day, "SHORT_DATE_FORMAT")`` for the many dates of one page.
+
+    Django parses the format string again for every date, which was most of the cost of a date
+    (~20 us, and a page has ~200 distinct ones); here the language's format is parsed once, the same
+    way (django.utils.dateformat), and each date only fills it in.
+    """
+
+    def __init__(self):
+        self.fmt = str(get_format("SHORT_DATE_FORMAT"))
+        self.pieces = [
+            (True, piece) if i % 2 else (False, re_escaped.sub(r"\1", piece))
+            for i, piece in enumerate(re_formatchars.split(self.fmt))
+            if piece
+        ]
+        # A time specifier makes Django refuse a date: leave that (and its error) to Django.
+        self.django_only = any(is_char and hasattr(TimeFormat, piece) for is_char, piece in self.pieces)
+
+    def __call__(self, day):
+        if self.django_only:
+            return dateformat.format(day, self.fmt)
+        formatter = DateFormat(day)
+        return "".join(str(getattr(formatter, piece)()) if is_char else piece for is_char, piece in self.pieces)
+
+
+def _narrative_html(text):
+    """Django's ``linebreaks(text, autoescape=True)``; a one-line narrative (most) skips its regexes."""
+    if "\n" in text or "\r" in text:
+        return linebreaks(text, autoescape=True)
+    return f"<p>{escape(text)}</p>"
 
 
 class _PageRenderer:
@@ -40,11 +79,12 @@ class _PageRenderer:
         self.evidence_url = reverse("outputs:evidence", args=[0])[: -len("0/")]
         self.detail_url = reverse("outputs:detail", args=[0])[: -len("0/")]
         self.badge = lru_cache(maxsize=None)(lambda status, pending=False: str(badge_html(status, pending)))
-        # The language's short date; a page shows ~400 dates but few distinct ones, so each is formatted once.
-        self.date = lru_cache(maxsize=None)(lambda day: date_format(day, "SHORT_DATE_FORMAT"))
+        # The language's short date; a page shows ~400 dates, ~200 distinct: each is formatted once.
+        self.date = lru_cache(maxsize=None)(_ShortDate())
         self.deadline = lru_cache(maxsize=None)(self._deadline)
         self.progress = lru_cache(maxsize=None)(lambda value: str(progress_bar(value)))
         self.percent = lru_cache(maxsize=None)(lambda value: escape(percent(value)))
+        self.review_state = lru_cache(maxsize=None)(_review_state_label)
 
     def _deadline(self, deadline, status):
         due = deadline_state(deadline, status, self.today)
@@ -75,7 +115,7 @@ class _PageRenderer:
             if reported.narrative:
                 main += (
                     f'<div class="narrative"><p class="label">{self.narrative_label}</p>'
-                    f"{linebreaks(reported.narrative, autoescape=True)}</div>"
+                    f"{_narrative_html(reported.narrative)}</div>"
                 )
             main += self.evidence(reported.evidence_items)
             side += f'{self.progress(reported.progress)}<span class="meta">{self.percent(reported.progress)}</span>'
@@ -84,7 +124,7 @@ class _PageRenderer:
             main += (
                 f'<p class="pending-note">{self.badge(pending.status, True)} {self.percent(pending.progress)} · '
                 f'<span class="review-state review-{pending.review_state}">'
-                f"{escape(str(pending.get_review_state_display()))}</span></p>"
+                f"{self.review_state(pending.review_state)}</span></p>"
             )
         side += self.deadline(row.deadline, row.status)
         if reported is not None:
@@ -97,3 +137,8 @@ class _PageRenderer:
             f'<li class="card output-row" id="output-{output.pk}"><div class="card-main">{main}</div>'
             f'<div class="card-side">{side}</div></li>'
         )
+
+
+def _review_state_label(review_state):
+    """``StatusUpdate.get_review_state_display()``, once per state and page."""
+    return escape(str(dict(ReviewState.choices).get(review_state, review_state)))
