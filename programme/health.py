@@ -11,6 +11,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .sessions import first_row
+
 logger = logging.getLogger(__name__)
 
 
@@ -20,9 +22,8 @@ logger = logging.getLogger(__name__)
 @require_safe
 def health(request):
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        # A kept connection that died meanwhile is reopened: only a database out of reach is unhealthy.
+        first_row(connection, "SELECT 1", [])
     except DatabaseError as error:
         logger.warning("Health check: database unavailable: %s", error)
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .countries import ILO_REGIONS, member_states, normalise_name, recognise_country
-from .models import GLOBAL_COMPONENT_NAME, Country, Outcome, Programme, Region, UserPreference
+from .models import GLOBAL_COMPONENT_NAME, Country, Outcome, Programme, Region, SiteVersion, UserPreference
 
 
 @dataclass
@@ -124,8 +124,21 @@ def programme_touch(*programme_ids):
     ids = {pk for pk in programme_ids if pk is not None}
     if ids:
         Programme.objects.filter(pk__in=ids).update(data_version=_new_data_version())
+        site_version_bump()
 
 
 def programmes_touch(queryset):
-    """programme_touch for every programme of a queryset (e.g. those using a renamed country)."""
+    """programme_touch for every programme of a queryset (e.g. those using a renamed country). The
+    site version changes even when the queryset is empty: callers touch after changing an account."""
     Programme.objects.filter(pk__in=queryset.values("pk")).update(data_version=_new_data_version())
+    site_version_bump()
+
+
+def site_version_bump():
+    """A new site version: every process reads its readers' accounts and grants again (programme.request_user).
+
+    Inside the writing transaction, like programme_touch, so the new version and the new data are
+    seen together. The row is made again if it went missing (a flushed database)."""
+    value = _new_data_version()
+    if not SiteVersion.objects.filter(pk=1).update(value=value):
+        SiteVersion.objects.update_or_create(pk=1, defaults={"value": value})

@@ -91,7 +91,8 @@ MIDDLEWARE = [
     "programme.middleware.UploadSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the reader's account and grants remembered between reads (programme/request_user.py).
+    "programme.request_user.AuthenticationMiddleware",
     "programme.middleware.SessionExpiryMiddleware",
     "programme.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -129,13 +130,16 @@ DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{BUILD_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
-        conn_health_checks=True,
+        # Off: the first statement of a signed-in request (the session read) reopens a connection
+        # that died while kept, instead of a SELECT 1 round trip on every request (programme/sessions.py).
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
 # Every request in one transaction: a write that fails half-way leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-# While the database is away pages answer 503 with this Retry-After; CONN_HEALTH_CHECKS (above)
-# replaces a connection that broke meanwhile at the next request, so service resumes by itself.
+# While the database is away pages answer 503 with this Retry-After. A connection that broke
+# meanwhile is replaced at the next signed-in request (above), or closed at the end of the request
+# that found it broken, so service resumes by itself.
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
 # Rendered report bodies and API pages (reporting/page_cache.py). Their keys hold the programme's
@@ -264,6 +268,8 @@ CSRF_COOKIE_HTTPONLY = True  # pages carry the token in their forms; no script r
 SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions end 12 hours after sign-in (absolute) or after 1 hour without a request (idle),
 # whichever comes first; programme.middleware.SessionExpiryMiddleware enforces both.
+# Database sessions, read together with the site version in one statement (programme/sessions.py).
+SESSION_ENGINE = "programme.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 3600)
 # Content-Security-Policy (django-csp): the app's own files only, no inline script or style.
@@ -336,7 +342,8 @@ IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's, with the account remembered between reads like the pages' (programme/request_user.py).
+        "programme.request_user.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from .models import AccessGrant, Country, Outcome, Programme, Region
-from .services import programmes_touch
+from .services import programmes_touch, site_version_bump
 
 
 def connect_touch(model, before, after):
@@ -55,4 +55,10 @@ def user_saved(sender, instance, update_fields=None, **kwargs):
     programmes_touch(Programme.objects.all())
 
 
+def user_deleted(sender, instance, **kwargs):
+    """A deleted account's sessions must stop working at once, also where its grants were none."""
+    site_version_bump()
+
+
 post_save.connect(user_saved, sender=get_user_model(), dispatch_uid="data-version-user")
+post_delete.connect(user_deleted, sender=get_user_model(), dispatch_uid="site-version-user-deleted")

@@ -43,7 +43,7 @@ def start_database():
 
 class Wsgi:
     """Requests through the WSGI application in this thread, as a gunicorn worker makes them: the
-    connection is opened, kept (CONN_MAX_AGE) and checked (CONN_HEALTH_CHECKS) as in production."""
+    connection is opened and kept (CONN_MAX_AGE) as in production.
 
     def __init__(self, cookie):
         self.app = get_wsgi_application()
@@ -108,7 +108,7 @@ def test_503_while_the_database_is_away_then_recovery(browser):
     status, _headers, body = browser.get(PAGE)
     assert status == 200 and "Malawi" in body
 
-    # Restarted between two requests: the kept connection is dead, the health check replaces it.
+    # Restarted between two requests: the kept connection is dead; the session read opens a new one.
     stop_database()
     start_database()
     status, _headers, body = browser.get(PAGE)
