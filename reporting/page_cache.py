@@ -119,8 +119,10 @@ def render_page(request, template, body_key, build_context):
     def compute():
         context = build_context()
         context.update(user=_ReaderStandIn(name_placeholder), csrf_token=csrf_placeholder)
-        return render_to_string(template, context, request=request)
+        # Stored encoded: a hit is then a copy of bytes, with nothing to decode or encode again.
+        return render_to_string(template, context, request=request).encode()
 
     html = cached(key, compute)
-    html = html.replace(csrf_placeholder, get_token(request)).replace(name_placeholder, escape(name))
+    html = html.replace(csrf_placeholder.encode(), get_token(request).encode())
+    html = html.replace(name_placeholder.encode(), escape(name).encode())
     return HttpResponse(html)

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -160,9 +161,21 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
             programmes = {(grant.programme_id, grant.programme.data_version) for grant in grants}
         scope = (user.is_superuser, tuple(sorted((g.programme_id, str(g.role), g.country_id or 0) for g in grants)))
         # The whole address: the filters, the page, and the host that the next/previous links name.
-        key = page_cache.page_key("api-outputs", programmes, scope, request.build_absolute_uri())
-        data = page_cache.cached(key, lambda: super(OutputViewSet, self).list(request, *args, **kwargs).data)
-        return Response(data)
+        key = page_cache.page_key("api-outputs", programmes, scope, request.build_absolute_uri(),
+                                  request.accepted_media_type)
+
+        def data():
+            return super(OutputViewSet, self).list(request, *args, **kwargs).data
+
+        renderer = request.accepted_renderer
+        if renderer.format != "json":
+            return Response(page_cache.cached(key, data))  # the browsable API, rendered for each reader
+        # JSON is kept as sent: a hit is a copy of bytes, with nothing to encode again.
+        content = page_cache.cached(
+            key, lambda: renderer.render(data(), request.accepted_media_type, self.get_renderer_context())
+        )
+        media_type = renderer.media_type if renderer.charset is None else f"{renderer.media_type}; charset={renderer.charset}"
+        return HttpResponse(content, content_type=media_type)
 
     def _output_and_access(self, pk):
         output = get_object_or_404(self.get_queryset(), pk=pk)
