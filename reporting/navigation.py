@@ -1,10 +1,11 @@
 """The header's navigation, by role: each person sees the places where they work."""
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from outputs.selectors import review_queue
 from programme.access import officer_country_ids, primary_role, user_grants
+from programme.request_user import SAFE_METHODS
 from programme.models import Programme, Role
 
 from . import page_cache
@@ -30,26 +31,38 @@ def _waiting_count(user):
     return page_cache.cached(key, lambda: review_queue([pk for pk, _version in programmes]).count())
 
 
-def navigation(request):
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    path = request.path
+def _links(user):
+    """The header's links as (url, label, count), the person's primary role and home programme."""
     items = []
     roles = {grant.role for grant in user_grants(user)}
     programme = home_programme(user)
     if officer_country_ids(user):
         items.append((reverse("outputs:my_outputs"), _("My outputs"), None))
     if user.is_superuser or Role.COORDINATOR in roles:
-        waiting = _waiting_count(user)
-        items.append((reverse("outputs:review_queue"), _("Review queue"), waiting))
+        items.append((reverse("outputs:review_queue"), _("Review queue"), _waiting_count(user)))
     if programme is not None:
         items.append((reverse("reporting:programme_overview", args=[programme.slug]), _("Overview"), None))
         items.append((reverse("reporting:dashboard", args=[programme.slug]), _("Dashboard"), None))
         items.append((reverse("reporting:output_list", args=[programme.slug]), _("All outputs"), None))
     if user.is_staff:
         items.append((reverse("admin:index"), _("Admin"), None))
+    return items, primary_role(user), programme
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    site_version = getattr(getattr(request, "session", None), "site_version", None)
+    if site_version is not None and request.method in SAFE_METHODS:
+        # Kept per person under the site version, which changes with everything the links show
+        # (grants, accounts, the updates waiting for review): on every page, and read often.
+        key = page_cache.page_key("navigation", (), (user.pk, site_version, get_script_prefix()))
+        items, role, programme = page_cache.cached(key, lambda: _links(user))
+    else:
+        items, role, programme = _links(user)
     # The deepest matching link is the current one (the dashboard lives under the overview's URL).
+    path = request.path
     matching = [url for url, _label, _count in items if path.startswith(url)]
     current = max(matching, key=len) if matching else None
     return {
@@ -57,7 +70,7 @@ def navigation(request):
             {"url": url, "label": label, "count": count, "active": url == current}
             for url, label, count in items
         ],
-        "primary_role": primary_role(user),
+        "primary_role": role,
         # Shown in the header where a page names no programme of its own (My outputs, the queue).
         "home_programme": programme,
     }

@@ -1,6 +1,8 @@
 """Cached report pages (reporting/page_cache.py): served again without their queries, and never
 served once anything they show changed or to a reader who may see something else."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -314,3 +316,18 @@ def test_messages_are_shown_once_and_never_cached(users, client_for, reported):
     assert "A message for the donor." in html(client, COUNTRY)
     assert "A message for the donor." not in html(client, COUNTRY)
     assert "A message for the donor." not in html(client_for(users.donor), COUNTRY)
+
+
+def waiting_in_header(page):
+    found = re.search(r'Review queue(?: <span class="count">(\d+)</span>)?</a>', page)
+    assert found, "no review queue link in the header"
+    return int(found.group(1) or 0)
+
+
+def test_the_header_s_review_count_follows_a_submission(users, client_for, reported):
+    """The header's links are kept per person under the site version (reporting/navigation.py)."""
+    client = client_for(users.coordinator)
+    before = waiting_in_header(html(client, DASHBOARD))
+    assert waiting_in_header(html(client, DASHBOARD)) == before  # kept
+    save_update(seed_output("MW", "1.4"), users.officer_mw, narrative="Waiting words.")
+    assert waiting_in_header(html(client, DASHBOARD)) == before + 1
