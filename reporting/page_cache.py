@@ -11,6 +11,10 @@ Two levels: the page's body (the expensive part, shared by every reader of the s
 the whole page for one reader and address, stored with stand-ins where the reader's name and the
 CSRF token of the logout and language forms go; both are put in for each request (render_page).
 Pages showing messages are never stored.
+
+The whole page is kept as bytes, cut after the last stand-in: a short head searched and filled in
+per request, and the rest, also kept deflated, so that a browser accepting gzip gets the page
+compressed at the cost of deflating the head only (reporting/compression.py).
 """
 
 import hashlib
@@ -24,7 +28,10 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
+
+from . import compression
 
 # Entries are never stale (the key changes instead); the timeout only frees memory.
 TIMEOUT_SECONDS = 3600
@@ -116,13 +123,24 @@ def render_page(request, template, body_key, build_context):
     key = page_key("page", (), shell, body_key)
     csrf_placeholder, name_placeholder = _placeholders()
 
+    stand_ins = (csrf_placeholder.encode(), name_placeholder.encode())
+
     def compute():
         context = build_context()
         context.update(user=_ReaderStandIn(name_placeholder), csrf_token=csrf_placeholder)
-        # Stored encoded: a hit is then a copy of bytes, with nothing to decode or encode again.
-        return render_to_string(template, context, request=request).encode()
+        # Stored encoded (a hit is a copy of bytes, nothing to decode or encode again) and cut after
+        # the last stand-in, all of them in the header: only that short head is searched per request.
+        html = render_to_string(template, context, request=request).encode()
+        cut = max((html.rfind(stand_in) + len(stand_in) for stand_in in stand_ins if stand_in in html), default=0)
+        return html[:cut], html[cut:], compression.DeflatedRest.of(html[cut:])
 
-    html = cached(key, compute)
-    html = html.replace(csrf_placeholder.encode(), get_token(request).encode())
-    html = html.replace(name_placeholder.encode(), escape(name).encode())
-    return HttpResponse(html)
+    head, rest, deflated_rest = cached(key, compute)
+    head = head.replace(stand_ins[0], get_token(request).encode()).replace(stand_ins[1], escape(name).encode())
+    if compression.accepts_gzip(request):
+        # A tenth of the size for readers on slow connections; only the short head is deflated now.
+        response = HttpResponse(compression.gzip_join(head, deflated_rest))
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(head + rest)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
