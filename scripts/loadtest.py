@@ -36,6 +36,8 @@ DURATION = int(os.environ.get("LOADTEST_DURATION", "30"))
 CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "32"))
 WRK_THREADS = int(os.environ.get("LOADTEST_THREADS", "2"))
 ONLY = os.environ.get("LOADTEST_ONLY", "")  # measure only the pages whose name contains this
+# Sent with every request, as every browser sends it: pages may come back compressed.
+BROWSER_HEADER = "Accept-Encoding: gzip, deflate, br"
 COUNTRIES, OUTPUTS, UPDATES, SEED = 50, 200, 20, 1
 # Targets: every page at least this share of the trivial view's requests/s, p99 below this.
 MIN_RATIO = 0.40
@@ -154,8 +156,9 @@ def start_gunicorn(port, out_dir):
 def run_wrk(wrk, url, header, duration):
     command = [wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "5s",
                "-s", str(ROOT / "scripts" / "wrk-report.lua")]
-    if header:
-        command += ["-H", header]
+    for each in (BROWSER_HEADER, header):
+        if each:
+            command += ["-H", each]
     result = subprocess.run(command + [url], capture_output=True, text=True, check=True)
     report = {}
     for line in result.stdout.splitlines():
