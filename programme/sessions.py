@@ -6,6 +6,7 @@ programme.request_user whether the account and grants it remembers are still cur
 creating and deleting sessions are Django's own.
 """
 
+import functools
 from types import SimpleNamespace
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
@@ -29,21 +30,25 @@ def first_row(connection, sql, params):
             connection.close()
 
 
+@functools.lru_cache(maxsize=8)
+def _session_sql(alias, table):
+    from .models import SiteVersion
+
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT s.{quote('session_data')}, {SiteVersion.subquery_sql(connection)} "
+        f"FROM {quote(table)} s WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
+    )
+
+
 class SessionStore(DatabaseSessionStore):
     # None until loaded, and when the site version row is missing: then nothing remembered is used.
     site_version = None
 
     def _get_session_from_db(self):
-        session_model = self.model
-        connection = connections[router.db_for_read(session_model)]
-        from .models import SiteVersion
-
-        quote = connection.ops.quote_name
-        sql = (
-            f"SELECT s.{quote('session_data')}, {SiteVersion.subquery_sql(connection)} "
-            f"FROM {quote(session_model._meta.db_table)} s "
-            f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
-        )
+        connection = connections[router.db_for_read(self.model)]
+        sql = _session_sql(connection.alias, self.model._meta.db_table)
         row = first_row(connection, sql, [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
         if row is None:
             self._session_key = None

@@ -124,21 +124,25 @@ def render_page(request, template, body_key, build_context):
     csrf_placeholder, name_placeholder = _placeholders()
 
     stand_ins = (csrf_placeholder.encode(), name_placeholder.encode())
-
-    def compute():
+    wants_gzip = compression.accepts_gzip(request)
+    # Two entries, as sent and deflated, so that a request copies out only the form it sends.
+    plain_key, gzip_key = key, f"{key}:gzip"
+    head, rest = _cache().get(gzip_key if wants_gzip else plain_key) or (None, None)
+    if head is None:
         context = build_context()
         context.update(user=_ReaderStandIn(name_placeholder), csrf_token=csrf_placeholder)
         # Stored encoded (a hit is a copy of bytes, nothing to decode or encode again) and cut after
         # the last stand-in, all of them in the header: only that short head is searched per request.
         html = render_to_string(template, context, request=request).encode()
         cut = max((html.rfind(stand_in) + len(stand_in) for stand_in in stand_ins if stand_in in html), default=0)
-        return html[:cut], html[cut:], compression.DeflatedRest.of(html[cut:])
-
-    head, rest, deflated_rest = cached(key, compute)
+        plain = (html[:cut], html[cut:])
+        deflated = (html[:cut], compression.DeflatedRest.of(html[cut:]))
+        _cache().set_many({plain_key: plain, gzip_key: deflated}, TIMEOUT_SECONDS)
+        head, rest = deflated if wants_gzip else plain
     head = head.replace(stand_ins[0], get_token(request).encode()).replace(stand_ins[1], escape(name).encode())
-    if compression.accepts_gzip(request):
+    if wants_gzip:
         # A tenth of the size for readers on slow connections; only the short head is deflated now.
-        response = HttpResponse(compression.gzip_join(head, deflated_rest))
+        response = HttpResponse(compression.gzip_join(head, rest))
         response["Content-Encoding"] = "gzip"
     else:
         response = HttpResponse(head + rest)
