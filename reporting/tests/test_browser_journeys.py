@@ -395,8 +395,8 @@ def test_country_page_stays_light(malawi_history, journeys):
     """Everything a first visit to a country page downloads, as served in production.
 
     The live server serves static files uncompressed; in production whitenoise serves them
-    pre-compressed (gzip, or brotli over HTTPS), so their compressed sizes are counted. The HTML
-    itself is not compressed (no GZipMiddleware: pages carry CSRF tokens, see docs/performance.md).
+    pre-compressed (gzip, or brotli over HTTPS), so their compressed sizes are counted. The page
+    itself comes gzip-compressed from the page cache (reporting/compression.py), as it is sent.
     """
     import gzip
 
