@@ -25,6 +25,10 @@ def env_str(name, default=None, *, required=False):
     return default
 
 
+def _missing(name, because):
+    raise ImproperlyConfigured(f"The environment variable {name} is required with {because}.")
+
+
 def env_bool(name, default=False):
     value = os.environ.get(name, "").strip().lower()
     if not value:
@@ -227,6 +231,26 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BUILD_DIR / "media")))
 MEDIA_URL = "media/"
+# Evidence files and background exports: MEDIA_ROOT on this server ("filesystem"), or an
+# S3-compatible bucket that every app server shares ("s3", django-storages). Objects stay private:
+# every download goes through the app's access checks. Credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the server's own role, as boto3 finds them.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME") or _missing("AWS_STORAGE_BUCKET_NAME", "MEDIA_STORAGE=s3"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),  # MinIO, Ceph, Scaleway...; empty: Amazon S3
+            "region_name": env_str("AWS_S3_REGION_NAME"),
+            "location": env_str("AWS_LOCATION", ""),  # a folder inside the bucket
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE is {MEDIA_STORAGE!r}: use filesystem or s3.")
 
 # Production sends real mail (SMTP through EMAIL_HOST ...); development prints it on the console.
 EMAIL_BACKEND = env_str(

@@ -120,9 +120,10 @@ def export_job(request, programme, access, moment, job):
     found = background.state(request, job)
     if found is None:
         raise Http404("No such export.")
-    status, path, filename = found
+    status, name, filename = found
     if status == "ready" and request.GET.get("download"):
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+        return FileResponse(background.open_file(name), as_attachment=True, filename=filename,
+                            content_type=XLSX_TYPE)
     return render(request, "reporting/export_job.html", {
         "programme": programme, "status": status, "filename": filename, "job": job,
         "breadcrumbs": [{"label": programme.code, "url": reverse("reporting:programme_overview", args=[programme.slug])},

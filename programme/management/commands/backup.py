@@ -26,3 +26,8 @@ class Command(BaseCommand):
             f"{manifest['media_files']} media files ({manifest['media_bytes']} bytes)."
         ))
         self.stdout.write(str(archive))
+        if settings.MEDIA_STORAGE != "filesystem":
+            self.stderr.write(self.style.WARNING(
+                f"Media files are in the {settings.MEDIA_STORAGE} bucket, not in MEDIA_ROOT: back the bucket up "
+                "with its own tools (versioning or replication). This archive holds the database only."
+            ))
