@@ -125,9 +125,10 @@ def render_page(request, template, body_key, build_context):
 
     stand_ins = (csrf_placeholder.encode(), name_placeholder.encode())
     wants_gzip = compression.accepts_gzip(request)
-    # Two entries, as sent and deflated, so that a request copies out only the form it sends.
-    plain_key, gzip_key = key, f"{key}:gzip"
-    head, rest = _cache().get(gzip_key if wants_gzip else plain_key) or (None, None)
+    # Kept as sent or deflated, each under its own key and only once asked for (a reader's browser
+    # asks for the same form every time): a request copies out only what it sends.
+    key = f"{key}:gzip" if wants_gzip else key
+    head, rest = _cache().get(key) or (None, None)
     if head is None:
         context = build_context()
         context.update(user=_ReaderStandIn(name_placeholder), csrf_token=csrf_placeholder)
@@ -135,10 +136,8 @@ def render_page(request, template, body_key, build_context):
         # the last stand-in, all of them in the header: only that short head is searched per request.
         html = render_to_string(template, context, request=request).encode()
         cut = max((html.rfind(stand_in) + len(stand_in) for stand_in in stand_ins if stand_in in html), default=0)
-        plain = (html[:cut], html[cut:])
-        deflated = (html[:cut], compression.DeflatedRest.of(html[cut:]))
-        _cache().set_many({plain_key: plain, gzip_key: deflated}, TIMEOUT_SECONDS)
-        head, rest = deflated if wants_gzip else plain
+        head, rest = html[:cut], compression.DeflatedRest.of(html[cut:]) if wants_gzip else html[cut:]
+        _cache().set(key, (head, rest), TIMEOUT_SECONDS)
     head = head.replace(stand_ins[0], get_token(request).encode()).replace(stand_ins[1], escape(name).encode())
     if wants_gzip:
         # A tenth of the size for readers on slow connections; only the short head is deflated now.
