@@ -43,7 +43,7 @@ def start_database():
 
 class Wsgi:
     """Requests through the WSGI application in this thread, as a gunicorn worker makes them: the
-    connection is opened and kept (CONN_MAX_AGE) as in production.
+    connection is opened and kept (CONN_MAX_AGE) as in production."""
 
     def __init__(self, cookie):
         self.app = get_wsgi_application()
