@@ -25,9 +25,8 @@ from programme.services import (
     programme_touch,
 )
 
-from .evidence import check_evidence_file
-from .spreadsheets import strip_control_characters
 from . import selectors
+from .evidence import check_evidence_file
 from .models import (
     NARRATIVE_REQUIRED,
     OPEN_REVIEW_STATES,
@@ -39,6 +38,7 @@ from .models import (
     Status,
     StatusUpdate,
 )
+from .spreadsheets import strip_control_characters
 
 
 @dataclass

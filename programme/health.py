@@ -11,7 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .sessions import first_row
+from .db import first_row
 
 logger = logging.getLogger(__name__)
 

@@ -266,6 +266,7 @@ class SiteVersion(models.Model):
     process whether what it remembers of a reader (account and grants, programme.request_user) is
     still true, without reading them again."""
 
+    ROW_ID = 1  # the one row
     value = models.PositiveBigIntegerField()
 
     class Meta:
@@ -279,4 +280,4 @@ class SiteVersion(models.Model):
     def subquery_sql(cls, connection):
         """SQL for the current value (NULL without the row), to add to a statement read anyway."""
         quote = connection.ops.quote_name
-        return f"(SELECT v.{quote('value')} FROM {quote(cls._meta.db_table)} v WHERE v.{quote('id')} = 1)"
+        return f"(SELECT v.{quote('value')} FROM {quote(cls._meta.db_table)} v WHERE v.{quote('id')} = {cls.ROW_ID})"

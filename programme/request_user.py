@@ -15,18 +15,21 @@ ends it at once.
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
 from django.contrib.auth import middleware as auth_middleware
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.cache import caches
 from django.utils.crypto import constant_time_compare
-from django.db import connections, router
 from django.utils.functional import SimpleLazyObject
 from rest_framework import authentication
 from rest_framework.authtoken.models import Token
 
-from .access import user_grants
-from .models import SiteVersion
-from .sessions import first_row
+from . import access
+from .db import row_with_site_version
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Entries of old versions are never read again; the timeout only frees memory.
@@ -43,7 +46,7 @@ def _key(user_id, site_version):
 
 def remember(user, site_version):
     """Keep the account with its grants (read now, so not older than ``site_version``)."""
-    user_grants(user)  # fetched onto the user object, and kept with it
+    access.user_grants(user)  # fetched onto the user object, and kept with it
     _cache().set(_key(user.pk, site_version), user, TIMEOUT_SECONDS)
 
 
@@ -92,17 +95,6 @@ class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
         request.user = SimpleLazyObject(lambda: _request_user(request))
 
 
-def _token_row(key):
-    """(user id, site version) of an API token, in one statement; None for an unknown token."""
-    connection = connections[router.db_for_read(Token)]
-    quote = connection.ops.quote_name
-    sql = (
-        f"SELECT t.{quote('user_id')}, {SiteVersion.subquery_sql(connection)} "
-        f"FROM {quote(Token._meta.db_table)} t WHERE t.{quote('key')} = %s"
-    )
-    return first_row(connection, sql, [key])
-
-
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's token authentication; reads take the account from memory like session_user."""
 
@@ -113,7 +105,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         if getattr(self, "method", None) not in SAFE_METHODS:
             return super().authenticate_credentials(key)
-        row = _token_row(key)
+        row = row_with_site_version(Token, ["user_id"], [("key", "=")], [key])
         if row is None:
             return super().authenticate_credentials(key)  # DRF's own refusal
         user_id, site_version = row

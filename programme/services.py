@@ -9,7 +9,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .countries import ILO_REGIONS, member_states, normalise_name, recognise_country
-from .models import GLOBAL_COMPONENT_NAME, Country, Outcome, Programme, Region, SiteVersion, UserPreference
+from .models import (
+    GLOBAL_COMPONENT_NAME,
+    Country,
+    Outcome,
+    Programme,
+    Region,
+    SiteVersion,
+    UserPreference,
+)
 
 
 @dataclass
@@ -140,5 +148,5 @@ def site_version_bump():
     Inside the writing transaction, like programme_touch, so the new version and the new data are
     seen together. The row is made again if it went missing (a flushed database)."""
     value = _new_data_version()
-    if not SiteVersion.objects.filter(pk=1).update(value=value):
-        SiteVersion.objects.update_or_create(pk=1, defaults={"value": value})
+    if not SiteVersion.objects.filter(pk=SiteVersion.ROW_ID).update(value=value):
+        SiteVersion.objects.update_or_create(pk=SiteVersion.ROW_ID, defaults={"value": value})

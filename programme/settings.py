@@ -135,7 +135,7 @@ DATABASES = {
         DATABASE_URL or f"sqlite:///{BUILD_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
         # Off: the first statement of a signed-in request (the session read) reopens a connection
-        # that died while kept, instead of a SELECT 1 round trip on every request (programme/sessions.py).
+        # that died while kept, instead of a SELECT 1 round trip on every request (programme/db.py).
         conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,6 @@ from .exports import csv_chunks, history_csv_chunks, json_chunks, write_xlsx
 from .iati import build_iati
 from .pdf import render_pdf
 from .views import component_or_404, country_context, filtered_outputs, programme_page
-
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -11,13 +11,11 @@ import json
 import re
 import tempfile
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from outputs.models import Status
 from outputs.spreadsheets import FORMULA_TRIGGERS, neutralise, strip_control_characters
 
 from .selectors import EXPORT_COLUMNS, EXPORT_KEYS

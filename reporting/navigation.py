@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from outputs.selectors import review_queue
 from programme.access import officer_country_ids, primary_role, user_grants
-from programme.request_user import SAFE_METHODS
 from programme.models import Programme, Role
+from programme.request_user import SAFE_METHODS
 
 from . import page_cache
 

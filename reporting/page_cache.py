@@ -13,8 +13,9 @@ CSRF token of the logout and language forms go; both are put in for each request
 Pages showing messages are never stored.
 
 The whole page is kept as bytes, cut after the last stand-in: a short head searched and filled in
-per request, and the rest, also kept deflated, so that a browser accepting gzip gets the page
-compressed at the cost of deflating the head only (reporting/compression.py).
+per request, and the rest, as sent or deflated (each form under its own key), so that a browser
+accepting gzip gets the page compressed at the cost of deflating the head only
+(reporting/compression.py).
 """
 
 import hashlib
@@ -128,16 +129,17 @@ def render_page(request, template, body_key, build_context):
     # Kept as sent or deflated, each under its own key and only once asked for (a reader's browser
     # asks for the same form every time): a request copies out only what it sends.
     key = f"{key}:gzip" if wants_gzip else key
-    head, rest = _cache().get(key) or (None, None)
-    if head is None:
+
+    def compute():
         context = build_context()
         context.update(user=_ReaderStandIn(name_placeholder), csrf_token=csrf_placeholder)
         # Stored encoded (a hit is a copy of bytes, nothing to decode or encode again) and cut after
         # the last stand-in, all of them in the header: only that short head is searched per request.
         html = render_to_string(template, context, request=request).encode()
         cut = max((html.rfind(stand_in) + len(stand_in) for stand_in in stand_ins if stand_in in html), default=0)
-        head, rest = html[:cut], compression.DeflatedRest.of(html[cut:]) if wants_gzip else html[cut:]
-        _cache().set(key, (head, rest), TIMEOUT_SECONDS)
+        return html[:cut], compression.DeflatedRest.of(html[cut:]) if wants_gzip else html[cut:]
+
+    head, rest = cached(key, compute)
     head = head.replace(stand_ins[0], get_token(request).encode()).replace(stand_ins[1], escape(name).encode())
     if wants_gzip:
         # A tenth of the size for readers on slow connections; only the short head is deflated now.

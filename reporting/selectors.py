@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from outputs.models import (
     CLOSED_STATUSES,
-    is_overdue,
     Evidence,
     Output,
     ReviewEvent,
     ReviewState,
     Status,
     StatusUpdate,
+    is_overdue,
 )
 from programme.models import Country, Outcome
 

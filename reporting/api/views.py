@@ -17,7 +17,12 @@ from rest_framework.response import Response
 from outputs import selectors as output_selectors
 from outputs import services
 from outputs.models import Output, ReviewState, Status
-from programme.access import programme_access, sees_pending_by_programme, user_grants, visible_programmes
+from programme.access import (
+    programme_access,
+    sees_pending_by_programme,
+    user_grants,
+    visible_programmes,
+)
 from programme.models import Country, Outcome, Programme
 
 from .. import page_cache

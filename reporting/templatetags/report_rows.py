@@ -19,7 +19,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from outputs.models import ReviewState
-from outputs.templatetags.tracker import badge_html, deadline_state, percent, progress_bar, user_label
+from outputs.templatetags.tracker import (
+    badge_html,
+    deadline_state,
+    percent,
+    progress_bar,
+    user_label,
+)
 
 register = template.Library()
 

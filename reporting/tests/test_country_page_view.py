@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from outputs import services
 from outputs.models import Output
-from programme.models import Outcome
-
 from outputs.testing import seed_output
+from programme.models import Outcome
 
 URL = "/programmes/glo-22-31-irl/countries/{}/"
 
