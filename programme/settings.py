@@ -139,6 +139,10 @@ DATABASES = {
         conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
+# The session and API-token reads every request makes are prepared statements on PostgreSQL
+# (programme/db.py). Off (0) behind a pooler in transaction mode (PgBouncer's default), where the
+# next statement may reach a server connection that has not prepared them.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 # Every request in one transaction: a write that fails half-way leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # While the database is away pages answer 503 with this Retry-After. A connection that broke
