@@ -293,14 +293,40 @@ def test_every_service_write_gives_a_new_version(users, reported):
 def test_the_csrf_token_of_a_cached_page_is_accepted(users, reported):
     from django.test import Client
 
-    for _ in range(2):  # the second page comes from the cache
+    for _ in range(2):  # the second client's pages come from the cache
         client = Client(enforce_csrf_checks=True)
         client.force_login(users.donor)
-        page = html(client, COUNTRY)
-        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-        response = client.post("/i18n/setlang/", {"language": "fr", "next": COUNTRY, "csrfmiddlewaretoken": token})
+        # The first page sets the CSRF cookie; the second masks the secret the cookie holds.
+        tokens = []
+        for _ in range(2):
+            page = html(client, COUNTRY)
+            tokens.append(page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0])
+            assert (users.donor.get_full_name() or users.donor.username) in page
+        assert tokens[0] != tokens[1]  # masked afresh for each response
+        response = client.post("/i18n/setlang/", {"language": "fr", "next": COUNTRY, "csrfmiddlewaretoken": tokens[1]})
         assert response.status_code == 302
-        assert (users.donor.get_full_name() or users.donor.username) in page
+
+
+def test_csrf_tokens_unmask_to_the_cookie_s_secret_and_are_masked_afresh():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, _unmask_cipher_token
+    from django.test import RequestFactory
+
+    from reporting.page_cache import csrf_token
+
+    request = RequestFactory().get(COUNTRY)
+    secret = "abcXYZ0123456789" * 2
+    request.META["CSRF_COOKIE"] = secret
+    tokens = {csrf_token(request) for _ in range(200)}
+    assert len(tokens) == 200
+    for token in tokens:
+        assert len(token) == 64 and set(token) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == secret
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+    # Every character of the alphabet turns up in the masks: none is left out by the sampling.
+    assert {char for token in tokens for char in token[:32]} == set(CSRF_ALLOWED_CHARS)
+
+    fresh = RequestFactory().get(COUNTRY)  # no cookie yet: Django makes the secret
+    assert _unmask_cipher_token(csrf_token(fresh)) == fresh.META["CSRF_COOKIE"]
 
 
 def test_messages_are_shown_once_and_never_cached(users, client_for, reported):
