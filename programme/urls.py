@@ -12,9 +12,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("reporting.api.urls")),
+    # The reports first: they are what is read most (each pattern tried before costs time).
+    path("", include("reporting.urls")),
     path("", include("outputs.urls")),
     path("", include("reporting.home_urls")),
-    path("", include("reporting.urls")),
 ]
 
 admin.site.site_header = _("Output tracker")
