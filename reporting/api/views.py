@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -147,6 +148,17 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.OutputSerializer
     filterset_class = OutputFilter
     lookup_value_regex = r"\d+"
+
+    # Read often and mostly from the cache, like the report pages: no request transaction, whose
+    # BEGIN and COMMIT would be two of the few round trips left (reporting/views.py).
+    non_atomic_actions = frozenset({"list"})
+
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        if actions and set(actions.values()) <= cls.non_atomic_actions:
+            view = transaction.non_atomic_requests(view)
+        return view
 
     def get_queryset(self):
         return (
