@@ -109,11 +109,14 @@ _UNBIASED_BELOW = 256 - 256 % len(CSRF_ALLOWED_CHARS)
 def csrf_token(request):
     """``django.middleware.csrf.get_token(request)``: the same token, masked afresh for each response
     as Django does (against BREACH), from one read of the system's random source instead of one per
-    character (get_random_string), a tenth of the time."""
+    character (get_random_string), a tenth of the time.
+
+    Unlike get_token, a browser that has the cookie is not sent it again: that would only renew its
+    year-long expiry (CSRF_COOKIE_AGE), and signing in, at least every SESSION_COOKIE_AGE, gives a
+    new one anyway."""
     secret = request.META.get("CSRF_COOKIE")
-    if secret is None or len(secret) != CSRF_SECRET_LENGTH:
-        return get_token(request)  # a new secret: Django's own way
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: the cookie's expiry is renewed
+    if secret is None or len(secret) != CSRF_SECRET_LENGTH or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return get_token(request)  # a new secret, or one to be sent anyway: Django's own way
     mask = []
     while len(mask) < CSRF_SECRET_LENGTH:
         mask.extend(byte % len(CSRF_ALLOWED_CHARS) for byte in os.urandom(2 * CSRF_SECRET_LENGTH) if byte < _UNBIASED_BELOW)
