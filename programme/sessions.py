@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from .db import row_with_site_version
 
-
 # Only sessions of plain values (what sign-in and this app store) are remembered, so that the copy
 # handed out shares nothing mutable; emptied when full, about a megabyte at most.
 _DECODED_MAX_ENTRIES = 2048

@@ -29,6 +29,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
@@ -126,29 +127,23 @@ def csrf_token(request):
     return "".join(chars[y] for y in mask) + cipher
 
 
-def render_page(request, template, body_key, build_context):
+def render_page(request, template, body_key_parts, build_context):
     """The whole page from the cache, with this request's CSRF token and the reader's name put in.
 
-    The key adds to the body's key (programme version, access scope, language, date, parameters)
-    what the header shows: the navigation (roles, programmes, review-queue count, current link),
-    the address (the language form returns to it) and the reader. Pages with messages to show are
-    rendered afresh (and not stored)."""
-    from .navigation import navigation  # navigation's count is cached here too
-
+    ``body_key_parts``: page_key's arguments for the page's body (kind, programme versions, access
+    scope, parameters). The page's key adds what the header shows and the address (the language
+    form returns to it): the reader and the site version, which changes with everything the
+    header's links, counts and home programme show (reporting/navigation.py), so a page served
+    from the cache needs none of them worked out. Pages with messages to show, and reads without a
+    site version, are rendered afresh (and not stored)."""
     user = request.user
     name = user.get_full_name() or user.get_username()
-    if len(messages.get_messages(request)):
+    site_version = getattr(request.session, "site_version", None)
+    if site_version is None or len(messages.get_messages(request)):
         return render(request, template, build_context())
-    nav = navigation(request)
-    home = nav.get("home_programme")
-    shell = (
-        user.pk,
-        repr(nav["nav_items"]),
-        str(nav.get("primary_role")),
-        (home.pk, home.data_version) if home is not None else None,
-        request.get_full_path(),
-    )
-    key = page_key("page", (), shell, body_key)
+    kind, programmes, scope, *parts = body_key_parts
+    shell = (scope, user.pk, site_version, get_script_prefix(), request.get_full_path())
+    key = page_key("page", programmes, shell, kind, *parts)
     csrf_placeholder, name_placeholder = _placeholders()
 
     stand_ins = (csrf_placeholder.encode(), name_placeholder.encode())

@@ -158,10 +158,9 @@ def country_context(request, programme, access, moment, component):
     return context
 
 
-def _cache_key(kind, programme, access, moment, *parts):
-    return page_cache.page_key(
-        kind, [(programme.pk, programme.data_version)], page_cache.access_scope(access), moment.as_of, *parts
-    )
+def _body_key_parts(kind, programme, access, moment, *parts):
+    """What a page's body depends on, as page_cache.page_key's arguments (hashed only when needed)."""
+    return (kind, [(programme.pk, programme.data_version)], page_cache.access_scope(access), moment.as_of, *parts)
 
 
 def _render_body(template, context):
@@ -184,15 +183,15 @@ def country_page(request, programme, access, moment, country):
             "body": _render_body("reporting/_country_page_body.html", context),
         }
 
-    key = _cache_key("country", programme, access, moment, country)
+    key_parts = _body_key_parts("country", programme, access, moment, country)
 
     def build():
-        part = page_cache.cached(key, compute)
+        part = page_cache.cached(page_cache.page_key(*key_parts), compute)
         context = _base_context(programme, access, moment, request)
         context.update(country=part["country"], breadcrumbs=part["breadcrumbs"], body=mark_safe(part["body"]))
         return context
 
-    return page_cache.render_page(request, "reporting/country_page.html", key, build)
+    return page_cache.render_page(request, "reporting/country_page.html", key_parts, build)
 
 
 @transaction.non_atomic_requests
@@ -201,17 +200,17 @@ def dashboard(request, programme, access, moment):
     def compute():
         return _render_body("reporting/_dashboard_body.html", dashboard_context(request, programme, access, moment))
 
-    key = _cache_key("dashboard", programme, access, moment)
+    key_parts = _body_key_parts("dashboard", programme, access, moment)
 
     def build():
         context = _base_context(programme, access, moment, request)
         context.update(
-            body=mark_safe(page_cache.cached(key, compute)),
+            body=mark_safe(page_cache.cached(page_cache.page_key(*key_parts), compute)),
             breadcrumbs=_crumbs(programme, {"label": _("Dashboard"), "url": ""}),
         )
         return context
 
-    return page_cache.render_page(request, "reporting/dashboard.html", key, build)
+    return page_cache.render_page(request, "reporting/dashboard.html", key_parts, build)
 
 
 def dashboard_context(request, programme, access, moment):

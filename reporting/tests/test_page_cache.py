@@ -358,3 +358,14 @@ def test_the_header_s_review_count_follows_a_submission(users, client_for, repor
     assert waiting_in_header(html(client, DASHBOARD)) == before  # kept
     save_update(seed_output("MW", "1.4"), users.officer_mw, narrative="Waiting words.")
     assert waiting_in_header(html(client, DASHBOARD)) == before + 1
+
+
+def test_a_cached_page_s_header_follows_a_grant_elsewhere(users, client_for, reported):
+    """The page's key holds the site version instead of the header's links: a grant in another
+    programme changes the header (a review queue) but not this programme's data version."""
+    client = client_for(users.donor)
+    assert "Review queue" not in html(client, COUNTRY)
+    assert "Review queue" not in html(client, COUNTRY)  # from the cache
+    other = Programme.objects.create(code="OTHER/1", title="Another programme")
+    AccessGrant.objects.create(user=users.donor, programme=other, role=Role.COORDINATOR)
+    assert "Review queue" in html(client, COUNTRY)
