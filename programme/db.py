@@ -9,23 +9,22 @@ parsing and planning was about 40% of the database's work for each.
 import datetime
 import functools
 import hashlib
-import threading
+import weakref
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections, router
 
-# Per thread, as Django's connections are: the driver connection the names below were prepared on.
-_prepared = threading.local()
+# The names prepared on each driver connection: a new connection (after a restart of the database,
+# say) has none, and one shared between threads (Django's live-server tests) is known to both.
+_prepared = weakref.WeakKeyDictionary()
 
 
 def _prepared_names(connection):
-    """The statements prepared on ``connection``'s current driver connection (a new one has none)."""
     raw = connection.connection
-    state = getattr(_prepared, connection.alias, None)
-    if state is None or state[0] is not raw:
-        state = (raw, set())
-        setattr(_prepared, connection.alias, state)
-    return state[1]
+    names = _prepared.get(raw)
+    if names is None:
+        names = _prepared[raw] = set()
+    return names
 
 
 def _execute(cursor, connection, sql, params, prepare):
