@@ -171,6 +171,8 @@ def test_objects_are_private_and_reached_only_by_signed_urls(users, s3_media):
     grants = s3_media.client.get_object_acl(Bucket=s3_media.bucket, Key=key)["Grants"]
     assert not [grant for grant in grants if grant["Grantee"].get("URI", "").endswith("/global/AllUsers")]
 
+    # The server does not verify signatures: this shows the URL is signed and served, not that a
+    # real S3 would accept its signature.
     signed = default_storage.url(evidence.file.name)
     assert "Signature=" in signed or "X-Amz-Signature=" in signed
     with urllib.request.urlopen(signed, timeout=10) as answer:

@@ -1,7 +1,6 @@
 """Media storage from the environment: MEDIA_ROOT on this server, or an S3-compatible bucket
-(django-storages) that every app server shares. The bucket itself is not reached by any test here
-(no S3 service on the test machines); the code that writes and reads media goes through Django's
-storage API, which the evidence and background-export tests exercise on the file system."""
+(django-storages) that every app server shares. These tests check the settings only; the app's
+media paths on a bucket run in test_media_s3.py, against an S3-compatible server on loopback."""
 
 import json
 import os
