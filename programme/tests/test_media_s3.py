@@ -9,6 +9,7 @@ driven through the app's own views, services and command.
 
 import io
 import runpy
+import select
 import subprocess
 import sys
 import time
@@ -58,6 +59,8 @@ def s3_endpoint(tmp_path_factory):
         process = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=stderr, text=True)
     try:
+        # A server stuck before printing its port fails the tests instead of hanging them.
+        assert select.select([process.stdout], [], [], 60)[0], f"the S3 server did not start: {log.read_text()}"
         line = process.stdout.readline()
         assert line.strip().isdigit(), f"the S3 server did not start: {log.read_text()}"
         endpoint = f"http://127.0.0.1:{int(line)}"
