@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from outputs.testing import approve, save_update, seed_output
@@ -191,6 +192,16 @@ def upload(kind, name=None, content=None):
     maker, default_name, mime = FILE_MAKERS.get(kind, (None, f"file.{kind}", "application/octet-stream"))
     data = content if content is not None else maker()
     return SimpleUploadedFile(name or default_name, data, content_type=mime)
+
+
+def post_update(client, output, uploads, narrative="Typed narrative"):
+    """The update page's form, submitted by ``client`` with ``uploads`` attached."""
+    output.refresh_from_db()
+    return client.post(reverse("outputs:update", args=[output.pk]), {
+        "status": "on_track", "progress": "60", "narrative": narrative,
+        "as_of": timezone.localdate().isoformat(), "links": "", "base_revision": str(output.revision),
+        "submit": "1", "files": uploads,
+    })
 
 
 @pytest.fixture

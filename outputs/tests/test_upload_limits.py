@@ -7,11 +7,10 @@ import zipfile
 import openpyxl.xml
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import timezone
 from import_export.tmp_storages import TempFolderStorage
 
 from outputs.models import Evidence, Output, StatusUpdate
+from outputs.tests.conftest import post_update
 
 IMPORT_URL = "/admin/outputs/output/import/"
 BOMB_SIZE = 200 * 1024 * 1024  # what the sheet unpacks to
@@ -59,15 +58,6 @@ def tmp_media(settings, tmp_path):
 
 def stored_files(media_root):
     return [path for path in media_root.rglob("*") if path.is_file()] if media_root.exists() else []
-
-
-def post_update(client, output, uploads):
-    output.refresh_from_db()
-    return client.post(reverse("outputs:update", args=[output.pk]), {
-        "status": "on_track", "progress": "60", "narrative": "Typed narrative",
-        "as_of": timezone.localdate().isoformat(), "links": "", "base_revision": str(output.revision),
-        "submit": "1", "files": uploads,
-    })
 
 
 def test_openpyxl_parses_with_defusedxml():

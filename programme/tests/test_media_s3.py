@@ -27,11 +27,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from outputs.models import Evidence
 from outputs.testing import save_update, seed_output
-from outputs.tests.conftest import pdf_bytes, upload
+from outputs.tests.conftest import pdf_bytes, post_update, upload
 
 SETTINGS_FILE = Path(__file__).resolve().parents[1] / "settings.py"
 LOCATION = "production"
@@ -122,15 +121,6 @@ def s3_media(s3_endpoint, settings, monkeypatch, tmp_path):
     yield SimpleNamespace(endpoint=s3_endpoint.url, bucket=bucket, client=client, objects=objects,
                           requests=s3_endpoint.log.read_text)
     assert not settings.MEDIA_ROOT.exists() or not any(settings.MEDIA_ROOT.rglob("*"))
-
-
-def post_update(client, output, files):
-    output.refresh_from_db()
-    return client.post(reverse("outputs:update", args=[output.pk]), {
-        "status": "on_track", "progress": "60", "narrative": "Evidence on the bucket",
-        "as_of": timezone.localdate().isoformat(), "links": "", "base_revision": str(output.revision),
-        "submit": "1", "files": files,
-    })
 
 
 def fetch(client, url, **params):
