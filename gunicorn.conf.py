@@ -10,6 +10,10 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('SERVE_PORT',
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
+# Connections one worker holds at most (gthread): four per thread. Without a limit, kept-alive
+# connections (a proxy's pool, a load test's) can all land on one process, which then works on
+# one core while the others idle; at its limit a worker leaves new connections to the others.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", str(4 * threads)))
 # PDF reports take a few seconds; large spreadsheets are built in a background thread instead.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
