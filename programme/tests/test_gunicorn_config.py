@@ -1,0 +1,34 @@
+"""gunicorn.conf.py as gunicorn itself resolves it (`gunicorn --print-config`)."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def resolved(**env):
+    result = subprocess.run(
+        [str(GUNICORN), "--print-config", "programme.wsgi"], cwd=ROOT, capture_output=True, text=True,
+        timeout=60, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return dict(re.findall(r"^(\w+)\s*=\s*(.*)$", result.stdout, re.MULTILINE))
+
+
+def test_the_shape_measured_by_the_load_test():
+    config = resolved()
+    assert (config["workers"], config["threads"], config["worker_class"]) == ("3", "4", "gthread")
+    # Four connections per thread at most, so kept-alive connections spread over the processes.
+    assert config["worker_connections"] == "16"
+    assert config["bind"] == "['127.0.0.1:8000']"
+
+
+def test_the_environment_changes_it():
+    config = resolved(GUNICORN_WORKERS="6", GUNICORN_THREADS="2", SERVE_PORT="8123")
+    assert (config["workers"], config["threads"], config["worker_connections"]) == ("6", "2", "8")
+    assert config["bind"] == "['127.0.0.1:8123']"
+    assert resolved(GUNICORN_WORKER_CONNECTIONS="100")["worker_connections"] == "100"
