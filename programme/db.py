@@ -27,19 +27,27 @@ def _prepared_names(connection):
     return names
 
 
+@functools.lru_cache(maxsize=16)
+def _prepared_form(sql):
+    """(name, PREPARE statement, EXECUTE statement) for a statement with %s parameters."""
+    name = "tracker_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
+    pieces = sql.split("%s")
+    numbered = "".join(f"{piece}${i}" for i, piece in enumerate(pieces[:-1], start=1)) + pieces[-1]
+    arguments = f"({', '.join(['%s'] * (len(pieces) - 1))})" if len(pieces) > 1 else ""
+    return name, f"PREPARE {name} AS {numbered}", f"EXECUTE {name}{arguments}"
+
+
 def _execute(cursor, connection, sql, params, prepare):
     if not (prepare and connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS):
         cursor.execute(sql, params)
         return
-    name = "tracker_" + hashlib.sha256(sql.encode()).hexdigest()[:16]
+    name, prepare_sql, execute_sql = _prepared_form(sql)
     names = _prepared_names(connection)
     if name not in names:
-        pieces = sql.split("%s")
-        numbered = "".join(f"{piece}${i}" for i, piece in enumerate(pieces[:-1], start=1)) + pieces[-1]
         # Kept for the connection's life, also when the transaction around it is rolled back.
-        cursor.execute(f"PREPARE {name} AS {numbered}")
+        cursor.execute(prepare_sql)
         names.add(name)
-    cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
+    cursor.execute(execute_sql, params)
 
 
 def first_row(connection, sql, params, *, prepare=False):

@@ -14,19 +14,13 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_str(name, default=None, *, required=False):
+def env_str(name, default=None, *, required=False, because="in production (DJANGO_ENV=production)"):
     value = os.environ.get(name, "").strip()
     if value:
         return value
     if required:
-        raise ImproperlyConfigured(
-            f"The environment variable {name} is required in production (DJANGO_ENV=production)."
-        )
+        raise ImproperlyConfigured(f"The environment variable {name} is required {because}.")
     return default
-
-
-def _missing(name, because):
-    raise ImproperlyConfigured(f"The environment variable {name} is required with {because}.")
 
 
 def env_bool(name, default=False):
@@ -244,7 +238,7 @@ if MEDIA_STORAGE == "s3":
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME") or _missing("AWS_STORAGE_BUCKET_NAME", "MEDIA_STORAGE=s3"),
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", required=True, because="with MEDIA_STORAGE=s3"),
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),  # MinIO, Ceph, Scaleway...; empty: Amazon S3
             "region_name": env_str("AWS_S3_REGION_NAME"),
             "location": env_str("AWS_LOCATION", ""),  # a folder inside the bucket

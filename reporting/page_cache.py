@@ -8,9 +8,10 @@ never invalidated, only no longer asked for; a per-process cache is therefore co
 worker processes and app servers, and a shared one (settings CACHE_BACKEND) only saves work.
 
 Two levels: the page's body (the expensive part, shared by every reader of the same scope), and
-the whole page for one reader and address, stored with stand-ins where the reader's name and the
-CSRF token of the logout and language forms go; both are put in for each request (render_page).
-Pages showing messages are never stored.
+the whole page for one reader and address under the site version (which changes with everything
+the header shows), stored with stand-ins where the reader's name and the CSRF token of the logout
+and language forms go; both are put in for each request (render_page). Pages showing messages are
+never stored.
 
 The whole page is kept as bytes, cut after the last stand-in: a short head searched and filled in
 per request, and the rest, as sent or deflated (each form under its own key), so that a browser

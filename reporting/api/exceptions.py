@@ -12,12 +12,12 @@ from programme.audit import audit
 
 
 def _drf_answer(exc, context):
-    """DRF's answer. DRF also marks the request's transaction for rollback; a view that runs
-    without one (its routes' actions all ``non_atomic_actions``, whatever the method asked for)
-    keeps an enclosing transaction (a test's) as it was."""
+    """DRF's answer. DRF also marks the request's transaction for rollback; a view whose route runs
+    without one (``runs_without_transaction``, whatever method was asked for) keeps an enclosing
+    transaction (a test's) as it was."""
     view = context.get("view")
-    actions = set(getattr(view, "action_map", {}).values())
-    if not actions or not actions <= getattr(view, "non_atomic_actions", frozenset()):
+    runs_without_transaction = getattr(view, "runs_without_transaction", None)
+    if runs_without_transaction is None or not runs_without_transaction(getattr(view, "action_map", None)):
         return drf_exception_handler(exc, context)
     connection = transaction.get_connection()
     needs_rollback = connection.needs_rollback

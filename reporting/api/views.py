@@ -154,9 +154,14 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
     non_atomic_actions = frozenset({"list"})
 
     @classmethod
+    def runs_without_transaction(cls, actions):
+        """Whether the route of these actions ({method: action}) has no request transaction."""
+        return bool(actions) and set(actions.values()) <= cls.non_atomic_actions
+
+    @classmethod
     def as_view(cls, actions=None, **initkwargs):
         view = super().as_view(actions, **initkwargs)
-        if actions and set(actions.values()) <= cls.non_atomic_actions:
+        if cls.runs_without_transaction(actions):
             view = transaction.non_atomic_requests(view)
         return view
 
