@@ -14,9 +14,9 @@ STATUS_CHOICES = [("none", _("Not reported")), *Status.choices]
 SORTS = {
     "code": ("outcome__country__name", "sort_key", "position"),
     "country": ("outcome__country__name", "sort_key", "position"),
-    "deadline": ("dl", "outcome__country__name", "sort_key"),
-    "status": ("st", "outcome__country__name", "sort_key"),
-    "progress": ("pr", "outcome__country__name", "sort_key"),
+    "deadline": ("deadline_then", "outcome__country__name", "sort_key"),
+    "status": ("reported_status", "outcome__country__name", "sort_key"),
+    "progress": ("reported_progress", "outcome__country__name", "sort_key"),
     "outcome": ("outcome__number", "outcome__country__name", "sort_key"),
 }
 
@@ -32,10 +32,10 @@ class OutputListFilter(django_filters.FilterSet):
         label=_("Status"), choices=STATUS_CHOICES, method="filter_status", widget=forms.CheckboxSelectMultiple
     )
     deadline_from = django_filters.DateFilter(
-        label=_("Deadline from"), field_name="dl", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Deadline from"), field_name="deadline_then", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
     )
     deadline_to = django_filters.DateFilter(
-        label=_("Deadline to"), field_name="dl", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Deadline to"), field_name="deadline_then", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
@@ -69,7 +69,7 @@ class OutputListFilter(django_filters.FilterSet):
             return queryset
         condition = Q(pk__in=[])
         for value in values:
-            condition |= Q(st__isnull=True) if value == "none" else Q(st=value)
+            condition |= Q(reported_status__isnull=True) if value == "none" else Q(reported_status=value)
         return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
@@ -79,7 +79,7 @@ class OutputListFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(ttl__icontains=value) | Q(code__iexact=value) | Q(code__startswith=f"{value}."))
+        return queryset.filter(Q(title_then__icontains=value) | Q(code__iexact=value) | Q(code__startswith=f"{value}."))
 
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied by ``ordered()`` so that it also holds without a filter

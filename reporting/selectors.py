@@ -3,9 +3,9 @@ they stood at the end of any past day, and their aggregates, each in a fixed num
 
 Every read starts from ``outputs_at()``, which annotates each output with what a report shows:
 
-- ``st``, ``pr``, ``st_date``, ``rep_id``: the reported status, progress, status date and update id,
+- ``reported_status``, ``reported_progress``, ``status_as_of``, ``reported_update_pk``: the reported status, progress, status date and update id,
   from the latest update approved by then (the output's ``reported_update`` when reading now);
-- ``dl``, ``ttl``: the deadline and text as they were then (from the output's history).
+- ``deadline_then``, ``title_then``: the deadline and text as they were then (from the output's history).
 """
 
 import datetime
@@ -63,12 +63,12 @@ def outputs_at(programme, moment=ReportMoment()):
     queryset = Output.objects.filter(outcome__programme=programme)
     if not moment.is_past:
         return queryset.annotate(
-            rep_id=F("reported_update_id"),
-            st=F("reported_update__status"),
-            pr=F("reported_update__progress"),
-            st_date=F("reported_update__as_of"),
-            dl=F("deadline"),
-            ttl=F("title"),
+            reported_update_pk=F("reported_update_id"),
+            reported_status=F("reported_update__status"),
+            reported_progress=F("reported_update__progress"),
+            status_as_of=F("reported_update__as_of"),
+            deadline_then=F("deadline"),
+            title_then=F("title"),
         )
     cutoff = moment.cutoff
     approved = StatusUpdate.objects.filter(
@@ -79,14 +79,14 @@ def outputs_at(programme, moment=ReportMoment()):
     # An output recorded only after the day (e.g. loaded from a fixture) shows its first known values.
     first = history.order_by("history_date", "history_id")
     return queryset.annotate(
-        rep_id=Subquery(approved.values("pk")[:1]),
-        st=Subquery(approved.values("status")[:1]),
-        pr=Subquery(approved.values("progress")[:1]),
-        st_date=Subquery(approved.values("as_of")[:1]),
-        dl=Coalesce(
+        reported_update_pk=Subquery(approved.values("pk")[:1]),
+        reported_status=Subquery(approved.values("status")[:1]),
+        reported_progress=Subquery(approved.values("progress")[:1]),
+        status_as_of=Subquery(approved.values("as_of")[:1]),
+        deadline_then=Coalesce(
             Subquery(then.values("deadline")[:1]), Subquery(first.values("deadline")[:1]), F("deadline")
         ),
-        ttl=Coalesce(
+        title_then=Coalesce(
             Subquery(then.values("title")[:1]), Subquery(first.values("title")[:1]), F("title")
         ),
     )
@@ -94,15 +94,15 @@ def outputs_at(programme, moment=ReportMoment()):
 
 def open_q():
     """Not closed: no reported Achieved or Cancelled status."""
-    return Q(st__isnull=True) | ~Q(st__in=CLOSED_STATUSES)
+    return Q(reported_status__isnull=True) | ~Q(reported_status__in=CLOSED_STATUSES)
 
 
 def overdue_q(today):
-    return Q(dl__lt=today) & open_q()
+    return Q(deadline_then__lt=today) & open_q()
 
 
 def due_soon_q(today, days=DUE_SOON_DAYS):
-    return Q(dl__gte=today, dl__lte=today + datetime.timedelta(days=days)) & open_q()
+    return Q(deadline_then__gte=today, deadline_then__lte=today + datetime.timedelta(days=days)) & open_q()
 
 
 STATUS_KEYS = [*Status.values, None]  # None: not reported yet
@@ -147,19 +147,19 @@ def summaries_by_country(programme, moment=ReportMoment(), country=None):
     if country is not None:
         queryset = queryset.filter(outcome__country=country)
     rows = (
-        queryset.values("outcome__country_id", "st")
+        queryset.values("outcome__country_id", "reported_status")
         .annotate(
             n=Count("pk"),
             overdue=Count("pk", filter=overdue_q(today)),
             due_soon=Count("pk", filter=due_soon_q(today)),
-            next_deadline=Min("dl", filter=Q(dl__gte=today) & open_q()),
+            next_deadline=Min("deadline_then", filter=Q(deadline_then__gte=today) & open_q()),
         )
         .order_by()
     )
     summaries = defaultdict(StatusSummary)
     for row in rows:
         summary = summaries[row["outcome__country_id"]]
-        summary.counts[row["st"]] += row["n"]
+        summary.counts[row["reported_status"]] += row["n"]
         summary.overdue += row["overdue"]
         summary.due_soon += row["due_soon"]
         if row["next_deadline"] and (
@@ -222,7 +222,7 @@ def country_rows(programme, country, moment=ReportMoment(), *, include_pending=F
     # Only the columns a report shows: the updates' four timestamps are the dearest part of their
     # rows to read (each one parsed and made aware).
     reported = StatusUpdate.objects.only(*REPORTED_UPDATE_FIELDS).in_bulk(
-        [output.rep_id for output in outputs if output.rep_id]
+        [output.reported_update_pk for output in outputs if output.reported_update_pk]
     )
     authors = (
         get_user_model().objects.only("username", "first_name", "last_name")
@@ -246,10 +246,10 @@ def country_rows(programme, country, moment=ReportMoment(), *, include_pending=F
         rows.append(
             OutputRow(
                 output=output,
-                reported=reported.get(output.rep_id),
+                reported=reported.get(output.reported_update_pk),
                 pending=pending.get(output.pending_update_id),
-                deadline=output.dl,
-                title=output.ttl,
+                deadline=output.deadline_then,
+                title=output.title_then,
             )
         )
     return rows
@@ -263,13 +263,13 @@ def outputs_for_list(programme, moment=ReportMoment()):
 def overdue_outputs(programme, moment=ReportMoment(), limit=10):
     today = moment.today
     queryset = outputs_at(programme, moment).filter(overdue_q(today)).select_related("outcome__country")
-    return queryset.order_by("dl", "outcome__country__name", "sort_key")[:limit]
+    return queryset.order_by("deadline_then", "outcome__country__name", "sort_key")[:limit]
 
 
 def due_soon_outputs(programme, moment=ReportMoment(), limit=10):
     today = moment.today
     queryset = outputs_at(programme, moment).filter(due_soon_q(today)).select_related("outcome__country")
-    return queryset.order_by("dl", "outcome__country__name", "sort_key")[:limit]
+    return queryset.order_by("deadline_then", "outcome__country__name", "sort_key")[:limit]
 
 
 def waiting_for_review_by_country(programme):
@@ -336,11 +336,11 @@ def export_queryset(queryset, moment=ReportMoment()):
     from correlated subqueries (as of a past day), the evidence count from a subquery: an export
     of any size is one streamed query.
     """
-    reported = StatusUpdate.objects.filter(pk=OuterRef("rep_id"))
+    reported = StatusUpdate.objects.filter(pk=OuterRef("reported_update_pk"))
     # COUNT as a plain function, not an aggregate: the subquery then has no GROUP BY and always
     # returns one row, which halves its cost on a 10,000-row export.
     evidence = (
-        Evidence.objects.filter(update_id=OuterRef("rep_id"))
+        Evidence.objects.filter(update_id=OuterRef("reported_update_pk"))
         .order_by()
         .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
         .values("n")
@@ -360,11 +360,11 @@ def export_queryset(queryset, moment=ReportMoment()):
         "outcome__country__code",
         "outcome__number",
         "code",
-        "ttl",
-        "dl",
-        "st",
-        "pr",
-        "st_date",
+        "title_then",
+        "deadline_then",
+        "reported_status",
+        "reported_progress",
+        "status_as_of",
         "narrative",
         "evidence_count",
         "approved_at",

@@ -98,10 +98,10 @@ def progress_bar(value, label=""):
 
 @register.filter
 def list_deadline(output, today):
-    """deadline_info for an annotated output (``dl``, ``st``), as the outputs list and exports read it."""
-    return deadline_state(output.dl, output.st, today or timezone.localdate())
+    """deadline_info for an annotated output (``deadline_then``, ``reported_status``), as the outputs list and exports read it."""
+    return deadline_state(output.deadline_then, output.reported_status, today or timezone.localdate())
 
 
 @register.filter
 def status_label(output):
-    return Status(output.st).label if output.st else _("Not reported")
+    return Status(output.reported_status).label if output.reported_status else _("Not reported")
