@@ -2,14 +2,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from outputs.api import OutputViewSet, StatusUpdateViewSet
+from programme.api import CountryViewSet, OutcomeViewSet, ProgrammeViewSet
 
+# The API's viewsets live with the app whose data they serve; the addresses are assembled here.
 router = DefaultRouter()
-router.register("programmes", views.ProgrammeViewSet, basename="programme")
-router.register("countries", views.CountryViewSet, basename="country")
-router.register("outcomes", views.OutcomeViewSet, basename="outcome")
-router.register("outputs", views.OutputViewSet, basename="output")
-router.register("updates", views.StatusUpdateViewSet, basename="update")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("countries", CountryViewSet, basename="country")
+router.register("outcomes", OutcomeViewSet, basename="outcome")
+router.register("outputs", OutputViewSet, basename="output")
+router.register("updates", StatusUpdateViewSet, basename="update")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,294 @@
+"""The API's outputs and status updates: the reads of ``selectors``, the writes of ``services`` and the
+access rules of the pages."""
+
+from contextlib import contextmanager
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from programme.access import programme_access, sees_pending_by_programme, visible_programmes
+from programme.api import IntegerFilter
+
+from . import selectors, services
+from .models import Evidence, Output, ReviewEvent, ReviewState, Status, StatusUpdate, is_overdue
+
+# Serializers
+
+
+class ReportedStatusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatusUpdate
+        fields = ["id", "status", "progress", "as_of", "narrative", "reviewed_at"]
+
+
+class PendingUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatusUpdate
+        fields = ["id", "status", "progress", "as_of", "review_state"]
+
+
+class OutputSerializer(serializers.Serializer):
+    """An output with its reported (approved) status; ``pending`` only for officers and coordinators."""
+
+    id = serializers.IntegerField(read_only=True)
+    programme = serializers.CharField(source="outcome.programme.slug", read_only=True)
+    country = serializers.CharField(source="outcome.country.slug", read_only=True)
+    country_name = serializers.CharField(source="outcome.country.name", read_only=True)
+    outcome = serializers.IntegerField(source="outcome.number", read_only=True)
+    code = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    deadline = serializers.DateField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+    reported = ReportedStatusSerializer(source="reported_update", read_only=True, allow_null=True)
+    pending = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_overdue(self, output):
+        reported = output.reported_update
+        return is_overdue(output.deadline, reported.status if reported else None, timezone.localdate())
+
+    @extend_schema_field(PendingUpdateSerializer(allow_null=True))
+    def get_pending(self, output):
+        sees_pending = self.context.get("sees_pending", {})
+        if output.pending_update_id and sees_pending.get(output.outcome.programme_id):
+            return PendingUpdateSerializer(output.pending_update).data
+        return None
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "url", "content_type", "size", "added_at"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_name(self, evidence):
+        return evidence.original_name or evidence.url
+
+
+class ReviewEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True)
+
+    class Meta:
+        model = ReviewEvent
+        fields = ["action", "from_state", "to_state", "actor", "at", "reason"]
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    output = serializers.IntegerField(source="output_id", read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    events = ReviewEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id", "output", "author", "status", "progress", "narrative", "as_of", "review_state",
+            "submitted_at", "reviewed_at", "evidence", "events",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, update):
+        data = super().to_representation(update)
+        # Donors see approved statuses only, not the review between officer and coordinator.
+        programmes_with_review_data = self.context.get("sees_pending", {})
+        if not programmes_with_review_data.get(update.output.outcome.programme_id, False):
+            data["events"] = [event for event in data["events"] if event["action"] == ReviewEvent.Action.APPROVED]
+            for event in data["events"]:
+                event["reason"] = ""
+        return data
+
+
+class StatusUpdateWriteSerializer(serializers.Serializer):
+    """What an officer sends: the rules (narrative required, no future date...) are the services'."""
+
+    status = serializers.ChoiceField(choices=Status.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    narrative = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    as_of = serializers.DateField(required=False, allow_null=True, default=None)
+    links = serializers.ListField(
+        child=serializers.URLField(max_length=1000), required=False, default=list, max_length=20
+    )
+    submit = serializers.BooleanField(required=False, default=True)
+    base_revision = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0,
+        help_text="The output's revision when you read it; a save over someone else's change is refused (409).",
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(required=False)
+
+
+# Errors
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The output changed since you read it; read it again and retry.")
+    default_code = "conflict"
+
+
+@contextmanager
+def service_refusals_as_api_errors():
+    """A service's refusal as DRF's answer: 400 naming the fields, 403, or 409 for a stale revision."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        raise ValidationError(detail) from None
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
+    except services.EditConflict:
+        raise Conflict() from None
+
+
+# Views
+
+
+class OutputFilter(django_filters.FilterSet):
+    programme = django_filters.CharFilter(field_name="outcome__programme__slug")
+    country = django_filters.CharFilter(field_name="outcome__country__slug")
+    outcome = IntegerFilter(field_name="outcome__number")
+    status = django_filters.ChoiceFilter(
+        choices=[("none", "Not reported"), *Status.choices], method="filter_status",
+        help_text="The reported (approved) status; 'none' for outputs not reported yet.",
+    )
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_overdue",
+        help_text="true: only outputs past their deadline without an approved Achieved or Cancelled status.",
+    )
+
+    class Meta:
+        model = Output
+        fields = ["programme", "country", "outcome", "status", "deadline_after", "deadline_before", "overdue"]
+
+    def filter_status(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(reported_update__isnull=True)
+        return queryset.filter(reported_update__status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = selectors.overdue_q(timezone.localdate())
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+
+
+class SeesPendingContextMixin:
+    """Serializers show pending work only where the reader sees it (ProgrammeAccess.sees_pending)."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["sees_pending"] = sees_pending_by_programme(self.request.user)
+        return context
+
+
+class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
+    """Outputs with their reported status. Donors see approved status only."""
+
+    serializer_class = OutputSerializer
+    filterset_class = OutputFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (
+            selectors.outputs_with_status()
+            .filter(outcome__programme__in=visible_programmes(self.request.user))
+            .in_natural_order()
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        responses=StatusUpdateSerializer(many=True),
+        summary="The output's status updates (approved only for donors)",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=StatusUpdateWriteSerializer,
+        responses={
+            201: StatusUpdateSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="Changed meanwhile"),
+        },
+        summary="Report on the output (officers of its country)",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="updates", pagination_class=None, filter_backends=[])
+    def updates(self, request, pk=None):
+        output = self.get_object()
+        access = programme_access(request.user, output.outcome.programme)
+        context = {"sees_pending": {output.outcome.programme_id: access.sees_pending}}
+        if request.method == "GET":
+            updates = selectors.output_timeline(output, include_pending=access.sees_pending)
+            return Response(StatusUpdateSerializer(updates, many=True, context=context).data)
+        if not access.can_report_on(output.outcome.country_id):
+            raise PermissionDenied(_("Only officers of this country may report on this output."))
+        incoming = StatusUpdateWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        with service_refusals_as_api_errors():
+            update = services.status_update_save(
+                output=output, user=request.user, base_revision=data["base_revision"],
+                status=data["status"], progress=data["progress"], narrative=data["narrative"],
+                as_of=data["as_of"], links=data["links"], submit=data["submit"],
+            )
+        return Response(StatusUpdateSerializer(update, context=context).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Updates waiting for review (coordinators), oldest first"),
+)
+class StatusUpdateViewSet(
+    SeesPendingContextMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Status updates you may see; coordinators approve or return submitted ones."""
+
+    serializer_class = StatusUpdateSerializer
+    filter_backends = []
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        queryset = selectors.updates_visible_to(self.request.user)
+        if self.action == "list":
+            return queryset.filter(review_state=ReviewState.SUBMITTED).order_by("submitted_at", "pk")
+        return queryset.order_by("-pk")
+
+    def reviewable_update(self):
+        update = self.get_object()
+        if not programme_access(self.request.user, update.output.outcome.programme).can_review:
+            raise PermissionDenied(_("Only coordinators review updates."))
+        return update
+
+    @extend_schema(request=None, responses={200: StatusUpdateSerializer}, summary="Approve a submitted update")
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        update = self.reviewable_update()
+        with service_refusals_as_api_errors():
+            update = services.status_update_approve(update=update, user=request.user)
+        return Response(self.get_serializer(update).data)
+
+    @extend_schema(request=ReturnSerializer, responses={200: StatusUpdateSerializer},
+                   summary="Return a submitted update to its officer with a reason")
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        update = self.reviewable_update()
+        incoming = ReturnSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with service_refusals_as_api_errors():
+            update = services.status_update_return(
+                update=update, user=request.user, reason=incoming.validated_data["reason"]
+            )
+        return Response(self.get_serializer(update).data)
