@@ -1,13 +1,14 @@
 """The REST API under the pages' access rules: a permission matrix, filters, writes through the services."""
 
+import logging
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from outputs.models import ReviewEvent, StatusUpdate
-from outputs.testing import save_update
-
-from outputs.testing import seed_output
+from outputs.services import status_update_approve
+from outputs.testing import save_update, seed_output
 
 
 @pytest.fixture
@@ -95,6 +96,20 @@ def test_output_filters(users, api_for, submitted):
     assert client.get("/api/outputs/", {"outcome": "abc"}).status_code == 400
 
 
+def test_outputs_list_runs_a_fixed_number_of_queries(users, api_for, submitted, django_assert_max_num_queries):
+    """A page of 50 outputs, reported and pending statuses included, reads them all in one query: the
+    queries are the token with its user, the user's grants, the programmes they see (which decide
+    ``pending``), the count and the page, inside the request transaction's savepoint and its release."""
+    status_update_approve(update=save_update(seed_output("MW", "1.1"), users.officer_mw), user=users.coordinator)
+    client = api_for(users.officer_mw)
+    with django_assert_max_num_queries(7):
+        results = client.get("/api/outputs/", {"country": "mw"}).json()["results"]
+    assert {row["code"] for row in results if row["reported"]} == {"1.1"}
+    assert {row["code"] for row in results if row["pending"]} == {"1.3"}
+    with django_assert_max_num_queries(7):
+        assert len(client.get("/api/outputs/").json()["results"]) == 50
+
+
 def test_review_cycle_through_the_api(users, api_for, submitted):
     coordinator = api_for(users.coordinator)
     assert coordinator.get("/api/updates/").json()["count"] == 1
@@ -148,3 +163,14 @@ def test_schema_and_docs_are_served_locally(users, client_for):
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs
     assert "cdn" not in docs.lower() and "https://" not in docs.split("<body")[0]
+
+
+def test_refused_token_on_an_unknown_format_is_a_404(users, caplog):
+    """DRF refuses an unknown format suffix before it authenticates: the audit line, written then,
+    names nobody when the token is refused, instead of failing the answer."""
+    caplog.set_level(logging.INFO, logger="audit")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get("/api/outcomes/0.5/").status_code == 404
+    (line,) = [record.audit for record in caplog.records if record.name == "audit"]
+    assert line["event"] == "not_found" and line["user_id"] == "" and line["path"] == "/api/outcomes/0.5/"
