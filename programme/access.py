@@ -6,7 +6,7 @@ with no grant for a programme must not learn that it exists: callers turn ``None
 
 from dataclasses import dataclass, field
 
-from django.http import Http404
+from core.errors import AccessRefused
 
 from .models import AccessGrant, Programme, Role
 
@@ -81,10 +81,6 @@ def programme_access(user, programme):
         ),
         is_superuser=user.is_superuser,
     )
-
-
-class AccessRefused(Http404):
-    """A 404 that hides a programme from someone without a grant (the audit log records it)."""
 
 
 def programme_access_or_404(user, programme):

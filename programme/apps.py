@@ -7,6 +7,4 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Programme structure")
 
     def ready(self):
-        from . import languages  # noqa: F401  (connects the login receiver)
-        from . import audit, middleware  # noqa: F401  (login audit receivers; session start stamp)
-        from . import signals  # noqa: F401  (new data versions for direct saves)
+        from . import signals  # noqa: F401  (new data versions for direct saves; language at sign-in)

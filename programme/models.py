@@ -258,26 +258,3 @@ class UserPreference(models.Model):
     def __str__(self):
         return f"{self.user} – {self.language or '-'}"
 
-
-class SiteVersion(models.Model):
-    """One row whose value changes with every change that pages or access depend on: whenever a
-    programme's data version changes (programme.services.programme_touch) and whenever an account
-    is saved or deleted. Read with the session on every request (programme.sessions), it tells each
-    process whether what it remembers of a reader (account and grants, programme.request_user) is
-    still true, without reading them again."""
-
-    ROW_ID = 1  # the one row
-    value = models.PositiveBigIntegerField()
-
-    class Meta:
-        verbose_name = _("site version")
-        verbose_name_plural = _("site version")
-
-    def __str__(self):
-        return str(self.value)
-
-    @classmethod
-    def subquery_sql(cls, connection):
-        """SQL for the current value (NULL without the row), to add to a statement read anyway."""
-        quote = connection.ops.quote_name
-        return f"(SELECT v.{quote('value')} FROM {quote(cls._meta.db_table)} v WHERE v.{quote('id')} = {cls.ROW_ID})"

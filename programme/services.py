@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from .countries import ILO_REGIONS, member_states, normalise_name, recognise_country
@@ -15,7 +16,6 @@ from .models import (
     Outcome,
     Programme,
     Region,
-    SiteVersion,
     UserPreference,
 )
 
@@ -117,36 +117,23 @@ def user_language_set(*, user, language):
     UserPreference.objects.update_or_create(user=user, defaults={"language": language})
 
 
-def _new_data_version():
-    # Random rather than +1: a rolled-back transaction may have rendered (and cached) a page under
-    # the number it wrote, and +1 would hand that number out again to the next, committed write.
+def _new_data_version() -> int:
+    # Random rather than +1: a rolled-back transaction may have rendered (and cached) a fragment
+    # under the number it wrote, and +1 would hand that number out again to the next write.
     return secrets.randbits(62) + 1
 
 
-def programme_touch(*programme_ids):
-    """Give the programmes a new data version: cached pages of them are no longer served.
+def programme_touch(*programme_ids: int | None) -> None:
+    """Give the programmes a new data version: cached fragments of their pages are no longer used.
 
-    Call it inside the transaction that writes, so that readers see the new data and the new
-    version together; every service writing what the pages show does (signal receivers in
-    programme/signals.py and outputs/signals.py cover the admin and other direct saves)."""
+    Services call it first inside the transaction that writes, so that readers see the new data and
+    the new version together, and every writer locks the programme's row before the rows it changes
+    (one lock order: writes to one programme queue briefly, writes to others never wait)."""
     ids = {pk for pk in programme_ids if pk is not None}
     if ids:
         Programme.objects.filter(pk__in=ids).update(data_version=_new_data_version())
-        site_version_bump()
 
 
-def programmes_touch(queryset):
-    """programme_touch for every programme of a queryset (e.g. those using a renamed country). The
-    site version changes even when the queryset is empty: callers touch after changing an account."""
+def programmes_touch(queryset: "QuerySet[Programme]") -> None:
+    """programme_touch for every programme of a queryset (e.g. those using a renamed country)."""
     Programme.objects.filter(pk__in=queryset.values("pk")).update(data_version=_new_data_version())
-    site_version_bump()
-
-
-def site_version_bump():
-    """A new site version: every process reads its readers' accounts and grants again (programme.request_user).
-
-    Inside the writing transaction, like programme_touch, so the new version and the new data are
-    seen together. The row is made again if it went missing (a flushed database)."""
-    value = _new_data_version()
-    if not SiteVersion.objects.filter(pk=SiteVersion.ROW_ID).update(value=value):
-        SiteVersion.objects.update_or_create(pk=SiteVersion.ROW_ID, defaults={"value": value})

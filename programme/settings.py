@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "core",
     "programme",
     "outputs",
     "reporting",
@@ -80,19 +81,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "programme.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "programme.languages.UserLanguageMiddleware",
+    "core.languages.UserLanguageMiddleware",
     # Before anything reads the body (CSRF reads the form): refuses an oversized upload unread.
-    "programme.middleware.UploadSizeLimitMiddleware",
+    "core.middleware.UploadSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, with the reader's account and grants remembered between reads (programme/request_user.py).
-    "programme.request_user.AuthenticationMiddleware",
-    "programme.middleware.SessionExpiryMiddleware",
-    "programme.middleware.DatabaseUnavailableMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.SessionExpiryMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -128,25 +128,19 @@ DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{BUILD_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
-        # Off: the first statement of a signed-in request (the session read) reopens a connection
-        # that died while kept, instead of a SELECT 1 round trip on every request (programme/db.py).
-        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
+        # A kept connection that died meanwhile (the database restarted) is replaced before use.
+        conn_health_checks=True,
     )
 }
-# The session and API-token reads every request makes are prepared statements on PostgreSQL
-# (programme/db.py). Off (0) behind a pooler in transaction mode (PgBouncer's default), where the
-# next statement may reach a server connection that has not prepared them.
-DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 # Every request in one transaction: a write that fails half-way leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # While the database is away pages answer 503 with this Retry-After. A connection that broke
-# meanwhile is replaced at the next signed-in request (above), or closed at the end of the request
-# that found it broken, so service resumes by itself.
+# meanwhile is replaced at the next request (CONN_HEALTH_CHECKS), so service resumes by itself.
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
-# Rendered report bodies and API pages (reporting/page_cache.py). Their keys hold the programme's
-# data version, so each process's own memory is correct with any number of workers and servers;
-# CACHE_BACKEND/CACHE_LOCATION name a shared cache instead (any Django cache backend).
+# Rendered fragments of the report pages. Their keys hold the programme's data version, so each
+# process's own memory is correct with any number of workers and servers; CACHE_BACKEND and
+# CACHE_LOCATION name a shared cache instead (any Django cache backend).
 CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
 CACHES = {
     "default": {
@@ -158,7 +152,6 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 300)} if CACHE_BACKEND.endswith("LocMemCache") else {},
     }
 }
-PAGE_CACHE_ALIAS = "default"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -179,13 +172,13 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "programme.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a reverse proxy set TRUSTED_PROXY_COUNT to the number of proxies in front of the app: the
 # client is then the address the outermost proxy appended to X-Forwarded-For. Left at 0,
 # REMOTE_ADDR is the client and a client-sent X-Forwarded-For is ignored.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "programme.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -289,9 +282,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # pages carry the token in their forms; no script reads the cookie
 SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions end 12 hours after sign-in (absolute) or after 1 hour without a request (idle),
-# whichever comes first; programme.middleware.SessionExpiryMiddleware enforces both.
-# Database sessions, read together with the site version in one statement (programme/sessions.py).
-SESSION_ENGINE = "programme.sessions"
+# whichever comes first; core.middleware.SessionExpiryMiddleware enforces both.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 3600)
 # Content-Security-Policy (django-csp): the app's own files only, no inline script or style.
@@ -364,8 +355,7 @@ IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's, with the account remembered between reads like the pages' (programme/request_user.py).
-        "programme.request_user.TokenAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from programme import health
+from core import health
 from programme.views import language_set
 
 urlpatterns = [
@@ -22,7 +22,7 @@ admin.site.site_header = _("Output tracker")
 admin.site.site_title = _("Output tracker")
 admin.site.index_title = _("Programmes, people and access")
 
-handler400 = "reporting.errors.bad_request"
-handler403 = "reporting.errors.permission_denied"
-handler404 = "reporting.errors.page_not_found"
-handler500 = "reporting.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from core.languages import remember_in_session
+
 from . import services
-from .languages import remember_in_session
 
 
 @require_POST

@@ -1,14 +1,11 @@
 """The header's navigation, by role: each person sees the places where they work."""
 
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from outputs.selectors import review_queue
 from programme.access import officer_country_ids, primary_role, user_grants
 from programme.models import Programme, Role
-from programme.request_user import SAFE_METHODS
-
-from . import page_cache
 
 
 def home_programme(user):
@@ -21,14 +18,11 @@ def home_programme(user):
     return None
 
 
-def _waiting_count(user):
-    """Updates waiting in the person's review queue; counted again only when one of their programmes
-    changed (the count is in every page's header, and counting reads the programme's updates)."""
+def _waiting_count(user) -> int:
+    """Updates waiting in the person's review queue (one COUNT on an index)."""
     if user.is_superuser:
         return review_queue(None).count()
-    programmes = {(g.programme_id, g.programme.data_version) for g in user_grants(user) if g.role == Role.COORDINATOR}
-    key = page_cache.page_key("review-queue-count", programmes, ())
-    return page_cache.cached(key, lambda: review_queue([pk for pk, _version in programmes]).count())
+    return review_queue([g.programme_id for g in user_grants(user) if g.role == Role.COORDINATOR]).count()
 
 
 def _links(user):
@@ -53,14 +47,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    site_version = getattr(getattr(request, "session", None), "site_version", None)
-    if site_version is not None and request.method in SAFE_METHODS:
-        # Kept per person under the site version, which changes with everything the links show
-        # (grants, accounts, the updates waiting for review): on every page, and read often.
-        key = page_cache.page_key("navigation", (), (user.pk, site_version, get_script_prefix()))
-        items, role, programme = page_cache.cached(key, lambda: _links(user))
-    else:
-        items, role, programme = _links(user)
+    items, role, programme = _links(user)
     # The deepest matching link is the current one (the dashboard lives under the overview's URL).
     path = request.path
     matching = [url for url, _label, _count in items if path.startswith(url)]

@@ -3,13 +3,13 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from programme.access import primary_role, programme_access_or_404, user_grants
 from programme.models import Role
 from programme.selectors import programme_by_slug, programme_component
 
-from . import page_cache, selectors
+from . import selectors
 from .filters import OutputListFilter
 from .navigation import home_programme
 
@@ -158,59 +158,51 @@ def country_context(request, programme, access, moment, component):
     return context
 
 
-def _body_key_parts(kind, programme, access, moment, *parts):
-    """What a page's body depends on, as page_cache.page_key's arguments (hashed only when needed)."""
-    return (kind, [(programme.pk, programme.data_version)], page_cache.access_scope(access), moment.as_of, *parts)
+# Fragments are never stale (a write gives the programme a new data version, and so a new key);
+# the timeout only frees memory.
+FRAGMENT_TIMEOUT = 3600
 
 
-def _render_body(template, context):
-    # Without the request: the body is shared by every reader of the same scope (page_cache).
-    return render_to_string(template, context)
+def cached_fragment(kind: str, programme, access, moment: selectors.ReportMoment, build, *parts: str):
+    """``build()`` from Django's cache, keyed by all the fragment depends on: the programme's own data
+    version, the language, the reader's view (with or without updates awaiting review), the report
+    moment and today's date (deadline states change at midnight), and the page's ``parts``."""
+    key = ":".join(str(part) for part in (
+        "report", kind, programme.pk, programme.data_version, translation.get_language(),
+        "pending" if access.sees_pending else "approved", moment.as_of or "now", timezone.localdate(), *parts,
+    ))
+    return cache.get_or_set(key, build, FRAGMENT_TIMEOUT)
 
 
-# Read-only and mostly served from the cache: no transaction of their own (BEGIN and COMMIT would
-# be two of the few round trips left to the database). Reads on PostgreSQL see committed data
-# statement by statement either way (READ COMMITTED).
-@transaction.non_atomic_requests
 @programme_page
 def country_page(request, programme, access, moment, country):
-    def compute():
+    def build():
         component = component_or_404(programme, country)
         context = country_context(request, programme, access, moment, component)
-        return {
-            "country": {"name": component.name, "slug": component.slug},
-            "breadcrumbs": context["breadcrumbs"],
-            "body": _render_body("reporting/_country_page_body.html", context),
-        }
+        # Rendered without the request: the fragment is shared by every reader of the same view.
+        return {"name": component.name, "body": render_to_string("reporting/_country_page_body.html", context)}
 
-    key_parts = _body_key_parts("country", programme, access, moment, country)
-
-    def build():
-        part = page_cache.cached(page_cache.page_key(*key_parts), compute)
-        context = _base_context(programme, access, moment, request)
-        context.update(country=part["country"], breadcrumbs=part["breadcrumbs"], body=mark_safe(part["body"]))
-        return context
-
-    return page_cache.render_page(request, "reporting/country_page.html", key_parts, build)
+    fragment = cached_fragment("country", programme, access, moment, build, country)
+    context = _base_context(programme, access, moment, request)
+    context.update(
+        country_name=fragment["name"],
+        body=mark_safe(fragment["body"]),
+        breadcrumbs=_crumbs(programme, {"label": fragment["name"], "url": ""}),
+    )
+    return render(request, "reporting/country_page.html", context)
 
 
-@transaction.non_atomic_requests
 @programme_page
 def dashboard(request, programme, access, moment):
-    def compute():
-        return _render_body("reporting/_dashboard_body.html", dashboard_context(request, programme, access, moment))
-
-    key_parts = _body_key_parts("dashboard", programme, access, moment)
-
     def build():
-        context = _base_context(programme, access, moment, request)
-        context.update(
-            body=mark_safe(page_cache.cached(page_cache.page_key(*key_parts), compute)),
-            breadcrumbs=_crumbs(programme, {"label": _("Dashboard"), "url": ""}),
-        )
-        return context
+        return render_to_string("reporting/_dashboard_body.html", dashboard_context(request, programme, access, moment))
 
-    return page_cache.render_page(request, "reporting/dashboard.html", key_parts, build)
+    context = _base_context(programme, access, moment, request)
+    context.update(
+        body=mark_safe(cached_fragment("dashboard", programme, access, moment, build)),
+        breadcrumbs=_crumbs(programme, {"label": _("Dashboard"), "url": ""}),
+    )
+    return render(request, "reporting/dashboard.html", context)
 
 
 def dashboard_context(request, programme, access, moment):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programme.backup import BackupError, backup_create
+from core.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):

@@ -6,24 +6,18 @@ the session, and the middleware below applies it and writes the cookie for that 
 """
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.utils import translation
-
-from .selectors import user_language
 
 SESSION_KEY = "user_language"
 
 
-@receiver(user_logged_in, dispatch_uid="programme.languages.apply_at_login")
-def apply_at_login(sender, request, user, **kwargs):
-    if request is None or not hasattr(request, "session"):
+def apply_in_session(request, language):
+    """Use ``language`` for this request and keep it in the session (at sign-in, from the account)."""
+    if request is None or not hasattr(request, "session") or not language:
         return
-    language = user_language(user)
-    if language:
-        request.session[SESSION_KEY] = language
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+    request.session[SESSION_KEY] = language
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 def remember_in_session(request, language):

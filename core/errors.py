@@ -3,14 +3,17 @@
 import logging
 import sys
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from programme.access import AccessRefused
-from programme.audit import audit
-from programme.middleware import DATABASE_ERRORS, database_unavailable_response
+from .audit import audit
+from .middleware import DATABASE_ERRORS, database_unavailable_response
+
+
+class AccessRefused(Http404):
+    """A 404 that hides a programme from someone without a grant (the audit log records it)."""
 
 
 def _wants_json(request):

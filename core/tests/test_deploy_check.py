@@ -66,7 +66,7 @@ def test_production_settings_values(tmp_path):
                             env=production_env(tmp_path), timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == (
-        '[true, true, true, true, 31536000, 43200, 3600, false, ["https://tracker.example.org"], 60, false]'
+        '[true, true, true, true, 31536000, 43200, 3600, false, ["https://tracker.example.org"], 60, true]'
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .audit import audit
 
-logger = logging.getLogger("programme.middleware")
+logger = logging.getLogger("core.middleware")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 SESSION_STARTED = "_session_started"
@@ -29,7 +29,7 @@ def _is_api(request):
     return request.path.startswith("/api/")
 
 
-@receiver(user_logged_in, dispatch_uid="programme.middleware.stamp_session")
+@receiver(user_logged_in, dispatch_uid="core.middleware.stamp_session")
 def stamp_session(sender, request, user, **kwargs):
     """The absolute session limit counts from login."""
     if request is not None and hasattr(request, "session"):

@@ -16,11 +16,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from core.backup import BackupError, backup_create, backup_restore
 from outputs.models import Evidence, Output, StatusUpdate
 from outputs.services import output_edit
 from outputs.testing import approve, save_update, seed_output
 from outputs.tests.conftest import upload
-from programme.backup import BackupError, backup_create, backup_restore
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection, connections
 
-from programme import health
+from core import health
 
 
 def assert_uncached(response):

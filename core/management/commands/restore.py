@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from programme.backup import BackupError, backup_restore
+from core.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):

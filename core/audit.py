@@ -7,7 +7,11 @@ key=value pairs (settings.LOGGING sends it to stderr), so that a log collector c
 import logging
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.dispatch import receiver
 
 logger = logging.getLogger("audit")
