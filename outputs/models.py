@@ -1,3 +1,4 @@
+import datetime
 import re
 import uuid
 
@@ -123,13 +124,21 @@ NARRATIVE_REQUIRED = frozenset({Status.AT_RISK, Status.OFF_TRACK, Status.CANCELL
 CLOSED_STATUSES = frozenset({Status.ACHIEVED, Status.CANCELLED})
 
 
-def is_overdue(deadline, status, today):
+def is_overdue(deadline: datetime.date, status: str | None, today: datetime.date) -> bool:
     """Past its deadline without an approved Achieved or Cancelled status (``status``: a key or None).
-
-    The same rule in SQL is ``outputs.selectors.overdue_q`` (and ``reporting.selectors.overdue_q``
-    on annotated queries).
-    """
+    The same rule in SQL is ``overdue_q``."""
     return deadline < today and status not in CLOSED_STATUSES
+
+
+def open_q(status: str = "reported_update__status") -> models.Q:
+    """Outputs not closed: no reported Achieved or Cancelled status. ``status``: the lookup of the
+    reported status (an annotation such as ``reported_status`` on report queries)."""
+    return models.Q(**{f"{status}__isnull": True}) | ~models.Q(**{f"{status}__in": CLOSED_STATUSES})
+
+
+def overdue_q(today: datetime.date, *, deadline: str = "deadline", status: str = "reported_update__status") -> models.Q:
+    """is_overdue in SQL, on the lookups of the deadline and the reported status."""
+    return models.Q(**{f"{deadline}__lt": today}) & open_q(status)
 
 
 class ReviewState(models.TextChoices):
@@ -140,6 +149,13 @@ class ReviewState(models.TextChoices):
 
 
 OPEN_REVIEW_STATES = frozenset({ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED})
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def approved_latest_first(self):
+        """Approved updates, the one an output reports first: the latest 'as of' date, then the
+        latest approval."""
+        return self.filter(review_state=ReviewState.APPROVED).order_by("-as_of", "-reviewed_at", "-pk")
 
 
 class StatusUpdate(models.Model):
@@ -183,6 +199,7 @@ class StatusUpdate(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -268,9 +285,13 @@ class ReviewEvent(models.Model):
         raise ValueError("Review events are never deleted.")
 
 
+def evidence_name(output_id):
+    """A random name: the stored file never carries the uploader's name or extension into a path."""
+    return f"evidence/{output_id}/{uuid.uuid4().hex}"
+
+
 def evidence_path(instance, filename):
-    # A random name: the stored file never carries the uploader's name or extension into a path.
-    return f"evidence/{instance.update.output_id}/{uuid.uuid4().hex}"
+    return evidence_name(instance.update.output_id)
 
 
 class Evidence(models.Model):

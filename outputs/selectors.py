@@ -1,18 +1,19 @@
 """Reads shared by pages, exports, the API and commands, each with its joins, so no page queries per row."""
 
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from programme.access import officer_country_ids, sees_pending_by_programme
 from programme.models import Country, Outcome
 
-from .models import (
-    CLOSED_STATUSES,
+from .models import (  # noqa: F401  (overdue_q: the API's filter reads the rule here)
     Evidence,
     Output,
     ReviewEvent,
     ReviewState,
     StatusUpdate,
+    open_q,
+    overdue_q,
 )
 
 
@@ -25,15 +26,6 @@ def outputs_with_status():
         "pending_update",
         "pending_update__last_edited_by",
     )
-
-
-def not_closed():
-    """Outputs still to be chased: no approved Achieved or Cancelled status."""
-    return Q(reported_update__isnull=True) | ~Q(reported_update__status__in=CLOSED_STATUSES)
-
-
-def overdue_q(today):
-    return Q(deadline__lt=today) & not_closed()
 
 
 def outputs_for_officer(user, *, country_id=None, outcome_number=None, status=None, today=None):
@@ -72,8 +64,8 @@ def officer_filter_choices(scopes):
     return countries, numbers
 
 
-def updates_for_review():
-    return StatusUpdate.objects.select_related("output__outcome__programme", "author")
+def updates_for_review() -> QuerySet[StatusUpdate]:
+    return StatusUpdate.objects.select_related("output__outcome__programme", "output__outcome__country", "author")
 
 
 def output_for_page(pk):
@@ -117,7 +109,7 @@ def outputs_due_for_reminders(horizon):
     """Outputs due on or before ``horizon`` (overdue ones included) that are not closed."""
     return (
         Output.objects.filter(deadline__lte=horizon)
-        .filter(not_closed())
+        .filter(open_q())
         .select_related("outcome__programme", "outcome__country")
     )
 

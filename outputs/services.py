@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -37,6 +38,7 @@ from .models import (
     ReviewState,
     Status,
     StatusUpdate,
+    evidence_name,
 )
 from .spreadsheets import strip_control_characters
 
@@ -272,10 +274,31 @@ def status_update_save(
     if file_errors:
         raise ValidationError({"files": file_errors})
 
+    # Files are stored before any row is locked (an upload to a bucket may take seconds); if the
+    # rows are not written after all, they are removed again.
+    stored = [default_storage.save(evidence_name(output.pk), upload) for upload in files]
+    try:
+        return _status_update_write(
+            output=output, user=user, base_revision=base_revision, status=status, progress=progress,
+            narrative=narrative, as_of=as_of, links=links, submit=submit,
+            files=[(upload, content_type, name) for upload, content_type, name in zip(files, file_types, stored)],
+        )
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def _status_update_write(*, output, user, base_revision, status, progress, narrative, as_of, links, submit, files):
+    """status_update_save's rows, in one transaction: the programme and the output are locked from
+    the first statement to the commit, milliseconds."""
     with transaction.atomic():
+        # Every write moves the revision on: an object read at the revision the claim confirms holds
+        # the current pending pointer; otherwise it is read again under the claim.
+        current = base_revision is not None and output.revision == base_revision
         _claim_revision(output, base_revision)
-        # Re-read under the claim: a save that raced this one may have opened the pending update.
-        output.pending_update_id = Output.objects.values_list("pending_update_id", flat=True).get(pk=output.pk)
+        if not current:
+            output.pending_update_id = Output.objects.values_list("pending_update_id", flat=True).get(pk=output.pk)
         update = (
             StatusUpdate.objects.select_for_update()
             .filter(pk=output.pending_update_id, review_state__in=OPEN_REVIEW_STATES)
@@ -307,18 +330,14 @@ def status_update_save(
         ReviewEvent.objects.create(
             update=update, action=action, from_state=from_state, to_state=new_state, actor=user
         )
-        for upload, content_type in zip(files, file_types):
-            evidence = Evidence(
-                update=update,
-                original_name=PurePath(upload.name).name[:255],
-                content_type=content_type,
-                size=upload.size,
-                added_by=user,
-            )
-            evidence.file.save(upload.name, upload, save=False)
-            evidence.save()
-        for link in links:
-            Evidence.objects.create(update=update, url=link, added_by=user)
+        Evidence.objects.bulk_create(
+            [
+                Evidence(update=update, file=name, original_name=PurePath(upload.name).name[:255],
+                         content_type=content_type, size=upload.size, added_by=user)
+                for upload, content_type, name in files
+            ]
+            + [Evidence(update=update, url=link, added_by=user) for link in links]
+        )
         Output.objects.filter(pk=output.pk).update(pending_update=update)
         output.pending_update = update
     return update
@@ -342,6 +361,7 @@ def _review(*, update, user, base_revision, to_state, action, reason=""):
     with transaction.atomic():
         _claim_revision(output, base_revision)
         update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+        update.output = output  # already read, with its programme: not read again
         _reviewable(update, user)  # re-checked under the lock: a concurrent review may have won
         update.review_state = to_state
         update.reviewed_at = timezone.now()
@@ -359,9 +379,9 @@ def _review(*, update, user, base_revision, to_state, action, reason=""):
         if to_state == ReviewState.APPROVED:
             reported = output_reported_update(output)
             Output.objects.filter(pk=output.pk).update(reported_update=reported)
-            Output.objects.filter(pk=output.pk, pending_update=update).update(pending_update=None)
+            if Output.objects.filter(pk=output.pk, pending_update=update).update(pending_update=None):
+                output.pending_update = None
             output.reported_update = reported
-            output.refresh_from_db(fields=["pending_update"])
     return update
 
 
@@ -387,9 +407,7 @@ def status_update_return(*, update, user, reason, base_revision=None):
 def output_reported_update(output):
     """The latest approved update: by 'as of' date, then by approval time."""
     return (
-        StatusUpdate.objects.filter(output=output, review_state=ReviewState.APPROVED)
-        .order_by("-as_of", "-reviewed_at", "-pk")
-        .first()
+        StatusUpdate.objects.filter(output=output).approved_latest_first().first()
     )
 
 
