@@ -1,5 +1,9 @@
 """Reads shared by pages, exports, the API and commands, each with its joins, so no page queries per row."""
 
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -17,7 +21,7 @@ from .models import (  # noqa: F401  (overdue_q: the API's filter reads the rule
 )
 
 
-def outputs_with_status():
+def outputs_with_status() -> QuerySet[Output]:
     """Outputs with their component, reported (approved) update and pending update joined in."""
     return Output.objects.select_related(
         "outcome__programme",
@@ -28,7 +32,10 @@ def outputs_with_status():
     )
 
 
-def outputs_for_officer(user, *, country_id=None, outcome_number=None, status=None, today=None):
+def outputs_for_officer(
+    user: User, *, country_id: int | None = None, outcome_number: int | None = None, status: str | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Output]:
     """The outputs of the officer's countries, most urgent first: overdue, then by deadline."""
     today = today or timezone.localdate()
     scopes = Q(pk__in=[])
@@ -48,7 +55,7 @@ def outputs_for_officer(user, *, country_id=None, outcome_number=None, status=No
     ).order_by("urgency", "deadline", "outcome__country__name", "sort_key", "position")
 
 
-def officer_filter_choices(scopes):
+def officer_filter_choices(scopes: dict[int, set[int]]) -> tuple[list[Country], list[int]]:
     """My outputs' filter choices: the officer's countries and their outcome numbers.
 
     ``scopes`` is {programme id: {country ids}} (programme.access.officer_country_ids).
@@ -68,12 +75,12 @@ def updates_for_review() -> QuerySet[StatusUpdate]:
     return StatusUpdate.objects.select_related("output__outcome__programme", "output__outcome__country", "author")
 
 
-def output_for_page(pk):
+def output_for_page(pk: int) -> Output:
     """One output with everything its page shows."""
     return outputs_with_status().select_related("reported_update__reviewed_by").get(pk=pk)
 
 
-def output_timeline(output, *, include_pending):
+def output_timeline(output: Output, *, include_pending: bool) -> QuerySet[StatusUpdate]:
     """The output's updates, newest first, with their review events and evidence."""
     updates = StatusUpdate.objects.filter(output=output)
     if not include_pending:
@@ -84,7 +91,7 @@ def output_timeline(output, *, include_pending):
     ).order_by("-created_at", "-pk")
 
 
-def review_queue(programme_ids=None):
+def review_queue(programme_ids: Iterable[int] | None = None) -> QuerySet[StatusUpdate]:
     """Updates submitted for review, oldest first. ``None``: every programme."""
     queryset = StatusUpdate.objects.filter(review_state=ReviewState.SUBMITTED)
     if programme_ids is not None:
@@ -101,11 +108,11 @@ def review_queue(programme_ids=None):
     )
 
 
-def evidence_with_output(pk):
+def evidence_with_output(pk: int) -> Evidence:
     return Evidence.objects.select_related("update__output__outcome__programme").get(pk=pk)
 
 
-def outputs_due_for_reminders(horizon):
+def outputs_due_for_reminders(horizon: datetime.date) -> QuerySet[Output]:
     """Outputs due on or before ``horizon`` (overdue ones included) that are not closed."""
     return (
         Output.objects.filter(deadline__lte=horizon)
@@ -114,7 +121,7 @@ def outputs_due_for_reminders(horizon):
     )
 
 
-def updates_visible_to(user):
+def updates_visible_to(user: User) -> QuerySet[StatusUpdate]:
     """Status updates the user may read: all of a programme's where they see pending work, its
     approved ones elsewhere (donors), none of programmes they cannot see."""
     visible = Q(pk__in=[])

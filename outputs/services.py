@@ -1,13 +1,17 @@
 """Writes to outputs. Views, admin, API and commands all call these, so each rule lives once."""
 
+import datetime
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -16,8 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from programme.access import programme_access
-from programme.models import AccessGrant, Role
+from programme.access import ProgrammeAccess, programme_access
+from programme.models import AccessGrant, Country, Programme, Role
 from programme.selectors import user_languages
 from programme.services import (
     country_resolve,
@@ -40,6 +44,7 @@ from .models import (
     StatusUpdate,
     evidence_name,
 )
+from .page_parser import ParsedPage
 from .spreadsheets import strip_control_characters
 
 
@@ -77,7 +82,10 @@ def _pair_repeated(existing, incoming):
     return pairs, unmatched_existing
 
 
-def outputs_import_page(*, page, code, funding_partner=None, progress=None):
+def outputs_import_page(
+    *, page: ParsedPage, code: str, funding_partner: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Create or update a programme's outputs from a parsed outputs page, in one transaction.
 
     Outputs are matched on programme, country and code, and on text where a code repeats; a
@@ -181,7 +189,7 @@ class EditConflict(Exception):
         super().__init__(f"Output {output.pk} changed meanwhile (now at revision {output.revision}).")
 
 
-def _claim_revision(output, base_revision):
+def _claim_revision(output: Output, base_revision: int | None) -> None:
     """Compare-and-swap on the output's revision, the first write of every change.
 
     On PostgreSQL a concurrent request blocks on the row until this transaction ends, then finds
@@ -206,14 +214,16 @@ def _claim_revision(output, base_revision):
     output.revision = base_revision + 1
 
 
-def _access_for(user, output):
+def _access_for(user: User, output: Output) -> ProgrammeAccess:
     access = programme_access(user, output.outcome.programme)
     if access is None:
         raise PermissionDenied(_("No access to this programme."))
     return access
 
 
-def _validate_update_fields(*, status, progress, narrative, as_of, links):
+def _validate_update_fields(
+    *, status: str, progress: int | None, narrative: str, as_of: datetime.date | None, links: list[str]
+) -> None:
     errors = {}
     if status not in Status.values:
         errors["status"] = _("Choose a status.")
@@ -239,17 +249,17 @@ def _validate_update_fields(*, status, progress, narrative, as_of, links):
 
 def status_update_save(
     *,
-    output,
-    user,
-    base_revision,
-    status,
-    progress,
-    narrative="",
-    as_of=None,
-    files=(),
-    links=(),
-    submit=False,
-):
+    output: Output,
+    user: User,
+    base_revision: int | None,
+    status: str,
+    progress: int | None,
+    narrative: str = "",
+    as_of: datetime.date | None = None,
+    files: Sequence[UploadedFile] = (),
+    links: Sequence[str] = (),
+    submit: bool = False,
+) -> StatusUpdate:
     """Create or edit the output's open update (draft, returned or submitted); optionally submit it.
 
     Only officers of the output's country may report. Raises PermissionDenied, ValidationError
@@ -289,7 +299,10 @@ def status_update_save(
         raise
 
 
-def _status_update_write(*, output, user, base_revision, status, progress, narrative, as_of, links, submit, files):
+def _status_update_write(
+    *, output: Output, user: User, base_revision: int | None, status: str, progress: int, narrative: str,
+    as_of: datetime.date, links: list[str], submit: bool, files: list[tuple[UploadedFile, str, str]],
+) -> StatusUpdate:
     """status_update_save's rows, in one transaction: the programme and the output are locked from
     the first statement to the commit, milliseconds."""
     with transaction.atomic():
@@ -343,7 +356,7 @@ def _status_update_write(*, output, user, base_revision, status, progress, narra
     return update
 
 
-def _reviewable(update, user):
+def _reviewable(update: StatusUpdate, user: User) -> None:
     access = _access_for(user, update.output)
     if not access.can_review:
         raise PermissionDenied(_("Only coordinators review updates."))
@@ -354,7 +367,9 @@ def _reviewable(update, user):
         )
 
 
-def _review(*, update, user, base_revision, to_state, action, reason=""):
+def _review(
+    *, update: StatusUpdate, user: User, base_revision: int | None, to_state: str, action: str, reason: str = ""
+) -> StatusUpdate:
     """Move a submitted update to approved or returned, under a lock, with its event."""
     _reviewable(update, user)
     output = update.output
@@ -385,7 +400,7 @@ def _review(*, update, user, base_revision, to_state, action, reason=""):
     return update
 
 
-def status_update_approve(*, update, user, base_revision=None):
+def status_update_approve(*, update: StatusUpdate, user: User, base_revision: int | None = None) -> StatusUpdate:
     """Approve a submitted update: it becomes the output's reported status if it is the latest."""
     return _review(
         update=update, user=user, base_revision=base_revision,
@@ -393,7 +408,9 @@ def status_update_approve(*, update, user, base_revision=None):
     )
 
 
-def status_update_return(*, update, user, reason, base_revision=None):
+def status_update_return(
+    *, update: StatusUpdate, user: User, reason: str, base_revision: int | None = None
+) -> StatusUpdate:
     """Return a submitted update to its officer with a reason; they edit and resubmit it."""
     reason = strip_control_characters(reason or "").strip()
     if not reason:
@@ -404,7 +421,7 @@ def status_update_return(*, update, user, reason, base_revision=None):
     )
 
 
-def output_reported_update(output):
+def output_reported_update(output: Output) -> StatusUpdate | None:
     """The latest approved update: by 'as of' date, then by approval time."""
     return (
         StatusUpdate.objects.filter(output=output).approved_latest_first().first()
@@ -414,7 +431,7 @@ def output_reported_update(output):
 OUTPUT_EDITABLE_FIELDS = ("title", "deadline", "code", "outcome", "position")
 
 
-def output_edit(*, output, user, base_revision=None, reason="", **changes):
+def output_edit(*, output: Output, user: User, base_revision: int | None = None, reason: str = "", **changes) -> Output:
     """Change an output's details (coordinators, or staff with the admin's change permission).
 
     Every change is kept in the output's history with its before/after values, who and when.
@@ -447,7 +464,7 @@ def output_edit(*, output, user, base_revision=None, reason="", **changes):
 REMINDER_HORIZON_DAYS = 30
 
 
-def reminder_threshold(deadline, today):
+def reminder_threshold(deadline: datetime.date, today: datetime.date) -> str | None:
     days = (deadline - today).days
     if days < 0:
         return ReminderSent.Threshold.OVERDUE
@@ -458,7 +475,7 @@ def reminder_threshold(deadline, today):
     return None
 
 
-def deadline_reminders_send(*, today=None):
+def deadline_reminders_send(*, today: datetime.date | None = None) -> tuple[int, int]:
     """E-mail each officer the outputs of their countries that newly crossed a deadline threshold.
 
     Thresholds: due within 30 days, within 7 days, overdue; outputs whose reported status is
@@ -509,7 +526,10 @@ def deadline_reminders_send(*, today=None):
     return emails, reminded
 
 
-def output_create(*, programme, country, outcome_number, code, title, deadline, user, reason="Created"):
+def output_create(
+    *, programme: Programme, country: Country, outcome_number: int, code: str, title: str,
+    deadline: datetime.date | str, user: User, reason: str = "Created",
+) -> Output:
     """A new output in the component's outcome (created if needed), recorded in its history."""
     access = programme_access(user, programme)
     if not (user.has_perm("outputs.add_output") or (access and access.can_edit_outputs)):

@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -27,7 +28,7 @@ class CountryResolution:
     warning: str = ""
 
 
-def region_table_load():
+def region_table_load() -> int:
     """Create or refresh the five ILO regions and every ILO member State. Returns the count of countries."""
     with transaction.atomic():
         regions = {}
@@ -46,7 +47,7 @@ def region_table_load():
     return len(member_states())
 
 
-def country_resolve(name):
+def country_resolve(name: str) -> CountryResolution:
     """The country a component heading names, created if the database does not have it yet.
 
     "Global" is the programme-wide component. ISO names and common variants map to one row
@@ -86,7 +87,9 @@ def country_resolve(name):
     return CountryResolution(country, True, warning)
 
 
-def programme_get_or_create(*, code, title, funding_partner=None):
+def programme_get_or_create(
+    *, code: str, title: str, funding_partner: str | None = None
+) -> tuple[Programme, bool, bool]:
     """The programme with this code, created or brought up to date. Returns (programme, created, changed)."""
     programme = Programme.objects.filter(code=code).first()
     if programme is None:
@@ -106,11 +109,11 @@ def programme_get_or_create(*, code, title, funding_partner=None):
     return programme, False, changed
 
 
-def outcome_get_or_create(*, programme, country, number):
+def outcome_get_or_create(*, programme: Programme, country: Country, number: int) -> tuple[Outcome, bool]:
     return Outcome.objects.get_or_create(programme=programme, country=country, number=number)
 
 
-def user_language_set(*, user, language):
+def user_language_set(*, user: User, language: str) -> None:
     """Remember the person's language for every device they log in from ("" forgets it)."""
     if language and language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("This language is not offered.")})
