@@ -36,12 +36,13 @@ DURATION = int(os.environ.get("LOADTEST_DURATION", "30"))
 CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "32"))
 WRK_THREADS = int(os.environ.get("LOADTEST_THREADS", "2"))
 ONLY = os.environ.get("LOADTEST_ONLY", "")  # measure only the pages whose name contains this
-# Sent with every request, as every browser sends it: pages may come back compressed.
+# Sent with every request, as every browser sends it (compression is the reverse proxy's: the app
+# answers uncompressed).
 BROWSER_HEADER = "Accept-Encoding: gzip, deflate, br"
 COUNTRIES, OUTPUTS, UPDATES, SEED = 50, 200, 20, 1
-# Targets: every page at least this share of the trivial view's requests/s, p99 below this.
-MIN_RATIO = 0.40
-MAX_P99_MS = 500
+# Target: p99 below this at 32 connections, with no errors. The share of the trivial view's
+# requests/s is reported, not a target: pages are worth what their queries and templates cost.
+MAX_P99_MS = 300
 
 
 def ensure_wrk():
@@ -252,8 +253,6 @@ def main():
         if row["non2xx"] or row["errors"]:
             failures.append(f"{row['name']}: {row['non2xx']} non-2xx (last {row['last_bad_status']}), "
                             f"{row['errors']} socket errors")
-        if row is not results[0] and row["ratio"] < MIN_RATIO:
-            failures.append(f"{row['name']}: {row['ratio']:.2f} x the trivial view (target >= {MIN_RATIO:.2f})")
         if row["p99_ms"] >= MAX_P99_MS:
             failures.append(f"{row['name']}: p99 {row['p99_ms']:.0f} ms (target < {MAX_P99_MS} ms)")
     (out_dir / "results.json").write_text(json.dumps(
@@ -264,7 +263,7 @@ def main():
         print("Targets missed:\n  " + "\n  ".join(failures))
         sys.exit(1)
     else:
-        print("Targets met: no non-2xx, no socket errors, every page >= 40% of the trivial view, p99 < 500 ms.")
+        print(f"Targets met: no non-2xx, no socket errors, p99 < {MAX_P99_MS} ms at {CONNECTIONS} connections.")
     print(f"Results in {out_dir / 'results.json'}; access log in {out_dir / 'access.log'}")
 
 
