@@ -19,7 +19,7 @@ from programme.access import programme_access, sees_pending_by_programme, visibl
 from programme.api import IntegerFilter
 
 from . import selectors, services
-from .models import Evidence, Output, ReviewEvent, ReviewState, Status, StatusUpdate, is_overdue
+from .models import Evidence, Output, ReviewEvent, ReviewState, Status, StatusUpdate, is_overdue, overdue_q
 
 # Serializers
 
@@ -185,7 +185,7 @@ class OutputFilter(django_filters.FilterSet):
         return queryset.filter(reported_update__status=value)
 
     def filter_overdue(self, queryset, name, value):
-        overdue = selectors.overdue_q(timezone.localdate())
+        overdue = overdue_q(timezone.localdate())
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from programme.access import officer_country_ids, sees_pending_by_programme
 from programme.models import Country, Outcome
 
-from .models import (  # noqa: F401  (overdue_q: the API's filter reads the rule here)
+from .models import (
     Evidence,
     Output,
     ReviewEvent,

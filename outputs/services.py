@@ -189,7 +189,7 @@ class EditConflict(Exception):
         super().__init__(f"Output {output.pk} changed meanwhile (now at revision {output.revision}).")
 
 
-def _claim_revision(output: Output, base_revision: int | None) -> None:
+def output_revision_claim(output: Output, base_revision: int | None) -> None:
     """Compare-and-swap on the output's revision, the first write of every change.
 
     On PostgreSQL a concurrent request blocks on the row until this transaction ends, then finds
@@ -309,7 +309,7 @@ def _status_update_write(
         # Every write moves the revision on: an object read at the revision the claim confirms holds
         # the current pending pointer; otherwise it is read again under the claim.
         current = base_revision is not None and output.revision == base_revision
-        _claim_revision(output, base_revision)
+        output_revision_claim(output, base_revision)
         if not current:
             output.pending_update_id = Output.objects.values_list("pending_update_id", flat=True).get(pk=output.pk)
         update = (
@@ -374,7 +374,7 @@ def _review(
     _reviewable(update, user)
     output = update.output
     with transaction.atomic():
-        _claim_revision(output, base_revision)
+        output_revision_claim(output, base_revision)
         update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
         update.output = output  # already read, with its programme: not read again
         _reviewable(update, user)  # re-checked under the lock: a concurrent review may have won
@@ -447,7 +447,7 @@ def output_edit(*, output: Output, user: User, base_revision: int | None = None,
     if "deadline" in changes and changes["deadline"] is None:
         raise ValidationError({"deadline": _("Give the output's deadline.")})
     with transaction.atomic():
-        _claim_revision(output, base_revision)
+        output_revision_claim(output, base_revision)
         # Reload under the claim: saving a copy loaded earlier would put back stale status
         # pointers (an update submitted meanwhile would lose its place as the pending one).
         output.refresh_from_db()

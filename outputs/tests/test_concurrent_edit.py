@@ -188,7 +188,7 @@ def test_two_concurrent_saves_one_wins(users, monkeypatch):
     concurrently = connection.vendor == "postgresql"
     output = Output.objects.get(outcome__country__code="MW", code="1.1")
     claims = []
-    original = services._claim_revision
+    original = services.output_revision_claim
 
     def slow_claim(output_, base_revision):
         started = time.monotonic()
@@ -198,7 +198,7 @@ def test_two_concurrent_saves_one_wins(users, monkeypatch):
         finally:
             claims.append((started, time.monotonic()))
 
-    monkeypatch.setattr(services, "_claim_revision", slow_claim)
+    monkeypatch.setattr(services, "output_revision_claim", slow_claim)
 
     clients = {"officer-mw": Client(), "officer-mw2": Client()}
     clients["officer-mw"].force_login(users.officer_mw)

@@ -294,18 +294,17 @@ def test_the_csrf_token_of_a_cached_page_is_accepted(users, reported):
 
 
 def test_messages_are_shown_once_and_never_cached(users, client_for, reported):
-    from django.contrib.messages import constants
-    from django.contrib.messages.storage.base import Message
-    from django.contrib.messages.storage.cookie import CookieStorage
-    from django.test import RequestFactory
-
-    client = client_for(users.donor)
-    html(client, COUNTRY)
-    storage = CookieStorage(RequestFactory().get("/"))
-    client.cookies[CookieStorage.cookie_name] = storage._encode([Message(constants.SUCCESS, "A message for the donor.")])
-    assert "A message for the donor." in html(client, COUNTRY)
-    assert "A message for the donor." not in html(client, COUNTRY)
-    assert "A message for the donor." not in html(client_for(users.donor), COUNTRY)
+    """A coordinator approves from the country page and comes back to it with the confirmation."""
+    coordinator = client_for(users.coordinator)
+    html(coordinator, COUNTRY)  # the fragment is cached
+    update = reported["mw12_pending"]
+    update.output.refresh_from_db()
+    response = coordinator.post(f"/updates/{update.pk}/approve/", {"base_revision": update.output.revision, "next": COUNTRY})
+    assert response.status_code == 302 and response["Location"] == COUNTRY
+    confirmation = "Approved: Output 1.2 (Malawi)"
+    assert confirmation in html(coordinator, COUNTRY)
+    assert confirmation not in html(coordinator, COUNTRY)
+    assert confirmation not in html(client_for(users.coordinator), COUNTRY)
 
 
 def waiting_in_header(page):
