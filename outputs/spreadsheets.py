@@ -25,10 +25,14 @@ def strip_control_characters(text):
 
 
 def neutralise(value):
-    if isinstance(value, str):
+    """Text without control characters, quoted when it starts with a formula trigger; other values
+    as they are."""
+    if not isinstance(value, str):
+        return value
+    if not value.isprintable():  # control characters, or only a tab or newline (most text has none)
         value = strip_control_characters(value)
-        if value.startswith(FORMULA_TRIGGERS):
-            return "'" + value
+    if value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
     return value
 
 

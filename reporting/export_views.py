@@ -1,4 +1,5 @@
-"""Downloads: the outputs as CSV, XLSX and JSON, a country's PDF report, the IATI activity file.
+"""Downloads: the outputs as CSV, XLSX and JSON, their approved history as CSV, a country's PDF
+report and the IATI activity file (writers in ``reporting.exporters``).
 
 Each honours the outputs list's filters and ``?as_of=``, and the reader's access: officers (with
 no wider role) export their own countries only.
@@ -14,27 +15,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import background, selectors
-from .exports import csv_chunks, history_csv_chunks, json_chunks, write_xlsx
-from .iati import build_iati
-from .pdf import render_pdf
+from .exporters import HISTORY_HEADER, OUTPUT_HEADER, history_rows, output_rows
+from .exporters.csv import csv_response
+from .exporters.iati import iati_document
+from .exporters.json import json_chunks
+from .exporters.pdf import render_pdf
+from .exporters.xlsx import CONTENT_TYPE as XLSX_TYPE
+from .exporters.xlsx import write_workbook
 from .views import component_or_404, country_context, filtered_outputs, programme_page
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _export_queryset(request, programme, access, moment):
+def _exported_outputs(request, programme, access, moment):
+    """The outputs list's (filtered, as-of) outputs the reader may export."""
     if not access.can_export:
         raise PermissionDenied(_("Your role does not include exports."))
-    filterset, queryset = filtered_outputs(request, programme, access, moment)
+    _filterset, queryset = filtered_outputs(request, programme, access, moment)
     allowed = access.export_country_ids
     if allowed is not None:
         queryset = queryset.filter(outcome__country_id__in=allowed)
-    return filterset, queryset
+    return queryset
 
 
-def _filename(programme, moment, suffix):
-    day = (moment.as_of or timezone.localdate()).isoformat()
-    return f"{programme.slug}-outputs-{day}.{suffix}"
+def _rows(outputs, moment):
+    return output_rows(selectors.export_rows(outputs, moment), moment.today)
+
+
+def _history(programme, outputs, moment):
+    return history_rows(selectors.approved_history(programme, moment, output_ids=outputs.order_by().values("pk")))
+
+
+def _filename(programme, moment, name, suffix):
+    return f"{programme.slug}-{name}-{moment.today.isoformat()}.{suffix}"
 
 
 def _filters_text(request):
@@ -44,55 +55,40 @@ def _filters_text(request):
 
 @programme_page
 def outputs_csv(request, programme, access, moment):
-    _filterset, queryset = _export_queryset(request, programme, access, moment)
-    columns = selectors.export_columns(selectors.export_queryset(queryset, moment), moment.today)
-    response = StreamingHttpResponse(
-        csv_chunks(columns), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "csv")}"'
-    return response
+    outputs = _exported_outputs(request, programme, access, moment)
+    return csv_response(OUTPUT_HEADER, _rows(outputs, moment), _filename(programme, moment, "outputs", "csv"))
 
 
 @programme_page
 def history_csv(request, programme, access, moment):
-    """Every approved update of the (filtered) outputs, oldest first."""
-    _filterset, queryset = _export_queryset(request, programme, access, moment)
-    history = selectors.approved_history(programme, moment, output_ids=queryset.order_by().values("pk"))
-    response = StreamingHttpResponse(
-        history_csv_chunks(selectors.history_columns(history)),
-        content_type="text/csv; charset=utf-8",
-    )
-    day = (moment.as_of or timezone.localdate()).isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-history-{day}.csv"'
-    return response
+    """Every approved update of the (filtered) outputs, by country, output and date."""
+    outputs = _exported_outputs(request, programme, access, moment)
+    rows = _history(programme, outputs, moment)
+    return csv_response(HISTORY_HEADER, rows, _filename(programme, moment, "history", "csv"))
 
 
 @programme_page
 def outputs_json(request, programme, access, moment):
-    _filterset, queryset = _export_queryset(request, programme, access, moment)
-    rows = selectors.export_rows(selectors.export_queryset(queryset, moment), moment.today)
+    outputs = _exported_outputs(request, programme, access, moment)
     meta = {
         "programme": programme.code,
         "title": programme.title,
-        "as_of": (moment.as_of or moment.today).isoformat(),
+        "as_of": moment.today.isoformat(),
         "filters": _filters_text(request),
         "generated": timezone.now().isoformat(),
     }
-    response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in json_chunks(rows, meta)), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "json")}"'
+    response = StreamingHttpResponse(json_chunks(meta, _rows(outputs, moment)), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "outputs", "json")}"'
     return response
 
 
 @programme_page
 def outputs_xlsx(request, programme, access, moment):
-    _filterset, queryset = _export_queryset(request, programme, access, moment)
+    outputs = _exported_outputs(request, programme, access, moment)
     about = [
         (_("Programme"), f"{programme.code} – {programme.title}"),
         (_("Funding partner"), programme.funding_partner or "—"),
-        (_("As of"), (moment.as_of or moment.today).isoformat()
-         + ("" if moment.is_past else " " + _("(today)"))),
+        (_("As of"), moment.today.isoformat() + ("" if moment.is_past else " " + _("(today)"))),
         (_("Filters"), _filters_text(request)),
         (_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")),
         (_("Generated by"), request.user.get_full_name() or request.user.username),
@@ -100,14 +96,10 @@ def outputs_xlsx(request, programme, access, moment):
     ]
 
     def build():
-        rows = selectors.export_rows(selectors.export_queryset(queryset, moment), moment.today)
-        history = selectors.history_records(selectors.approved_history(
-            programme, moment, output_ids=queryset.order_by().values("pk")
-        ))
-        return write_xlsx(rows, history, about)[0]
+        return write_workbook(_rows(outputs, moment), _history(programme, outputs, moment), about)
 
-    filename = _filename(programme, moment, "xlsx")
-    if queryset.count() > settings.EXPORT_BACKGROUND_ROWS:
+    filename = _filename(programme, moment, "outputs", "xlsx")
+    if outputs.count() > settings.EXPORT_BACKGROUND_ROWS:
         job = background.start(request, build, filename=filename)
         return redirect("reporting:export_job", slug=programme.slug, job=job)
     return FileResponse(build(), as_attachment=True, filename=filename, content_type=XLSX_TYPE)
@@ -139,19 +131,16 @@ def country_report_pdf(request, programme, access, moment, country):
     context = country_context(request, programme, access, moment, component)
     context["for_pdf"] = True
     html = render_to_string("reporting/country_page.html", context, request=request)
-    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
-    day = (moment.as_of or moment.today).isoformat()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{programme.slug}-{component.slug}-report-{day}.pdf"'
-    )
+    response = HttpResponse(render_pdf(html, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+    filename = _filename(programme, moment, f"{component.slug}-report", "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @programme_page
 def iati_xml(request, programme, access, moment):
-    _filterset, queryset = _export_queryset(request, programme, access, moment)
-    rows = selectors.export_dicts(selectors.export_queryset(queryset, moment), moment.today)
-    response = HttpResponse(build_iati(programme, rows, moment), content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "iati.xml")}"'
+    outputs = _exported_outputs(request, programme, access, moment)
+    document = iati_document(programme, _rows(outputs, moment), moment)
+    response = HttpResponse(document, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "outputs", "iati.xml")}"'
     return response

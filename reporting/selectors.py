@@ -9,14 +9,13 @@ Every read starts from ``outputs_at()``, which annotates each output with what a
 """
 
 import datetime
-import itertools
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Func, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import Count, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +27,8 @@ from outputs.models import (
     ReviewState,
     Status,
     StatusUpdate,
-    is_overdue,
 )
-from programme.models import Country, Outcome
+from programme.models import Country, Outcome, Programme
 
 DUE_SOON_DAYS = 90
 
@@ -310,36 +308,20 @@ def outcome_progress(rows):
     return result
 
 
-EXPORT_COLUMNS = [
-    ("programme", "Programme code"),
-    ("country", "Country"),
-    ("iso", "ISO code"),
-    ("outcome", "Outcome"),
-    ("code", "Output code"),
-    ("text", "Output text"),
-    ("deadline", "Deadline"),
-    ("status", "Status"),
-    ("progress", "Progress %"),
-    ("status_date", "Status date"),
-    ("narrative", "Latest approved narrative"),
-    ("overdue", "Overdue"),
-    ("days_to_deadline", "Days to deadline"),
-    ("evidence", "Evidence count"),
-    ("last_updated", "Last updated"),
-]
+EXPORT_CHUNK_SIZE = 2000  # rows fetched at a time: what an export of any size holds in memory
 
 
-def export_queryset(queryset, moment=ReportMoment()):
-    """The outputs list's (filtered, as-of) queryset reduced to the export's columns, as tuples.
+def export_rows(outputs: QuerySet[Output], moment: ReportMoment = ReportMoment()) -> Iterator[tuple]:
+    """The (filtered, as-of) outputs as plain rows, streamed in one query: programme code, country,
+    ISO code, outcome number, output code, text, deadline, reported status, progress, status date,
+    narrative, evidence count and approval time of the reported update.
 
-    The narrative and approval time of each output's reported update are joined in (now) or come
-    from correlated subqueries (as of a past day), the evidence count from a subquery: an export
-    of any size is one streamed query.
+    Formatting them for a reader is the exporters' work (``reporting.exporters``).
     """
     reported = StatusUpdate.objects.filter(pk=OuterRef("reported_update_pk"))
-    # COUNT as a plain function, not an aggregate: the subquery then has no GROUP BY and always
-    # returns one row, which halves its cost on a 10,000-row export.
-    evidence = (
+    # COUNT as a plain function, not an aggregate: the subquery has no GROUP BY and returns one
+    # row (0 when there is no evidence).
+    evidence_count = (
         Evidence.objects.filter(update_id=OuterRef("reported_update_pk"))
         .order_by()
         .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
@@ -350,10 +332,8 @@ def export_queryset(queryset, moment=ReportMoment()):
         approved_at = Subquery(reported.values("reviewed_at")[:1])
     else:
         narrative, approved_at = F("reported_update__narrative"), F("reported_update__reviewed_at")
-    return queryset.annotate(
-        narrative=narrative,
-        approved_at=approved_at,
-        evidence_count=Subquery(evidence),
+    return outputs.annotate(
+        narrative=narrative, approved_at=approved_at, evidence_count=Subquery(evidence_count),
     ).values_list(
         "outcome__programme__code",
         "outcome__country__name",
@@ -368,107 +348,15 @@ def export_queryset(queryset, moment=ReportMoment()):
         "narrative",
         "evidence_count",
         "approved_at",
-    )
+    ).iterator(chunk_size=EXPORT_CHUNK_SIZE)
 
 
-EXPORT_KEYS = [key for key, _label in EXPORT_COLUMNS]
-
-
-def _cursor_chunks(queryset, chunk_size=2000):
-    """The values_list queryset's rows straight from the database cursor, in the order it asks for,
-    a list of up to ``chunk_size`` rows at a time.
-
-    Django's per-value converters cost more than the whole query on a 10,000-row export, so the
-    exports read raw rows and normalise their few date columns themselves (``_as_date``,
-    ``_local_datetimes``).
-    """
-    compiler = queryset.query.get_compiler(queryset.db)
-    yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
-
-
-_parse_date = datetime.date.fromisoformat
-_parse_datetime = datetime.datetime.fromisoformat
-
-
-def _as_date(value):
-    """A date column from the cursor: ISO text on SQLite, a date on PostgreSQL."""
-    if value is None or value.__class__ is datetime.date:
-        return value
-    return _parse_date(value) if isinstance(value, str) else value
-
-
-def _local_datetimes(naive=False):
-    """A converter of raw datetime columns (UTC text on SQLite, aware on PostgreSQL) to the site's
-    time zone: aware datetimes, or naive ones (as spreadsheets show them) when ``naive``."""
-    zone = timezone.get_current_timezone()
-    utc = datetime.timezone.utc
-    zone_is_utc = getattr(zone, "key", None) in {"UTC", "Etc/UTC"} or zone is utc
-
-    def convert(value):
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = _parse_datetime(value)
-        if value.tzinfo is None:
-            if zone_is_utc:  # SQLite's UTC values are already local: the common case, and cheapest
-                return value if naive else value.replace(tzinfo=zone)
-            value = value.replace(tzinfo=utc)
-        value = value.astimezone(zone)
-        return value.replace(tzinfo=None) if naive else value
-
-    return convert
-
-
-def export_columns(queryset, today):
-    """The export a chunk of outputs at a time, as columns in EXPORT_COLUMNS order, with Python
-    values (dates stay dates).
-
-    Built a column at a time (map and comprehensions rather than a tuple per row): on a
-    10,000-row export this is most of the Python time above the query's.
-    """
-    labels = {key: str(label) for key, label in Status.choices}
-    not_reported = str(_("Not reported"))
-    yes_no = {True: "yes", False: "no"}.__getitem__
-    local = _local_datetimes()
-    repeat = itertools.repeat
-    for chunk in _cursor_chunks(queryset):
-        (programme, country, iso, outcome, code, text, deadline, status, progress, status_date,
-         narrative, evidence, approved_at) = zip(*chunk)
-        deadline = [_as_date(value) for value in deadline]
-        size = len(chunk)
-        yield [
-            programme,
-            country,
-            [value or "" for value in iso],
-            outcome,
-            code,
-            text,
-            deadline,
-            list(map(labels.get, status, repeat(not_reported, size))),
-            progress,
-            [_as_date(value) for value in status_date],
-            [value or "" for value in narrative],
-            list(map(yes_no, map(is_overdue, deadline, status, repeat(today, size)))),
-            [(value - today).days for value in deadline],
-            evidence,
-            [value and local(value) for value in approved_at],
-        ]
-
-
-def export_rows(queryset, today):
-    """Each output as a tuple in EXPORT_COLUMNS order (export_columns, row by row)."""
-    for columns in export_columns(queryset, today):
-        yield from zip(*columns)
-
-
-def export_dicts(queryset, today):
-    """export_rows as dicts keyed by column (for JSON and IATI)."""
-    for row in export_rows(queryset, today):
-        yield dict(zip(EXPORT_KEYS, row))
-
-
-def approved_history(programme, moment=ReportMoment(), output_ids=None):
-    """Every approved update of the programme (approved by the as-of day), oldest first, as tuples."""
+def approved_history(
+    programme: Programme, moment: ReportMoment = ReportMoment(), output_ids: QuerySet | None = None
+) -> Iterator[tuple]:
+    """Every approved update of the programme (approved by the as-of day), by country, output and
+    date, as plain rows: country, output code, as of, status, progress, narrative, author, reviewer,
+    approval time."""
     updates = StatusUpdate.objects.filter(
         output__outcome__programme=programme, review_state=ReviewState.APPROVED
     )
@@ -486,23 +374,4 @@ def approved_history(programme, moment=ReportMoment(), output_ids=None):
         "author__username",
         "reviewed_by__username",
         "reviewed_at",
-    )
-
-
-def history_columns(history):
-    """approved_history a chunk at a time, as columns, with status labels and approval times in the
-    site's time zone (naive)."""
-    labels = {key: str(label) for key, label in Status.choices}
-    local = _local_datetimes(naive=True)
-    for chunk in _cursor_chunks(history, chunk_size=5000):
-        country, code, as_of, status, progress, narrative, author, reviewer, approved_at = zip(*chunk)
-        yield [
-            country, code, [_as_date(value) for value in as_of], list(map(labels.get, status, status)), progress,
-            narrative, author, reviewer, [value and local(value) for value in approved_at],
-        ]
-
-
-def history_records(history):
-    """history_columns, row by row."""
-    for columns in history_columns(history):
-        yield from zip(*columns)
+    ).iterator(chunk_size=EXPORT_CHUNK_SIZE)

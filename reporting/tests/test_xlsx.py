@@ -1,76 +1,69 @@
-"""reporting.xlsx.SheetRows: the data rows it splices into openpyxl's sheets read back as openpyxl wrote them."""
+"""reporting.exporters.xlsx: the workbook read back with openpyxl, as a spreadsheet program reads it."""
 
 import datetime
-import io
 import zoneinfo
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from reporting.xlsx import SheetRows
+from reporting.exporters import HISTORY_HEADER, OUTPUT_HEADER
+from reporting.exporters.xlsx import write_workbook
 
-
-def build(rows, formats):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Data")
-    sheet.freeze_panes = "A2"
-    sheet.append([f"Column {index}" for index in range(1, len(formats) + 1)])
-    data = SheetRows(sheet, formats)
-    for row in rows:
-        data.append(row)
-    sheet.auto_filter.ref = f"A1:E{data.count + 1}"
-    data.close()
-    handle = io.BytesIO()
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+MAPUTO = zoneinfo.ZoneInfo("Africa/Maputo")
 
 
-FORMATS = [None, "yyyy-mm-dd", "yyyy-mm-dd hh:mm", None, None]
+def output(code="1.1", text="Output text", deadline=datetime.date(2025, 12, 31), narrative="",
+           last_updated=datetime.datetime(2025, 6, 30, 14, 45, tzinfo=MAPUTO)):
+    return ("GLO/1", "Malawi", "MW", 1, code, text, deadline, "On track", 60, datetime.date(2025, 6, 1),
+            narrative, "no", 30, 2, last_updated)
 
 
-def test_values_keep_their_types_and_formats():
-    rows = [
-        ("Malawi & <Zambia>", datetime.date(2025, 12, 31), datetime.datetime(2025, 6, 30, 14, 45, 30), 40, 2.5),
-        ("line one\r\nline two", None, None, 0, True),
-        ("  padded  ", datetime.date(1900, 3, 1), datetime.datetime(2026, 1, 1), -3, ""),
-    ]
-    sheet = load_workbook(build(rows, FORMATS))["Data"]
-    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
-    assert values == [
-        ["Malawi & <Zambia>", datetime.datetime(2025, 12, 31), datetime.datetime(2025, 6, 30, 14, 45, 30), 40, 2.5],
-        ["line one\r\nline two", None, None, 0, True],
-        ["  padded  ", datetime.datetime(1900, 3, 1), datetime.datetime(2026, 1, 1), -3, None],
-    ]
-    assert sheet["B2"].number_format == "yyyy-mm-dd"
-    assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm"
-    assert sheet["B2"].is_date and sheet["D2"].data_type == "n"
-    assert sheet["A1"].value == "Column 1"
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:E4"
+def history(narrative="Budget released.", approved_at=datetime.datetime(2025, 9, 1, 15, 0, tzinfo=MAPUTO)):
+    return ("Malawi", "1.1", datetime.date(2025, 9, 1), "On track", 60, narrative, "officer", "coordinator",
+            approved_at)
 
 
-def test_dimension_covers_the_rows_so_read_only_readers_see_them_all():
-    rows = [(f"row {index}", None, None, index, None) for index in range(250)]
-    workbook = load_workbook(build(rows, FORMATS), read_only=True)
-    sheet = workbook["Data"]
-    assert sheet.calculate_dimension() == "A1:E251"
-    assert sum(1 for _row in sheet.iter_rows(min_row=2)) == 250
+def build(outputs=(), updates=(), about=()):
+    return load_workbook(write_workbook(outputs, updates, list(about)))
 
 
-def test_control_characters_are_dropped_not_fatal():
-    rows = [("bell\x07 and\x00 nul", None, None, 1, None)]
-    sheet = load_workbook(build(rows, FORMATS))["Data"]
-    assert sheet["A2"].value == "bell and nul"
+def test_sheets_headers_widths_and_filters():
+    workbook = build([output(), output("1.2")], [history()], [("Programme", "GLO/1 – Example")])
+    assert workbook.sheetnames == ["Outputs", "History", "About"]
+    for sheet, header, rows in [(workbook["Outputs"], OUTPUT_HEADER, 2), (workbook["History"], HISTORY_HEADER, 1)]:
+        assert [cell.value for cell in sheet[1]] == header
+        assert all(cell.font.b for cell in sheet[1])
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{rows + 1}"
+    assert workbook["Outputs"].column_dimensions["F"].width >= 60
+    about = workbook["About"]
+    assert about["A1"].value == "Programme" and about["A1"].font.b and about["B1"].value == "GLO/1 – Example"
 
 
-def test_aware_datetimes_are_written_as_their_wall_clock_time():
-    maputo = zoneinfo.ZoneInfo("Africa/Maputo")
-    rows = [("x", None, datetime.datetime(2025, 6, 30, 9, 0, tzinfo=maputo), 1, None)]
-    sheet = load_workbook(build(rows, FORMATS))["Data"]
-    assert sheet["C2"].value == datetime.datetime(2025, 6, 30, 9, 0)
+def test_values_keep_their_types_and_times_read_as_the_wall_clock():
+    workbook = build([output()], [history()])
+    sheet = workbook["Outputs"]
+    values = [cell.value for cell in sheet[2]]
+    assert values[6] == datetime.datetime(2025, 12, 31) and sheet["G2"].is_date
+    assert sheet["G2"].number_format == "yyyy-mm-dd"
+    assert values[8] == 60 and sheet["I2"].data_type == "n"
+    assert values[14] == datetime.datetime(2025, 6, 30, 14, 45)  # Maputo's time, not UTC's
+    assert sheet["O2"].number_format == "yyyy-mm-dd hh:mm"
+    history_sheet = workbook["History"]
+    assert history_sheet["C2"].is_date and history_sheet["I2"].value == datetime.datetime(2025, 9, 1, 15, 0)
 
 
-def test_an_empty_sheet_keeps_its_header():
-    sheet = load_workbook(build([], FORMATS))["Data"]
-    assert [cell.value for cell in sheet[1]] == [f"Column {index}" for index in range(1, 6)]
-    assert sheet.max_row == 1
+def test_formulas_are_neutralised_and_control_characters_dropped():
+    workbook = build([output(text='=HYPERLINK("http://evil.example")', narrative="bell\x07 and\x00 nul")],
+                     [history(narrative="@SUM(A1)")], [("Filters", "+cmd")])
+    sheet = workbook["Outputs"]
+    assert sheet["F2"].value == "'=HYPERLINK(\"http://evil.example\")" and sheet["F2"].data_type == "s"
+    assert sheet["K2"].value == "bell and nul"
+    assert workbook["History"]["F2"].value == "'@SUM(A1)"
+    assert workbook["About"]["B1"].value == "'+cmd"
+
+
+def test_empty_sheets_keep_their_header():
+    workbook = build()
+    for name, header in [("Outputs", OUTPUT_HEADER), ("History", HISTORY_HEADER)]:
+        assert [cell.value for cell in workbook[name][1]] == header
+        assert workbook[name].max_row == 1

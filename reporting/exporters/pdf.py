@@ -26,5 +26,5 @@ class LocalStaticFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": mime})
 
 
-def render_pdf(html, base_url):
+def render_pdf(html: str, base_url: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=LocalStaticFetcher()).write_pdf()

@@ -7,30 +7,35 @@ in the actual's comment.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
 from outputs.spreadsheets import strip_control_characters
+from programme.models import Programme
+
+from ..selectors import ReportMoment
+from . import OUTPUT_KEYS
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _narrative(parent, tag, text):
+def _narrative(parent, tag: str, text: str):
     element = etree.SubElement(parent, tag)
     narrative = etree.SubElement(element, "narrative")
     narrative.text = strip_control_characters(text)
     return element
 
 
-def activity_identifier(programme):
+def activity_identifier(programme: Programme) -> str:
     return f"{settings.IATI_REPORTING_ORG_REF}-{programme.code}"
 
 
-def build_iati(programme, rows, moment):
-    """``rows`` are export rows (reporting.selectors.export_rows); returns the document as bytes."""
+def iati_document(programme: Programme, rows: Iterable[tuple], moment: ReportMoment) -> bytes:
+    """``rows``: rows of ``exporters.output_rows``."""
     today = moment.today
     root = etree.Element(
         "iati-activities",
@@ -75,7 +80,7 @@ def build_iati(programme, rows, moment):
         etree.SubElement(activity, "activity-date", type="3", **{"iso-date": programme.end_date.isoformat()})
 
     countries = {}
-    rows = list(rows)
+    rows = [dict(zip(OUTPUT_KEYS, row)) for row in rows]
     for row in rows:
         if row["iso"]:
             countries[row["iso"]] = row["country"]

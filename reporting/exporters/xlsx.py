@@ -1,0 +1,74 @@
+"""XLSX: an openpyxl write-only workbook, a row at a time (``ws.append``). Every data sheet has a
+bold, frozen header row and an autofilter; dates are dates and numbers are numbers; text that a
+spreadsheet would run as a formula is neutralised and control characters (which XML cannot carry)
+are dropped. Times are written as they read in the site's time zone: spreadsheets know no zones.
+"""
+
+import datetime
+import tempfile
+from collections.abc import Iterable
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from outputs.spreadsheets import neutralise
+
+from . import HISTORY_HEADER, OUTPUT_HEADER
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OUTPUT_WIDTHS = [16, 16, 8, 9, 10, 70, 12, 13, 11, 12, 60, 9, 10, 10, 18]
+HISTORY_WIDTHS = [16, 10, 12, 13, 11, 70, 16, 16, 18]
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
+IN_MEMORY_BYTES = 16 * 1024 * 1024  # a larger workbook is kept in a temporary file
+
+
+def _bold(sheet, label: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=label)
+    cell.font = Font(bold=True)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _write_sheet(workbook: Workbook, title: str, header: list[str], widths: list[int], rows: Iterable[tuple]) -> None:
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([_bold(sheet, label) for label in header])
+
+    def time(value: datetime.datetime) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = TIME_FORMAT
+        return cell
+
+    count = 0
+    for row in rows:
+        # Empty text is no cell at all, as in a spreadsheet typed by hand.
+        sheet.append([
+            neutralise(value) or None if isinstance(value, str)
+            else time(value) if isinstance(value, datetime.datetime)
+            else value
+            for value in row
+        ])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+
+
+def write_workbook(outputs: Iterable[tuple], history: Iterable[tuple], about: list[tuple[str, str]]) -> IO[bytes]:
+    """The Outputs, History and About sheets as a file object at its start. ``outputs`` and
+    ``history``: rows of ``exporters.output_rows`` and ``exporters.history_rows``."""
+    workbook = Workbook(write_only=True)
+    _write_sheet(workbook, "Outputs", OUTPUT_HEADER, OUTPUT_WIDTHS, outputs)
+    _write_sheet(workbook, "History", HISTORY_HEADER, HISTORY_WIDTHS, history)
+    about_sheet = workbook.create_sheet("About")
+    about_sheet.column_dimensions["A"].width = 22
+    about_sheet.column_dimensions["B"].width = 90
+    for label, value in about:
+        about_sheet.append([_bold(about_sheet, label), neutralise(value)])
+    handle = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
