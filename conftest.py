@@ -1,18 +1,81 @@
+"""Fixtures for the whole suite.
+
+The seed programme and the demo users are loaded once per test session (per xdist worker) into the
+test database; each test then runs in a transaction that is rolled back, so every test starts from
+the same data. A transactional test (``transaction=True``, ``live_server``) commits, and pytest-django
+flushes the database after it: the next test that asks for the seed finds it missing and loads it
+again.
+"""
+
 import datetime
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.test.utils import override_settings
 
 ROOT = Path(__file__).resolve().parent
 SEED_PAGE = ROOT / "fixtures" / "glo-22-31-irl-outputs.txt"
 SEED_CODE = "GLO/22/31/IRL"
+DEMO_PASSWORD = "demo-password-for-tests"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The accounts of the ``users`` fixture, which names them as attributes: officer-mw is users.officer_mw.
+USERNAMES = ("admin", "coordinator", "donor", "officer-mw", "officer-mz", "officer-vn", "officer-zm",
+             "officer-global", "nogrant", "officer-mw2")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """One fast hasher for the whole session: the passwords set when the session loads the demo
+    users are checked in every test, and a real hasher's cost would dominate the run."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+def load_seed():
+    """The seed programme as `make run` loads it, with the demo accounts and their grants, plus
+    ``nogrant`` (an active user with no grant) and a second Malawi officer."""
+    from django.contrib.auth import get_user_model
+
+    from outputs.models import Output
+    from programme.models import AccessGrant, Country, Programme, Role
+
+    call_command("loaddata", ROOT / "fixtures" / "ilo_regions_countries.json", verbosity=0)
+    call_command("loaddata", ROOT / "fixtures" / "glo-22-31-irl.json", verbosity=0)
+    call_command("populate_history", "--auto", stdout=StringIO())  # as `setup_demo` does
+    # Recorded as imported when the programme started, so that "as of" dates in 2025 find them.
+    Output.history.update(history_date=datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+        call_command("create_demo_users", stdout=StringIO())
+    User = get_user_model()
+    User.objects.create_user(
+        "nogrant", email="nogrant@example.org", password=DEMO_PASSWORD, first_name="Nobody"
+    )
+    officer_mw2 = User.objects.create_user(
+        "officer-mw2", email="officer-mw2@example.org", password=DEMO_PASSWORD,
+        first_name="Tiyamike", last_name="Phiri",
+    )
+    AccessGrant.objects.create(
+        user=officer_mw2, programme=Programme.objects.get(code=SEED_CODE),
+        country=Country.objects.get(code="MW"), role=Role.OFFICER,
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, fast_password_hashing):
+    """The test database, with the seed loaded once and committed."""
+    with django_db_blocker.unblock():
+        load_seed()
 
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test starts with an empty cache: the database (and with it every data version) is new."""
+    """Each test starts with an empty cache: fragments are cached under a programme's data version,
+    which rolls back with a test's writes, so the next test would find a fragment of data it never had."""
     from django.core.cache import cache
 
     cache.clear()
@@ -26,17 +89,21 @@ def seed_page_path():
 
 @pytest.fixture
 def seed_programme(db):
-    """The seed programme as `make run` loads it: the ILO country table and the GLO/22/31/IRL fixture."""
-    call_command("loaddata", ROOT / "fixtures" / "ilo_regions_countries.json", verbosity=0)
-    call_command("loaddata", ROOT / "fixtures" / "glo-22-31-irl.json", verbosity=0)
-    call_command("populate_history", "--auto", stdout=StringIO())  # as `setup_demo` does
-    from outputs.models import Output
+    """The seed programme GLO/22/31/IRL with the ILO country table, its history and the demo users."""
     from programme.models import Programme
 
-    # Recorded as imported when the programme started, so that "as of" dates in 2025 find them.
-    Output.history.update(history_date=datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc))
+    programme = Programme.objects.filter(code=SEED_CODE).first()
+    if programme is None:  # a transactional test before this one flushed the database
+        load_seed()
+        programme = Programme.objects.get(code=SEED_CODE)
+    return programme
 
-    return Programme.objects.get(code=SEED_CODE)
+
+@pytest.fixture
+def empty_database(db):
+    """The database as migrations leave it, without the session's seed, for tests of what loads
+    data into an empty database (the importer, the demo commands). Rolled back with the test."""
+    call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
@@ -51,47 +118,14 @@ def write_page(tmp_path):
     return write
 
 
-DEMO_PASSWORD = "demo-password-for-tests"
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def users(seed_programme, settings, monkeypatch):
-    """The demo accounts with their grants, plus ``nogrant`` and a second Malawi officer."""
-    from types import SimpleNamespace
-
+def users(seed_programme):
+    """The demo accounts with their grants, plus ``nogrant`` and a second Malawi officer, fresh from
+    the database (``anon`` is None)."""
     from django.contrib.auth import get_user_model
 
-    from programme.models import AccessGrant, Country, Role
-
-    settings.PASSWORD_HASHERS = FAST_HASHERS  # eight password hashes per test would dominate the run
-    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
-    call_command("create_demo_users", stdout=StringIO())
-    User = get_user_model()
-    people = {user.username: user for user in User.objects.all()}
-    nogrant = User.objects.create_user(
-        "nogrant", email="nogrant@example.org", password=DEMO_PASSWORD, first_name="Nobody"
-    )
-    officer_mw2 = User.objects.create_user(
-        "officer-mw2", email="officer-mw2@example.org", password=DEMO_PASSWORD,
-        first_name="Tiyamike", last_name="Phiri",
-    )
-    AccessGrant.objects.create(
-        user=officer_mw2, programme=seed_programme, country=Country.objects.get(code="MW"), role=Role.OFFICER
-    )
-    return SimpleNamespace(
-        anon=None,
-        admin=people["admin"],
-        coordinator=people["coordinator"],
-        donor=people["donor"],
-        officer_mw=people["officer-mw"],
-        officer_mz=people["officer-mz"],
-        officer_vn=people["officer-vn"],
-        officer_zm=people["officer-zm"],
-        officer_global=people["officer-global"],
-        nogrant=nogrant,
-        officer_mw2=officer_mw2,
-    )
+    accounts = get_user_model().objects.filter(username__in=USERNAMES)
+    return SimpleNamespace(anon=None, **{user.username.replace("-", "_"): user for user in accounts})
 
 
 @pytest.fixture

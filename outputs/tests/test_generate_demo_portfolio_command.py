@@ -47,7 +47,7 @@ def test_deterministic_from_the_seed():
     assert snapshot("A/1") != snapshot("A/3")
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_bad_sizes_are_refused():
     with pytest.raises(CommandError, match="at least 1"):
         generate(countries=0, outputs_per_country=10, updates_per_output=1)

@@ -55,7 +55,7 @@ def test_normalise_name_folds_quotes_accents_and_case():
     assert normalise_name("Côte d’Ivoire") == normalise_name("COTE D'IVOIRE")
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_region_table_load_is_idempotent():
     region_table_load()
     region_table_load()
@@ -65,7 +65,7 @@ def test_region_table_load_is_idempotent():
     assert Country.objects.get(name="Global").slug == "global"
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_country_resolve_reuses_rows():
     first = country_resolve("Viet Nam")
     second = country_resolve("Vietnam")

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_admin_gets_demo_password(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "correct-horse-battery")
     call_command("create_demo_users", verbosity=0)
@@ -11,7 +11,7 @@ def test_admin_gets_demo_password(monkeypatch):
     assert admin.is_superuser and admin.check_password("correct-horse-battery")
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_generated_password_is_printed_once(monkeypatch, capsys):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     call_command("create_demo_users")

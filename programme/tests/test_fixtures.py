@@ -39,7 +39,7 @@ def test_fixtures_are_what_the_importer_makes(seed_programme, seed_page_path):
     assert "0 created, 0 updated, 63 unchanged" in out.getvalue()
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_database")
 def test_setup_demo_loads_once_and_keeps_data(capsys, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "a-demo-password-1")
     call_command("setup_demo", verbosity=0)
