@@ -9,7 +9,7 @@ from reporting.exporters import OUTPUT_KEYS, history_rows, output_rows
 
 TODAY = datetime.date(2025, 12, 1)
 MAPUTO = zoneinfo.ZoneInfo("Africa/Maputo")
-APPROVED_AT = datetime.datetime(2025, 9, 1, 13, 0, tzinfo=datetime.timezone.utc)
+APPROVED_AT = datetime.datetime(2025, 9, 1, 13, 0, tzinfo=datetime.UTC)
 
 
 def selector_row(deadline, status, iso="MW", narrative="Budget released.", approved_at=APPROVED_AT):
