@@ -199,7 +199,7 @@ class OutputRow:
         return self.reported.status if self.reported else None
 
 
-# What a country page and its PDF show of an update (reporting/templatetags/report_rows.py); reading
+# What a country page and its PDF show of an update (templates/reporting/_report_rows.html); reading
 # another field would cost a query per row, which the query-count tests catch.
 REPORTED_UPDATE_FIELDS = ("output_id", "author_id", "status", "progress", "narrative", "as_of", "review_state")
 

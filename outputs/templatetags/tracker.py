@@ -1,8 +1,6 @@
-"""Small presentation helpers shared by every page: deadlines and status badges."""
+"""Small presentation helpers shared by every page: deadlines, status badges, progress bars, numbers."""
 
 from django import template
-from django.utils.html import format_html
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,12 +9,16 @@ from outputs.models import CLOSED_STATUSES, Status, is_overdue
 
 register = template.Library()
 
+# Status keys and their labels (translated when shown).
+STATUS_LABELS = dict(Status.choices)
 
+
+@register.simple_tag
 def deadline_state(deadline, status, today):
     """{'days': n, 'label': ..., 'state': 'overdue'|'soon'|'ok'|'closed'} for a deadline and status key."""
     days = (deadline - today).days
     if status in CLOSED_STATUSES:
-        return {"days": days, "state": "closed", "label": Status(status).label}
+        return {"days": days, "state": "closed", "label": STATUS_LABELS[status]}
     if is_overdue(deadline, status, today):
         label = ngettext("%(n)s day overdue", "%(n)s days overdue", -days) % {"n": -days}
         return {"days": days, "state": "overdue", "label": label}
@@ -26,38 +28,24 @@ def deadline_state(deadline, status, today):
     return {"days": days, "state": "soon" if days <= 30 else "ok", "label": label}
 
 
-@register.simple_tag
-def deadline_info(output, today=None):
-    """The output's deadline state today (or on ``today``), from its reported status."""
-    reported = output.reported_update
-    return deadline_state(output.deadline, reported and reported.status, today or timezone.localdate())
+@register.inclusion_tag("outputs/_status_badge.html")
+def status_badge(status, pending=False, count=None):
+    """A status badge: colour, icon shape and words together, never colour alone.
+
+    ``status`` is a status key; anything else (None, "", the summaries' "none") reads "Not reported".
+    ``count``, when given, follows the label inside the badge.
+    """
+    label = STATUS_LABELS.get(status)
+    if label is None:
+        return {"key": "none", "label": _("Not reported"), "count": count}
+    return {"key": status, "label": label, "pending": pending, "count": count}
 
 
-def badge_html(status, pending=False):
-    """A status badge: colour, icon shape and text together, never colour alone."""
-    if not status:
-        return format_html(
-            '<span class="badge badge-none"><span class="badge-icon" aria-hidden="true"></span>{}</span>',
-            _("Not reported"),
-        )
-    if pending:
-        return format_html(
-            '<span class="badge badge-{} badge-pending"><span class="badge-icon" aria-hidden="true"></span>'
-            '{} <span class="badge-note">({})</span></span>',
-            status,
-            Status(status).label,
-            _("pending"),
-        )
-    return format_html(
-        '<span class="badge badge-{}"><span class="badge-icon" aria-hidden="true"></span>{}</span>',
-        status,
-        Status(status).label,
-    )
-
-
-@register.simple_tag
-def status_badge(update, pending=False):
-    return badge_html(update.status if update else None, pending)
+@register.inclusion_tag("outputs/_progress_bar.html")
+def progress_bar(value):
+    """A progress bar from 0 to 100, named for screen readers by its percentage."""
+    value = max(0, min(100, int(value or 0)))
+    return {"value": value, "label": _("%(value)s%% complete") % {"value": value}}
 
 
 @register.filter
@@ -81,27 +69,3 @@ def user_label(user):
     if user is None:
         return ""
     return user.get_full_name() or user.username
-
-
-@register.simple_tag
-def progress_bar(value, label=""):
-    value = max(0, min(100, int(value or 0)))
-    name = label or _("%(value)s%% complete") % {"value": value}
-    return format_html(
-        '<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{}" '
-        'focusable="false"><rect class="progress-track" width="100" height="6" fill="#eceff3"></rect>'
-        '<rect class="progress-fill" width="{}" height="6" fill="#1d4e89"></rect></svg>',
-        name,
-        value,
-    )
-
-
-@register.filter
-def list_deadline(output, today):
-    """deadline_info for an annotated output (``deadline_then``, ``reported_status``), as the outputs list and exports read it."""
-    return deadline_state(output.deadline_then, output.reported_status, today or timezone.localdate())
-
-
-@register.filter
-def status_label(output):
-    return Status(output.reported_status).label if output.reported_status else _("Not reported")

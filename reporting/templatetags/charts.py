@@ -1,7 +1,6 @@
 """Server-rendered inline SVG charts: no JavaScript, no external file, each with a text equivalent."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -18,29 +17,19 @@ SEGMENT_FILLS = {
 }
 
 
-@register.simple_tag
+@register.inclusion_tag("reporting/_status_bar.html")
 def status_bar(summary, label=""):
     """A horizontal bar split by status; its accessible name lists every count."""
     total = summary.total
     parts = [(key, name, count) for key, name, count, _share in summary.rows() if count]
     text = ", ".join(f"{name}: {count}" for _key, name, count in parts) or _("no outputs")
-    title = f"{label}: {text}" if label else text
     segments = []
     x = 0.0
     for key, name, count in parts:
         width = 100.0 * count / total
-        segments.append((f"{x:.3f}", f"{width:.3f}", key, SEGMENT_FILLS.get(key, "#999"), f"{name}: {count}"))
+        segments.append({
+            "x": f"{x:.3f}", "width": f"{width:.3f}", "key": key, "fill": SEGMENT_FILLS.get(key, "#999"),
+            "text": f"{name}: {count}",
+        })
         x += width
-    rects = format_html_join(
-        "",
-        '<rect x="{}" y="0" width="{}" height="10" class="seg seg-{}" fill="{}"><title>{}</title></rect>',
-        segments,
-    )
-    return format_html(
-        '<svg class="chart status-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
-        'aria-label="{}" focusable="false"><title>{}</title>'
-        '<rect x="0" y="0" width="100" height="10" class="seg seg-empty" fill="#eceff3"></rect>{}</svg>',
-        title,
-        title,
-        rects,
-    )
+    return {"title": f"{label}: {text}" if label else text, "segments": segments}
