@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
-# Run a command against a throwaway PostgreSQL cluster: initdb under build/, a free port on
-# loopback, DATABASE_URL exported for the command, and the cluster stopped afterwards even when
-# the command fails or is interrupted.
+# Run a command against a throwaway PostgreSQL cluster: initdb in a folder of its own under
+# build/pg-test, a free port on loopback, DATABASE_URL exported for the command, and the cluster
+# stopped and removed afterwards even when the command fails or is interrupted. Runs side by side
+# (two checkouts' test suites, a focused run beside a full one) each have their own cluster.
 #
 #   scripts/with-postgres.sh .venv/bin/python -m pytest
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${BUILD_DIR:-$root/build}"
-cluster="$build/pg-test"
 
 source "$root/scripts/postgres-binaries.sh"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-rm -rf "$cluster"
-mkdir -p "$cluster"
+mkdir -p "$build/pg-test"
+cluster=$(mktemp -d "$build/pg-test/run.XXXXXX")
 [[ ${#as_owner[@]} -gt 0 ]] && chown postgres "$cluster"
 
 stop_cluster() {
     "${as_owner[@]}" "$bindir/pg_ctl" -D "$cluster/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$cluster"
 }
 trap stop_cluster EXIT INT TERM
 
