@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 import time_machine
 from django.core.management import call_command
@@ -44,5 +46,5 @@ def reported(users, frozen_today):
 def large_programme(db):
     """A generated programme 50 times the seed's size (63 -> 3150 outputs), for query-count tests."""
     call_command("generate_demo_portfolio", countries=15, outputs_per_country=210, updates_per_output=2,
-                 seed=7, stdout=open("/dev/null", "w"))
+                 seed=7, stdout=StringIO())
     return Programme.objects.get(code="DEMO/15x210x2/7")
