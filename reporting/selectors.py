@@ -10,7 +10,7 @@ Every read starts from ``outputs_at()``, which annotates each output with what a
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outputs.models import (
-    CLOSED_STATUSES,
     Evidence,
     Output,
     ReviewEvent,
@@ -28,6 +27,8 @@ from outputs.models import (
     Status,
     StatusUpdate,
 )
+from outputs.models import open_q as outputs_open_q
+from outputs.models import overdue_q as outputs_overdue_q
 from programme.models import Country, Outcome, Programme
 
 DUE_SOON_DAYS = 90
@@ -56,7 +57,7 @@ class ReportMoment:
         return self.as_of is not None
 
 
-def outputs_at(programme, moment=ReportMoment()):
+def outputs_at(programme: Programme, moment: ReportMoment = ReportMoment()) -> QuerySet[Output]:
     """The programme's outputs annotated with their reported status, deadline and text at ``moment``."""
     queryset = Output.objects.filter(outcome__programme=programme)
     if not moment.is_past:
@@ -69,9 +70,7 @@ def outputs_at(programme, moment=ReportMoment()):
             title_then=F("title"),
         )
     cutoff = moment.cutoff
-    approved = StatusUpdate.objects.filter(
-        output=OuterRef("pk"), review_state=ReviewState.APPROVED, reviewed_at__lte=cutoff
-    ).order_by("-as_of", "-reviewed_at", "-pk")
+    approved = StatusUpdate.objects.approved_latest_first().filter(output=OuterRef("pk"), reviewed_at__lte=cutoff)
     history = Output.history.model.objects.filter(id=OuterRef("pk"))
     then = history.filter(history_date__lte=cutoff).order_by("-history_date", "-history_id")
     # An output recorded only after the day (e.g. loaded from a fixture) shows its first known values.
@@ -90,16 +89,17 @@ def outputs_at(programme, moment=ReportMoment()):
     )
 
 
-def open_q():
-    """Not closed: no reported Achieved or Cancelled status."""
-    return Q(reported_status__isnull=True) | ~Q(reported_status__in=CLOSED_STATUSES)
+def open_q() -> Q:
+    """outputs.models.open_q on the report annotations."""
+    return outputs_open_q(status="reported_status")
 
 
-def overdue_q(today):
-    return Q(deadline_then__lt=today) & open_q()
+def overdue_q(today: datetime.date) -> Q:
+    """outputs.models.overdue_q on the report annotations."""
+    return outputs_overdue_q(today, deadline="deadline_then", status="reported_status")
 
 
-def due_soon_q(today, days=DUE_SOON_DAYS):
+def due_soon_q(today: datetime.date, days: int = DUE_SOON_DAYS) -> Q:
     return Q(deadline_then__gte=today, deadline_then__lte=today + datetime.timedelta(days=days)) & open_q()
 
 
@@ -138,7 +138,9 @@ class StatusSummary:
         ]
 
 
-def summaries_by_country(programme, moment=ReportMoment(), country=None):
+def summaries_by_country(
+    programme: Programme, moment: ReportMoment = ReportMoment(), country: Country | None = None
+) -> dict[int, "StatusSummary"]:
     """{country id: StatusSummary} for the programme's components, in one grouped query."""
     today = moment.today
     queryset = outputs_at(programme, moment)
@@ -167,13 +169,13 @@ def summaries_by_country(programme, moment=ReportMoment(), country=None):
     return summaries
 
 
-def programme_countries(programme):
+def programme_countries(programme: Programme) -> list[Country]:
     """The programme's components in display order: countries by name, the Global component last."""
     countries = Country.objects.filter(outcomes__programme=programme).distinct().select_related("region")
     return sorted(countries, key=lambda country: (country.is_global, country.name))
 
 
-def combined(summaries):
+def combined(summaries: Iterable["StatusSummary"]) -> "StatusSummary":
     total = StatusSummary()
     for summary in summaries:
         total.counts.update(summary.counts)
@@ -204,7 +206,9 @@ class OutputRow:
 REPORTED_UPDATE_FIELDS = ("output_id", "author_id", "status", "progress", "narrative", "as_of", "review_state")
 
 
-def country_rows(programme, country, moment=ReportMoment(), *, include_pending=False):
+def country_rows(
+    programme: Programme, country: Country, moment: ReportMoment = ReportMoment(), *, include_pending: bool = False
+) -> list["OutputRow"]:
     """The component's outputs in natural order with their reported update, its author and evidence.
 
     Six queries whatever the size: outputs, outcomes, reported updates, their evidence, their
@@ -253,24 +257,24 @@ def country_rows(programme, country, moment=ReportMoment(), *, include_pending=F
     return rows
 
 
-def outputs_for_list(programme, moment=ReportMoment()):
+def outputs_for_list(programme: Programme, moment: ReportMoment = ReportMoment()) -> QuerySet[Output]:
     """The outputs list's base queryset: one row per output with its component joined in."""
     return outputs_at(programme, moment).select_related("outcome__country", "pending_update")
 
 
-def overdue_outputs(programme, moment=ReportMoment(), limit=10):
+def overdue_outputs(programme: Programme, moment: ReportMoment = ReportMoment(), limit: int = 10) -> QuerySet[Output]:
     today = moment.today
     queryset = outputs_at(programme, moment).filter(overdue_q(today)).select_related("outcome__country")
     return queryset.order_by("deadline_then", "outcome__country__name", "sort_key")[:limit]
 
 
-def due_soon_outputs(programme, moment=ReportMoment(), limit=10):
+def due_soon_outputs(programme: Programme, moment: ReportMoment = ReportMoment(), limit: int = 10) -> QuerySet[Output]:
     today = moment.today
     queryset = outputs_at(programme, moment).filter(due_soon_q(today)).select_related("outcome__country")
     return queryset.order_by("deadline_then", "outcome__country__name", "sort_key")[:limit]
 
 
-def waiting_for_review_by_country(programme):
+def waiting_for_review_by_country(programme: Programme) -> dict[int, dict]:
     """{country id: number of updates submitted and not yet reviewed}."""
     rows = (
         StatusUpdate.objects.filter(
@@ -283,7 +287,9 @@ def waiting_for_review_by_country(programme):
     return {row["output__outcome__country_id"]: row for row in rows}
 
 
-def recent_activity(programme, moment=ReportMoment(), *, include_review=True, limit=15):
+def recent_activity(
+    programme: Programme, moment: ReportMoment = ReportMoment(), *, include_review: bool = True, limit: int = 15
+) -> QuerySet[ReviewEvent]:
     """The latest review events of the programme; approvals only for readers who see no review data."""
     events = ReviewEvent.objects.filter(programme=programme)
     if not include_review:
@@ -295,7 +301,7 @@ def recent_activity(programme, moment=ReportMoment(), *, include_review=True, li
     ).order_by("-at", "-pk")[:limit]
 
 
-def outcome_progress(rows):
+def outcome_progress(rows: list["OutputRow"]) -> list[tuple[Outcome, list["OutputRow"], int, int]]:
     """[(outcome, outputs, achieved, mean progress %)] from a country's rows (no query)."""
     by_outcome = defaultdict(list)
     for row in rows:
