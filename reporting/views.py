@@ -166,7 +166,10 @@ FRAGMENT_TIMEOUT = 3600
 def cached_fragment(kind: str, programme, access, moment: selectors.ReportMoment, build, *parts: str):
     """``build()`` from Django's cache, keyed by all the fragment depends on: the programme's own data
     version, the language, the reader's view (with or without updates awaiting review), the report
-    moment and today's date (deadline states change at midnight), and the page's ``parts``."""
+    moment and today's date (deadline states change at midnight), and the page's ``parts``.
+
+    Officers and coordinators share the view with pending updates: a fragment must hold nothing one
+    of them may see and the other not (add it to the key first)."""
     key = ":".join(str(part) for part in (
         "report", kind, programme.pk, programme.data_version, translation.get_language(),
         "pending" if access.sees_pending else "approved", moment.as_of or "now", timezone.localdate(), *parts,
