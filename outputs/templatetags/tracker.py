@@ -1,6 +1,7 @@
 """Small presentation helpers shared by every page: deadlines, status badges, progress bars, numbers."""
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -46,6 +47,16 @@ def progress_bar(value):
     """A progress bar from 0 to 100, named for screen readers by its percentage."""
     value = max(0, min(100, int(value or 0)))
     return {"value": value, "label": _("%(value)s%% complete") % {"value": value}}
+
+
+@register.simple_tag
+def url_prefix(name):
+    """The URL named ``name`` up to its trailing id ("/outputs/" for outputs:detail), for the many
+    links of a list: reversed once, each link then adds its id and a slash."""
+    url = reverse(name, args=[0])
+    if not url.endswith("/0/"):
+        raise ValueError(f"{name} does not end with its id: {url}")
+    return url.removesuffix("0/")
 
 
 @register.filter

@@ -1,13 +1,14 @@
-"""The badge, progress bar and deadline helpers every page shows statuses with."""
+"""The badge, progress bar, deadline and link helpers the pages show outputs with."""
 
 import datetime
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import translation
 
 from outputs.models import Status
-from outputs.templatetags.tracker import deadline_state
+from outputs.templatetags.tracker import deadline_state, url_prefix
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +69,12 @@ def test_progress_bar_is_clamped_and_named(value, width):
 def test_deadline_state(deadline, status, state, label):
     due = deadline_state(deadline, status, datetime.date(2025, 12, 1))
     assert (due["state"], str(due["label"])) == (state, label)
+
+
+def test_url_prefix_is_the_url_up_to_its_id():
+    assert render('{% url_prefix "outputs:detail" as prefix %}{{ prefix }}7/') == reverse("outputs:detail", args=[7])
+
+
+def test_url_prefix_refuses_a_url_that_does_not_end_with_its_id():
+    with pytest.raises(ValueError, match="outputs:update does not end with its id"):
+        url_prefix("outputs:update")
