@@ -4,7 +4,7 @@ The seed programme and the demo users are loaded once per test session (per xdis
 test database; each test then runs in a transaction that is rolled back, so every test starts from
 the same data. A transactional test (``transaction=True``, ``live_server``) commits, and pytest-django
 flushes the database after it: the next test that asks for the seed finds it missing and loads it
-again.
+again (pytest-django runs the transactional tests after the others, so this is rare).
 """
 
 import datetime
@@ -65,11 +65,24 @@ def load_seed():
     )
 
 
+def seed_programme_loaded():
+    """The seed programme, loaded first (with the demo users) when the database does not hold it:
+    at the start of the session, and after a transactional test, which pytest-django follows with
+    a flush."""
+    from programme.models import Programme
+
+    programme = Programme.objects.filter(code=SEED_CODE).first()
+    if programme is None:
+        load_seed()
+        programme = Programme.objects.get(code=SEED_CODE)
+    return programme
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, fast_password_hashing):
     """The test database, with the seed loaded once and committed."""
     with django_db_blocker.unblock():
-        load_seed()
+        seed_programme_loaded()
 
 
 @pytest.fixture(autouse=True)
@@ -90,13 +103,7 @@ def seed_page_path():
 @pytest.fixture
 def seed_programme(db):
     """The seed programme GLO/22/31/IRL with the ILO country table, its history and the demo users."""
-    from programme.models import Programme
-
-    programme = Programme.objects.filter(code=SEED_CODE).first()
-    if programme is None:  # a transactional test before this one flushed the database
-        load_seed()
-        programme = Programme.objects.get(code=SEED_CODE)
-    return programme
+    return seed_programme_loaded()
 
 
 @pytest.fixture
