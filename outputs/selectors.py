@@ -108,6 +108,16 @@ def review_queue(programme_ids: Iterable[int] | None = None) -> QuerySet[StatusU
     )
 
 
+def review_queue_count(programme_ids: Iterable[int] | None = None) -> int:
+    """How many updates review_queue holds, for the header of every page. Counted through the
+    outputs' pending pointers (an output's one open update is its pending update): an index read of
+    the programme's outputs, not a join from every submitted update of the site."""
+    outputs = Output.objects.filter(pending_update__review_state=ReviewState.SUBMITTED)
+    if programme_ids is not None:
+        outputs = outputs.filter(outcome__programme_id__in=programme_ids)
+    return outputs.count()
+
+
 def evidence_with_output(pk: int) -> Evidence:
     return Evidence.objects.select_related("update__output__outcome__programme").get(pk=pk)
 

@@ -543,3 +543,18 @@ def test_services_reject_writes_through_the_review_of_another_programme(users, w
         services.status_update_approve(update=update, user=stranger)
     update.refresh_from_db()
     assert update.review_state == ReviewState.SUBMITTED
+
+
+def test_the_header_counts_the_review_queue(users, client_for):
+    """The header's count and the queue page list the same updates (submitted, not drafts or returned)."""
+    from outputs.selectors import review_queue, review_queue_count
+    from outputs.testing import save_update, seed_output
+
+    coordinator = client_for(users.coordinator)
+    programme_ids = [users.coordinator.access_grants.get().programme_id]
+    save_update(seed_output("MW", "1.4"), users.officer_mw, submit=False)  # a draft: not waiting
+    save_update(seed_output("MZ", "1.1"), users.officer_mz)
+    waiting = review_queue(programme_ids).count()
+    assert waiting >= 1 and review_queue_count(programme_ids) == waiting == review_queue_count(None)
+    page = coordinator.get(reverse("outputs:review_queue")).content.decode()
+    assert f'Review queue <span class="count">{waiting}</span>' in page
