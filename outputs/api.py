@@ -1,12 +1,14 @@
 """The API's outputs and status updates: the reads of ``selectors``, the writes of ``services`` and the
 access rules of the pages."""
 
+import hashlib
 from contextlib import contextmanager
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
+from django.core.cache import cache
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
@@ -206,11 +208,18 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return (
-            selectors.outputs_with_status()
-            .filter(outcome__programme__in=visible_programmes(self.request.user))
-            .in_natural_order()
-        )
+        return selectors.outputs_visible_to(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """The page's data from Django's cache, keyed like the report fragments: the data version of
+        every programme it may list with the reader's view of it, today's date (overdue), the
+        language and the whole address (filters, page, and the host the page's links name)."""
+        user = request.user
+        scope = [(p.pk, p.data_version, programme_access(user, p).sees_pending) for p in visible_programmes(user)]
+        material = repr((scope, timezone.localdate(), translation.get_language(), request.build_absolute_uri(),
+                         request.accepted_media_type))
+        key = "api-outputs:" + hashlib.sha256(material.encode()).hexdigest()
+        return Response(cache.get_or_set(key, lambda: super(OutputViewSet, self).list(request, *args, **kwargs).data, 3600))
 
     @extend_schema(
         methods=["GET"],

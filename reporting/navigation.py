@@ -1,5 +1,6 @@
 """The header's navigation, by role: each person sees the places where they work."""
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,10 +20,13 @@ def home_programme(user):
 
 
 def _waiting_count(user) -> int:
-    """Updates waiting in the person's review queue."""
+    """Updates waiting in the person's review queue. Programme data: cached under the programmes'
+    own data versions (every submission and review gives its programme a new one)."""
     if user.is_superuser:
         return review_queue_count(None)
-    return review_queue_count([g.programme_id for g in user_grants(user) if g.role == Role.COORDINATOR])
+    versions = sorted({(g.programme_id, g.programme.data_version) for g in user_grants(user) if g.role == Role.COORDINATOR})
+    key = "review-queue-count:" + ",".join(f"{pk}.{version}" for pk, version in versions)
+    return cache.get_or_set(key, lambda: review_queue_count([pk for pk, _version in versions]), 3600)
 
 
 def _links(user):

@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -177,6 +178,9 @@ def cached_fragment(kind: str, programme, access, moment: selectors.ReportMoment
     return cache.get_or_set(key, build, FRAGMENT_TIMEOUT)
 
 
+# Read-only, and mostly from the fragment cache: no request transaction (its BEGIN and COMMIT would
+# be two more round trips to the database on the most read pages).
+@transaction.non_atomic_requests
 @programme_page
 def country_page(request, programme, access, moment, country):
     def build():
@@ -195,6 +199,7 @@ def country_page(request, programme, access, moment, country):
     return render(request, "reporting/country_page.html", context)
 
 
+@transaction.non_atomic_requests
 @programme_page
 def dashboard(request, programme, access, moment):
     def build():

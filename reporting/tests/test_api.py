@@ -97,17 +97,33 @@ def test_output_filters(users, api_for, submitted):
 
 
 def test_outputs_list_runs_a_fixed_number_of_queries(users, api_for, submitted, django_assert_max_num_queries):
-    """A page of 50 outputs, reported and pending statuses included, reads them all in one query: the
-    queries are the token with its user, the user's grants, the programmes they see (which decide
-    ``pending``), the count and the page, inside the request transaction's savepoint and its release."""
+    """A page of 50 outputs, reported and pending statuses included, on a first read: the token with
+    its user, the programmes the user sees with their data versions (the cache key), the count, the
+    page, its outputs' reported and pending updates, the programmes again and the grants (which decide
+    ``pending``), inside the request transaction's savepoint and its release. A repeat read is the
+    token, the programmes and the grants."""
     status_update_approve(update=save_update(seed_output("MW", "1.1"), users.officer_mw), user=users.coordinator)
     client = api_for(users.officer_mw)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(10):
         results = client.get("/api/outputs/", {"country": "mw"}).json()["results"]
     assert {row["code"] for row in results if row["reported"]} == {"1.1"}
     assert {row["code"] for row in results if row["pending"]} == {"1.3"}
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(10):
         assert len(client.get("/api/outputs/").json()["results"]) == 50
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/outputs/", {"country": "mw"}).json()["results"] == results
+
+
+def test_the_outputs_list_follows_a_review_and_the_reader_s_view(users, api_for, submitted):
+    """The cached list changes with the programme's data version, and donors never get the list a
+    coordinator's view filled."""
+    coordinator, donor = api_for(users.coordinator), api_for(users.donor)
+    pending = {row["code"]: row["pending"] for row in coordinator.get("/api/outputs/", {"country": "mw"}).json()["results"]}
+    assert pending["1.3"] is not None
+    assert not any(row["pending"] for row in donor.get("/api/outputs/", {"country": "mw"}).json()["results"])
+    status_update_approve(update=submitted, user=users.coordinator, base_revision=None)
+    reported = {row["code"]: row["reported"] for row in donor.get("/api/outputs/", {"country": "mw"}).json()["results"]}
+    assert reported["1.3"] is not None
 
 
 def test_review_cycle_through_the_api(users, api_for, submitted):
