@@ -21,9 +21,9 @@ def resolved(**env):
 
 def test_the_shape_measured_by_the_load_test():
     config = resolved()
-    assert (config["workers"], config["threads"], config["worker_class"]) == ("3", "4", "gthread")
+    assert (config["workers"], config["threads"], config["worker_class"]) == ("4", "2", "gthread")
     # Four connections per thread at most, so kept-alive connections spread over the processes.
-    assert config["worker_connections"] == "16"
+    assert config["worker_connections"] == "8"
     assert config["bind"] == "['127.0.0.1:8000']"
 
 
