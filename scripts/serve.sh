@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# `make serve`: the app as in production (DJANGO_ENV=production, gunicorn, whitenoise, PostgreSQL)
-# on loopback. Starts the persistent cluster of scripts/local-postgres.sh, migrates, collects the
-# static files, loads the seed data and demo accounts once, then serves until Ctrl+C and stops
-# the cluster again.
+# `make serve`: the app as in production (DJANGO_ENV=production, nginx in front of gunicorn,
+# PostgreSQL) on loopback. Starts the persistent cluster of scripts/local-postgres.sh, migrates,
+# collects the static files, loads the seed data and demo accounts once, then serves until Ctrl+C
+# and stops everything it started.
 #
-#   scripts/serve.sh                 # serve on http://127.0.0.1:${SERVE_PORT:-8000}
+#   scripts/serve.sh                 # nginx on http://127.0.0.1:${SERVE_PORT:-8000}, gunicorn on a private loopback port
 #   scripts/serve.sh COMMAND ...     # the same preparation, then run COMMAND with that environment
 set -euo pipefail
 
@@ -16,7 +16,14 @@ mkdir -p "$build"
 
 pg_env=$(scripts/local-postgres.sh start)
 eval "$pg_env"
-trap 'scripts/local-postgres.sh stop' EXIT
+# The processes started below (pids), stopped on exit before the cluster.
+pids=()
+stop() {
+    [[ ${#pids[@]} -eq 0 ]] || kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait || true
+    scripts/local-postgres.sh stop
+}
+trap stop EXIT
 
 if [[ -z "${DJANGO_SECRET_KEY:-}" ]]; then
     # Generated once and kept: sessions survive restarts.
@@ -34,6 +41,9 @@ export SITE_URL="${SITE_URL:-http://127.0.0.1:$SERVE_PORT}"
 # HTTPS through its reverse proxy and leaves both at their production defaults.
 export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}"
 export SECURE_COOKIES="${SECURE_COOKIES:-0}"
+# Behind nginx (deploy/nginx.conf), which sets X-Forwarded-For and X-Forwarded-Proto itself.
+export TRUSTED_PROXY_COUNT="${TRUSTED_PROXY_COUNT:-1}"
+export SECURE_PROXY_SSL_HEADER="${SECURE_PROXY_SSL_HEADER:-1}"
 
 "$py" manage.py migrate --noinput -v0
 # Collecting compresses every file (about a minute): only when the static files or the packages changed.
@@ -49,6 +59,14 @@ fi
 if [[ $# -gt 0 ]]; then
     "$@"
 else
-    echo "Serving the production settings on http://127.0.0.1:$SERVE_PORT (PostgreSQL; Ctrl+C stops it)."
-    "$root/.venv/bin/gunicorn" programme.wsgi
+    # gunicorn on a private loopback port: clients reach it only through nginx.
+    app_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    GUNICORN_BIND="127.0.0.1:$app_port" "$root/.venv/bin/gunicorn" programme.wsgi &
+    pids+=($!)
+    LISTEN="127.0.0.1:$SERVE_PORT" APP_SERVERS="127.0.0.1:$app_port" STATIC_ROOT="$static_root" \
+        scripts/nginx.sh "$build/nginx" &
+    pids+=($!)
+    echo "Serving the production settings on http://127.0.0.1:$SERVE_PORT (nginx, logs in $build/nginx/logs;"
+    echo "gunicorn on 127.0.0.1:$app_port; PostgreSQL). Ctrl+C stops them."
+    wait -n  # until one of them stops; the others are then stopped too
 fi

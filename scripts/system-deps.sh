@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The system packages the app needs beyond Python packages: Pango and a font for WeasyPrint's PDF
-# reports, gettext for the translation catalogues, and Chromium for the real-browser tests
-# (Playwright drives /usr/bin/chromium, never a downloaded browser). Installed with apt when
-# missing and we may (root with apt); otherwise say what to install.
+# reports, gettext for the translation catalogues, nginx in front of gunicorn for `make serve`
+# (and its test), and Chromium for the real-browser tests (Playwright drives /usr/bin/chromium,
+# never a downloaded browser). Installed with apt when missing and we may (root with apt);
+# otherwise say what to install.
 set -euo pipefail
 
 missing=()
@@ -11,15 +12,23 @@ ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpangoft
 fc-list 2>/dev/null | grep -qi "dejavu\|liberation\|noto" || missing+=(fonts-dejavu-core)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)  # compiles the translation catalogues
+[[ -x /usr/sbin/nginx ]] || missing+=(nginx)  # the reverse proxy of `make serve`
 
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing system packages for PDF reports, translations and browser tests: ${missing[*]}"
+    echo "Installing system packages for PDF reports, translations, make serve and browser tests: ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Only its binary is wanted: make serve runs nginx with a configuration of its own under build/.
+    if [[ " ${missing[*]} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>&1; then
+        systemctl disable --now nginx >/dev/null 2>&1 || true
+    fi
 else
-    echo "PDF reports, translations and browser tests need these system packages: ${missing[*]} (Debian/Ubuntu: apt-get install ${missing[*]})." >&2
-    # Chromium alone is only for the tests (which then fail, saying so): the app itself can still run.
-    [[ "${missing[*]}" == "chromium" ]] || exit 1
+    echo "PDF reports, translations, make serve and browser tests need these system packages: ${missing[*]} (Debian/Ubuntu: apt-get install ${missing[*]})." >&2
+    # Chromium and nginx alone are only for the tests and make serve (which then fail, saying so):
+    # the app itself can still run.
+    for package in "${missing[@]}"; do
+        [[ $package == chromium || $package == nginx ]] || exit 1
+    done
 fi
