@@ -1,13 +1,15 @@
 """Health checks for load balancers and monitoring: no login, no session, never cached.
 
-``/healthz`` answers whether this app server can reach its database (one ``SELECT 1``);
-``/healthz/live`` only that the process serves requests (no database: the load test's ceiling).
+``/healthz`` answers whether this app server can reach its database (one ``SELECT 1``), and when it
+cannot, 503 with ``Retry-After`` as the pages do; ``/healthz/live`` only that the process serves
+requests (no database: the load test's ceiling).
 """
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -18,7 +20,7 @@ logger = logging.getLogger(__name__)
 @transaction.non_atomic_requests
 @never_cache
 @require_safe
-def health(request):
+def health(request: HttpRequest) -> HttpResponse:
     try:
         # A kept connection that died meanwhile is replaced first (CONN_HEALTH_CHECKS): only a
         # database out of reach is unhealthy.
@@ -26,12 +28,14 @@ def health(request):
             cursor.execute("SELECT 1")
     except DatabaseError as error:
         logger.warning("Health check: database unavailable: %s", error)
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @transaction.non_atomic_requests
 @never_cache
 @require_safe
-def live(request):
+def live(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")

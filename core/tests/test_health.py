@@ -32,7 +32,8 @@ def test_health_answers_signed_in_people_too(users, client_for):
 
 
 @pytest.mark.django_db
-def test_health_reports_an_unreachable_database_as_503(client, monkeypatch, tmp_path):
+def test_health_reports_an_unreachable_database_as_503(client, monkeypatch, tmp_path, settings):
+    settings.DATABASE_RETRY_AFTER_SECONDS = 17
     # A real connection that cannot open: a database that does not exist on this server.
     settings_dict = dict(connection.settings_dict)
     if connection.vendor == "sqlite":
@@ -47,6 +48,8 @@ def test_health_reports_an_unreachable_database_as_503(client, monkeypatch, tmp_
         broken.close()
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unavailable"}
+    # As the pages answer while the database is away: when to try again.
+    assert response["Retry-After"] == "17"
     assert_uncached(response)
 
 
