@@ -21,10 +21,14 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Whether another server listens on the port. Bound as PostgreSQL binds (SO_REUSEADDR), so the
+# connections the cluster's last run left in TIME_WAIT do not count: the cluster comes back on its
+# recorded port, where the app's DATABASE_URL still points.
 port_taken() {
     python3 - "$1" <<'PY'
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
