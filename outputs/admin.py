@@ -1,12 +1,24 @@
+import csv
+import io
+import itertools
+import zipfile
+
+import openpyxl
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
+from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.admin import SimpleHistoryAdmin
 
 from programme.models import Outcome
@@ -111,12 +123,67 @@ class SafeXLSX(XLSX):
         return super().create_dataset(in_stream)
 
 
+def count_csv_rows(upload, stop: int) -> int:
+    """The data rows of a CSV upload (records, so a quoted line break stays in its row), counted
+    up to ``stop``; the upload is left at its start."""
+    text = io.TextIOWrapper(upload, encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        return sum(1 for _row in itertools.islice(csv.reader(text), 1, stop + 1))
+    except csv.Error:
+        return 0  # not CSV: reading the file for the preview says so
+    finally:
+        text.detach()  # the upload stays open for the import
+        upload.seek(0)
+
+
+def count_xlsx_rows(upload, stop: int) -> int:
+    """The data rows of the first sheet of an XLSX upload, read as a stream (openpyxl's read-only
+    mode) up to ``stop``; the upload is left at its start."""
+    try:
+        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
+        return 0  # not a workbook: reading the file for the preview says so
+    try:
+        return sum(1 for _row in itertools.islice(workbook.active.iter_rows(values_only=True), 1, stop + 1))
+    finally:
+        workbook.close()
+        upload.seek(0)
+
+
 class OutputImportForm(ImportForm):
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+
     def clean_import_file(self):
-        """A zip bomb is refused here, before the upload is copied anywhere or opened."""
+        """A file over IMPORT_MAX_BYTES (its size as uploaded) or a zip bomb is refused here, before
+        the upload is copied anywhere or opened."""
         upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("This file is %(size)s: an import takes at most %(limit)s. Split it into several files.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            )
         check_zip_archive(upload)
         return upload
+
+    def clean(self):
+        """A file of more than IMPORT_MAX_ROWS rows is refused before it is read whole: its rows are
+        counted as it is read, in the format chosen, stopping at the limit."""
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is not None and chosen:
+            count_rows = count_xlsx_rows if issubclass(self.formats[int(chosen)], XLSX) else count_csv_rows
+            if count_rows(upload, settings.IMPORT_MAX_ROWS + 1) > settings.IMPORT_MAX_ROWS:
+                self.add_error("import_file", _(
+                    "This file has more than %(limit)s rows: an import takes at most %(limit)s. "
+                    "Split it into several files."
+                ) % {"limit": settings.IMPORT_MAX_ROWS})
+        return cleaned
+
+
+# How long a confirmed import's name stays claimed: longer than any preview waits for its confirmation.
+IMPORT_CLAIM_SECONDS = 24 * 3600
 
 
 @admin.register(Output)
@@ -175,6 +242,32 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
             services.output_edit(
                 output=Output.objects.get(pk=obj.pk), user=request.user, reason="Edited in the admin", **changes
             )
+
+    def process_import(self, request, **kwargs):
+        """The confirmation of a preview. Its file waits in the media storage until the first
+        confirmation imports and removes it; a confirmation that finds it claimed or gone (a second
+        click, another tab, a preview too old) is told so and sent back to the import page. The
+        claim is in the cache, so with CACHE_URL two confirmations at once on different servers
+        import the file once."""
+        claim = "import-confirmation:" + request.POST.get("import_file_name", "")
+        if request.method == "POST" and not cache.add(claim, True, IMPORT_CLAIM_SECONDS):
+            return self.import_file_gone(request)
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            return self.import_file_gone(request)
+        except BaseException:
+            cache.delete(claim)  # the file is still there: it may be confirmed again
+            raise
+
+    def import_file_gone(self, request):
+        self.message_user(
+            request,
+            _("This preview was already confirmed, or its file is no longer kept: the outputs list "
+              "shows what was imported; to import the file, upload it again."),
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(reverse("admin:outputs_output_import"))
 
     def changelist_view(self, request, extra_context=None):
         repeated = Output.objects.with_repeated_code().filter(has_repeated_code=True).count()

@@ -328,6 +328,13 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# An import's file waits between its preview and its confirmation in the media storage (folder
+# django-import-export/), which every app server shares, so the confirmation may reach any of them.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+# Larger imports are refused before they are read whole: the bytes uploaded, then the rows counted
+# as the file is read.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
 
 LOGGING = {
     "version": 1,

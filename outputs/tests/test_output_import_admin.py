@@ -1,14 +1,20 @@
-"""Spreadsheet import of outputs in the admin: preview, row errors, all-or-nothing, permission."""
+"""Spreadsheet import of outputs in the admin: preview, row errors, all-or-nothing, permission; the
+previewed file kept in the media storage for any server to confirm, a second confirmation, and the
+size and row limits."""
 
 import io
 import re
+import tempfile
+from pathlib import Path
 
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from import_export.admin import ImportMixin
 
 from outputs import services
 from outputs.models import Output
@@ -20,6 +26,12 @@ GOOD_ROWS = (
     "GLO/22/31/IRL,MW,1,1.3,The ratification campaign is implemented (revised),2026-03-31\n"
     "GLO/22/31/IRL,Malawi,4,4.1,Reports are published on time,30.06.2026\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_media):
+    """Previewed files go to a throwaway media folder."""
+    return tmp_media
 
 
 def snapshot():
@@ -54,14 +66,20 @@ def test_preview_then_confirm(admin_client, seed_programme):
     assert Output.objects.count() == 64
 
 
-def test_xlsx_file(admin_client, seed_programme):
+def workbook_bytes(*rows):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["programme", "country", "outcome", "code", "title", "deadline"])
-    sheet.append(["GLO/22/31/IRL", "Viet Nam", 1, "1.1", "A comprehensive national plan (XLSX)", "2026-12-31"])
+    for row in rows:
+        sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    _response, html = preview(admin_client, buffer.getvalue(), name="outputs.xlsx", fmt="1")
+    return buffer.getvalue()
+
+
+def test_xlsx_file(admin_client, seed_programme):
+    content = workbook_bytes(["GLO/22/31/IRL", "Viet Nam", 1, "1.1", "A comprehensive national plan (XLSX)", "2026-12-31"])
+    _response, html = preview(admin_client, content, name="outputs.xlsx", fmt="1")
     assert "Confirm import" in html
     assert confirm(admin_client, html).status_code == 302
     assert Output.objects.get(outcome__country__code="VN", code="1.1").title == "A comprehensive national plan (XLSX)"
@@ -148,3 +166,114 @@ def test_admin_export_neutralises_formulas_and_keeps_dates(admin_client, seed_pr
     assert row["title"] == "'@SUM(A1:A9)"
     assert row["deadline"] == "2025-12-31"
     assert row["programme"] == "GLO/22/31/IRL" and row["country"] == "Viet Nam"
+
+
+# --- The previewed file on shared storage, a second confirmation, the limits -----------------------
+
+
+def waiting_file(media, html):
+    """Where the preview left its file for the confirmation: the media storage's import folder."""
+    name = re.search(r'name="import_file_name" value="([^"]*)"', html).group(1)
+    return media / "django-import-export" / name
+
+
+@pytest.mark.parametrize("name, fmt, content", [
+    ("outputs.csv", "0", (HEADER + GOOD_ROWS).encode()),
+    ("outputs.xlsx", "1", workbook_bytes(["GLO/22/31/IRL", "MW", 4, "4.1", "Reports are published on time", "2026-06-30"])),
+])
+def test_the_preview_waits_in_the_media_storage_and_any_server_confirms_it(
+    admin_client, seed_programme, media, monkeypatch, tmp_path, name, fmt, content
+):
+    _response, html = preview(admin_client, content, name=name, fmt=fmt)
+    waiting = waiting_file(media, html)
+    assert waiting.read_bytes() == content
+    assert not (Path(tempfile.gettempdir()) / waiting.name).exists()
+    # The confirmation reaches a server whose temporary folder is empty and whose cache is its own,
+    # in another session of the same person.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "another-server-tmp"))
+    cache.clear()
+    other_server = Client()
+    other_server.force_login(get_user_model().objects.get(username="admin"))
+    response = confirm(other_server, html)
+    assert response.status_code == 302 and response.url == "/admin/outputs/output/"
+    assert Output.objects.get(outcome__country__code="MW", code="4.1").title == "Reports are published on time"
+    assert not waiting.exists()  # removed once imported
+
+
+def test_a_second_confirmation_is_told_and_imports_nothing(admin_client, seed_programme):
+    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    assert confirm(admin_client, html).status_code == 302
+    imported = snapshot()
+    second = confirm(admin_client, html)
+    assert second.status_code == 302 and second.url == IMPORT_URL
+    page = admin_client.get(second.url).content.decode()
+    assert "This preview was already confirmed, or its file is no longer kept" in page
+    assert snapshot() == imported
+    # Its claim forgotten (another server without a shared cache, or a day later): the file is gone.
+    cache.clear()
+    third = confirm(admin_client, html)
+    assert third.status_code == 302 and third.url == IMPORT_URL
+    assert snapshot() == imported
+
+
+def test_a_confirmation_sent_while_the_first_is_importing_is_told(admin_client, seed_programme, monkeypatch):
+    """A double click: the second confirmation arrives while the first is still importing, its file
+    still there."""
+    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    process_dataset = ImportMixin.process_dataset
+    meanwhile = []
+
+    def importing(*args, **kwargs):
+        if not meanwhile:
+            meanwhile.append(confirm(admin_client, html))
+        return process_dataset(*args, **kwargs)
+
+    monkeypatch.setattr(ImportMixin, "process_dataset", importing)
+    assert confirm(admin_client, html).url == "/admin/outputs/output/"
+    assert meanwhile[0].status_code == 302 and meanwhile[0].url == IMPORT_URL
+    assert Output.objects.filter(outcome__country__code="MW", code="4.1").count() == 1
+
+
+def test_a_failed_confirmation_may_be_confirmed_again(admin_client, seed_programme, monkeypatch):
+    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    monkeypatch.setattr(ImportMixin, "process_dataset", lambda *args, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        confirm(admin_client, html)
+    monkeypatch.undo()
+    assert confirm(admin_client, html).url == "/admin/outputs/output/"
+    assert Output.objects.filter(outcome__country__code="MW", code="4.1").exists()
+
+
+def refused(client, content, name="outputs.csv", fmt="0"):
+    _response, html = preview(client, content, name=name, fmt=fmt)
+    assert "Confirm import" not in html
+    return html
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(admin_client, seed_programme, settings, media):
+    content = (HEADER + GOOD_ROWS).encode()
+    settings.IMPORT_MAX_BYTES = len(content) - 1
+    html = refused(admin_client, content)
+    assert f"an import takes at most {len(content) - 1}\xa0bytes" in html
+    assert not (media / "django-import-export").exists()  # nothing copied anywhere
+    settings.IMPORT_MAX_BYTES = len(content)
+    assert "Confirm import" in preview(admin_client, content)[1]
+
+
+def test_a_csv_of_more_rows_than_the_limit_is_refused(admin_client, seed_programme, settings, media):
+    settings.IMPORT_MAX_ROWS = 2
+    three_rows = HEADER + GOOD_ROWS + "GLO/22/31/IRL,MW,4,4.2,Another,2026-06-30\n"
+    html = refused(admin_client, three_rows.encode())
+    assert "This file has more than 2 rows: an import takes at most 2." in html
+    assert not (media / "django-import-export").exists()
+    # A line break inside a quoted cell stays in its row: two rows, within the limit.
+    quoted = HEADER + 'GLO/22/31/IRL,MW,1,1.3,"The campaign, in\ntwo lines",2026-03-31\n' + GOOD_ROWS.splitlines()[1]
+    assert "Confirm import" in preview(admin_client, quoted.encode())[1]
+
+
+def test_an_xlsx_of_more_rows_than_the_limit_is_refused(admin_client, seed_programme, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    row = ["GLO/22/31/IRL", "MW", 4, "4.1", "Reports are published on time", "2026-06-30"]
+    html = refused(admin_client, workbook_bytes(row, row, row), name="outputs.xlsx", fmt="1")
+    assert "This file has more than 2 rows: an import takes at most 2." in html
+    assert "This file has more than" not in preview(admin_client, workbook_bytes(row, row), name="outputs.xlsx", fmt="1")[1]
