@@ -86,7 +86,7 @@ def django_db_setup(django_db_setup, django_db_blocker, fast_password_hashing):
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
+def empty_cache():
     """Each test starts with an empty cache: fragments are cached under a programme's data version,
     which rolls back with a test's writes, so the next test would find a fragment of data it never had."""
     from django.core.cache import cache

@@ -199,7 +199,7 @@ def main():
         status, final = get(url, header)
         if status != 200 or final != url:
             sys.exit(f"{name}: {path} answers {status} ({final}), not 200: check the data and the sign-in")
-        run_wrk(wrk, url, header, 3)  # warm-up: templates compiled, the page cached by the workers it reaches
+        run_wrk(wrk, url, header, 3)  # warm-up: templates compiled, fragments cached by the workers it reaches
         print(f"{name}: {CONNECTIONS} connections for {DURATION} s ...", flush=True)
         load_before = os.getloadavg()[0]
         return {"name": name, "path": path, "load_before": load_before, **run_wrk(wrk, url, header, DURATION)}
