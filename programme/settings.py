@@ -138,20 +138,25 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # meanwhile is replaced at the next request (CONN_HEALTH_CHECKS), so service resumes by itself.
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
-# Rendered fragments of the report pages. Their keys hold the programme's data version, so each
-# process's own memory is correct with any number of workers and servers; CACHE_BACKEND and
-# CACHE_LOCATION name a shared cache instead (any Django cache backend).
-CACHE_BACKEND = env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
-CACHES = {
-    "default": {
-        "BACKEND": CACHE_BACKEND,
-        "LOCATION": env_str("CACHE_LOCATION", "tracker-pages"),
-        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
-        "TIMEOUT": 3600,
-        # A country page's body is about 100-200 kB: 300 of them stay under 60 MB per process.
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 300)} if CACHE_BACKEND.endswith("LocMemCache") else {},
-    }
-}
+# Rendered fragments of the report pages and the API's lists. Their keys hold each programme's data
+# version, so no process ever serves a value another has made stale. CACHE_URL=redis://host:port/db
+# shares one Redis among every process and server (Django's RedisCache; rediss:// for TLS); without
+# it each process keeps its own memory, which is enough for one machine.
+CACHE_URL = env_str("CACHE_URL", "")
+if not CACHE_URL:
+    # A country page's body is about 100-200 kB: 300 of them stay under 60 MB per process.
+    default_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tracker-pages",
+                     "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 300)}}
+elif CACHE_URL.startswith(("redis://", "rediss://")):
+    # A Redis that stops answering costs a request a few seconds (then an error), not a hung worker.
+    default_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                     "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
+else:
+    # The scheme only: the rest of the address may hold a password.
+    raise ImproperlyConfigured(
+        f"CACHE_URL starts with {CACHE_URL.split(':')[0]!r}: use redis://host:port/db (or rediss://), or leave it empty."
+    )
+CACHES = {"default": {**default_cache, "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""), "TIMEOUT": 3600}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

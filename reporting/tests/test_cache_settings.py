@@ -1,0 +1,124 @@
+"""The cache from the environment: each process's own memory, or with CACHE_URL one Redis shared by
+every process and server (Django's RedisCache). Against a real redis-server on loopback, a country
+page's fragment cached through one server's cache client is served through another's, and a write
+through either gives both the new page (its key holds the programme's data version)."""
+
+import runpy
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.core.cache import CacheHandler
+from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from outputs import services
+from outputs.models import Output
+
+SETTINGS_FILE = Path(__file__).resolve().parents[2] / "programme" / "settings.py"
+COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
+# A page served from its cached fragment: the session, the account and the account's grants.
+CACHED_PAGE_QUERIES = 3
+
+
+def configured_caches(monkeypatch, **environment):
+    for name in ("CACHE_URL", "CACHE_KEY_PREFIX", "CACHE_MAX_ENTRIES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS_FILE))["CACHES"]
+
+
+def test_without_cache_url_each_process_keeps_its_own_memory(monkeypatch):
+    default = configured_caches(monkeypatch)["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert default["OPTIONS"] == {"MAX_ENTRIES": 300}
+
+
+def test_cache_url_names_a_redis_shared_by_every_server(monkeypatch):
+    caches = configured_caches(monkeypatch, CACHE_URL="redis://cache.internal:6379/1", CACHE_KEY_PREFIX="release-42")
+    default = caches["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["LOCATION"] == "redis://cache.internal:6379/1"
+    assert default["KEY_PREFIX"] == "release-42"
+    assert isinstance(CacheHandler(caches)["default"], RedisCache)
+
+
+@pytest.mark.parametrize("url", ["memcached://cache.internal:11211", "rediss-cluster://u:secret@cache.internal:6379"])
+def test_another_scheme_stops_start_up_without_showing_the_address(monkeypatch, url):
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL starts with '[a-z-]+': use redis://host:port/db") as refused:
+        configured_caches(monkeypatch, CACHE_URL=url)
+    assert "secret" not in str(refused.value) and "cache.internal" not in str(refused.value)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A redis-server of its own on a free loopback port, without persistence, for this module."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (scripts/system-deps.sh installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, socket_connect_timeout=1)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.02)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main(page):
+    """The page's body: the shell around it (CSRF tokens) differs from request to request."""
+    return page.split("<main")[1].split("</main>")[0]
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_a_fragment_cached_through_one_server_is_served_through_another(
+    redis_url, monkeypatch, settings, users, client_for
+):
+    coordinator = client_for(users.coordinator)
+    shared = configured_caches(monkeypatch, CACHE_URL=redis_url)
+    settings.CACHES = shared  # server A's cache client
+    first_count, first = queries(coordinator, COUNTRY)
+    assert first_count > CACHED_PAGE_QUERIES  # rendered
+    assert redis.Redis.from_url(redis_url).keys("*report:country:*")  # and kept in Redis, not in this process
+
+    # Server B: Django drops its cache connections when CACHES changes; its client is a new one.
+    settings.CACHES = {"default": dict(shared["default"])}
+    count, page = queries(coordinator, COUNTRY)
+    assert count == CACHED_PAGE_QUERIES
+    assert main(page) == main(first)
+
+    # A write through either server gives the programme a new data version, so a new key.
+    output = Output.objects.get(outcome__country__code="MW", code="1.1")
+    services.output_edit(output=output, user=users.coordinator, reason="Reworded", title="Reworded after the first reading")
+    settings.CACHES = {"default": dict(shared["default"])}  # back on server A
+    count, page = queries(coordinator, COUNTRY)
+    assert count > CACHED_PAGE_QUERIES and "Reworded after the first reading" in page
