@@ -246,11 +246,11 @@ def dashboard_context(request, programme, access, moment):
     return context
 
 
-def filtered_outputs(request, programme, access, moment):
-    """The outputs list's filters applied to the programme as of the moment (pages and exports)."""
+def filtered_outputs(query, programme, access, moment):
+    """The outputs list's filters (a QueryDict) applied to the programme as of the moment (pages and exports)."""
     countries = selectors.programme_countries(programme)
     filterset = OutputListFilter(
-        request.GET or None,
+        query or None,
         queryset=selectors.outputs_for_list(programme, moment),
         countries=countries,
         today=moment.today,
@@ -262,7 +262,7 @@ def filtered_outputs(request, programme, access, moment):
 
 @programme_page
 def output_list(request, programme, access, moment):
-    filterset, queryset = filtered_outputs(request, programme, access, moment)
+    filterset, queryset = filtered_outputs(request.GET, programme, access, moment)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

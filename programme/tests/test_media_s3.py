@@ -195,20 +195,11 @@ def test_a_second_file_of_the_same_name_overwrites_nothing(users, client_for, s3
     assert (objects[f"{LOCATION}/{kept}"], objects[f"{LOCATION}/{other}"]) == (b"first", b"second")
 
 
-def wait_until_ready(client, job_page):
-    for _ in range(150):
-        page = client.get(job_page)
-        assert page.status_code == 200
-        if "is ready" in page.content.decode():
-            return
-        time.sleep(0.2)
-    pytest.fail("the export never became ready")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_background_export_is_written_to_the_bucket_and_downloaded(users, client_for, settings, s3_media,
                                                                    monkeypatch):
-    from reporting import background
+    from outputs.tests.test_tasks import run_worker
+    from reporting import tasks
 
     settings.EXPORT_BACKGROUND_ROWS = 10
     client = client_for(users.donor)
@@ -216,23 +207,22 @@ def test_background_export_is_written_to_the_bucket_and_downloaded(users, client
     assert response.status_code == 302
     job_page = response["Location"]
     job = job_page.rstrip("/").rsplit("/", 1)[-1]
-    wait_until_ready(client, job_page)
+    run_worker()
 
     status, data = fetch(client, job_page, download="1")
     assert status == 200
     assert openpyxl.load_workbook(io.BytesIO(data))["Outputs"].max_row == 64
-    # The file and its .ready marker, written after it, are objects in the bucket.
-    assert s3_media.objects() == {f"{LOCATION}/exports/{job}": data, f"{LOCATION}/exports/{job}.ready": b""}
+    # The file built by the worker is an object in the bucket.
+    assert s3_media.objects() == {f"{LOCATION}/exports/{job}.xlsx": data}
     assert fetch(client_for(users.coordinator), job_page, download="1")[0] == 404
 
     # Old exports are removed by listing the folder in the bucket: with every file counting as
-    # old, starting another export removes the first one's objects.
-    monkeypatch.setattr(background, "KEEP", timedelta(minutes=-5))
+    # old, the next export removes the first one's object.
+    monkeypatch.setattr(tasks, "KEEP", timedelta(minutes=-5))
     second_page = client.get(f"{BASE}/exports/outputs.xlsx")["Location"]
     second = second_page.rstrip("/").rsplit("/", 1)[-1]
-    wait_until_ready(client, second_page)
-    assert sorted(s3_media.objects()) == [f"{LOCATION}/exports/{second}",
-                                          f"{LOCATION}/exports/{second}.ready"]
+    run_worker()
+    assert sorted(s3_media.objects()) == [f"{LOCATION}/exports/{second}.xlsx"]
 
 
 @pytest.mark.django_db(transaction=True)

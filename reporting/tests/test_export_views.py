@@ -196,32 +196,6 @@ def test_officers_export_their_countries_only(users, client_for):
     assert read_csv(download(client_for(users.officer_mw), f"{BASE}/exports/outputs.csv", country="zm")) == []
 
 
-@pytest.mark.django_db(transaction=True)
-def test_large_xlsx_is_prepared_in_the_background(users, client_for, settings, tmp_path):
-    import time
-
-    settings.EXPORT_BACKGROUND_ROWS = 10
-    settings.MEDIA_ROOT = tmp_path
-    client = client_for(users.donor)
-    response = client.get(f"{BASE}/exports/outputs.xlsx")
-    assert response.status_code == 302
-    job_page = response["Location"]
-    for _ in range(100):
-        page = client.get(job_page)
-        assert page.status_code == 200
-        if "is ready" in page.content.decode():
-            break
-        assert 'http-equiv="refresh"' in page.content.decode()
-        time.sleep(0.2)
-    else:
-        pytest.fail("the export never became ready")
-    download = client.get(job_page, {"download": "1"})
-    data = b"".join(download.streaming_content)
-    assert openpyxl.load_workbook(io.BytesIO(data))["Outputs"].max_row == 64
-    # Another person's session does not know the job: 404, not the file.
-    assert client_for(users.coordinator).get(job_page, {"download": "1"}).status_code == 404
-
-
 def test_history_csv(users, client_for, reported):
     rows = read_csv(download(client_for(users.donor), f"{BASE}/exports/history.csv", country="mw"))
     assert [(r["Output code"], r["Status"], r["Progress %"], r["As of"]) for r in rows] == [

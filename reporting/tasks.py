@@ -1,0 +1,104 @@
+"""Large spreadsheets, built by the task worker (``python manage.py db_worker``) and offered when ready.
+
+A request never waits for a workbook of tens of thousands of rows: it queues the export (Django's
+Tasks API, the queue kept in the database) and the reader gets a page that refreshes itself until
+the file is ready. The task rebuilds the export from what the reader asked for (the programme, the
+outputs list's filters, the as-of date) in the reader's language, and writes the file to the media
+storage (shared by every app server) under ``exports/``. The job belongs to the reader who asked:
+their access is read again when the file is built and again when it is downloaded. Files are
+removed after a day.
+"""
+
+import datetime
+from dataclasses import dataclass, replace
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.http import QueryDict
+from django.utils import timezone, translation
+from django_tasks import TaskContext, TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+
+from programme.access import ProgrammeAccess, programme_access
+from programme.models import Programme
+
+from .selectors import ReportMoment
+
+KEEP = datetime.timedelta(days=1)
+FOLDER = "exports"
+
+
+def _remove_old_files() -> None:
+    cutoff = timezone.now() - KEEP
+    try:
+        _folders, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    for name in names:
+        try:
+            if default_storage.get_modified_time(f"{FOLDER}/{name}") < cutoff:
+                default_storage.delete(f"{FOLDER}/{name}")
+        except FileNotFoundError:
+            pass  # removed meanwhile by another worker
+
+
+@task(takes_context=True)
+def export_outputs_xlsx(
+    context: TaskContext, *, programme_id: int, user_id: int, query: str, as_of: str | None, language: str,
+    filename: str,
+) -> dict:
+    """Build the outputs spreadsheet the reader asked for into the media storage; returns the file's
+    name there and the countries the reader could export when it was built (None: all)."""
+    from .export_views import outputs_workbook  # the export views queue this task: imported when run
+
+    _remove_old_files()
+    programme = Programme.objects.get(pk=programme_id)
+    user = get_user_model().objects.get(pk=user_id)
+    access = programme_access(user, programme)
+    if access is None:
+        raise PermissionDenied("The reader no longer has access to the programme.")
+    moment = ReportMoment(datetime.date.fromisoformat(as_of) if as_of else None)
+    with translation.override(language):
+        handle = outputs_workbook(QueryDict(query), programme, access, moment, user)
+    name = default_storage.save(f"{FOLDER}/{context.task_result.id}.xlsx", File(handle, name=filename))
+    countries = access.export_country_ids
+    return {"file": name, "countries": None if countries is None else sorted(countries)}
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    status: str  # "running", "ready", "failed", or "stalled" (not finished within EXPORT_JOB_LIMIT_SECONDS)
+    filename: str
+    query: str  # the export's filters, to ask for it again
+    file: str | None = None  # its name in the media storage, when ready
+
+
+def export_job(job_id: str, user: AbstractBaseUser, access: ProgrammeAccess) -> ExportJob | None:
+    """The reader's export, or None (callers answer 404) when there is no such job, it was asked for
+    by someone else or in another programme, or the reader may no longer export what it holds."""
+    try:
+        result = export_outputs_xlsx.get_result(job_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        return None
+    asked = result.kwargs
+    if asked["user_id"] != user.pk or asked["programme_id"] != access.programme.pk or not access.can_export:
+        return None
+    job = ExportJob(status="running", filename=asked["filename"], query=asked["query"])
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        built = result.return_value
+        allowed = access.export_country_ids
+        if allowed is not None and (built["countries"] is None or not allowed.issuperset(built["countries"])):
+            return None
+        return replace(job, status="ready", file=built["file"])
+    if result.status == TaskResultStatus.FAILED:
+        return replace(job, status="failed")
+    # A worker stopped mid-task leaves it running, and a queue no worker reads leaves it waiting:
+    # either way, past the limit the reader is told and may ask again.
+    since = result.started_at or result.enqueued_at
+    if timezone.now() - since > datetime.timedelta(seconds=settings.EXPORT_JOB_LIMIT_SECONDS):
+        return replace(job, status="stalled")
+    return job

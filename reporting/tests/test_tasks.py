@@ -1,0 +1,110 @@
+"""Large XLSX exports go to the task queue (the database backend) and are built by its worker:
+in the reader's language, into the media storage, offered to that reader only while their access
+lasts, and shown as failed when no worker finishes them in time."""
+
+import io
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django_tasks_db.models import DBTaskResult
+
+from outputs.tests.test_tasks import run_worker
+from programme.models import AccessGrant, Country, Role
+
+BASE = "/programmes/glo-22-31-irl"
+EXPORT = f"{BASE}/exports/outputs.xlsx"
+
+
+@pytest.fixture
+def background(settings, tmp_path):
+    """Every spreadsheet of more than 10 outputs is built in the background, into a fresh media folder."""
+    settings.EXPORT_BACKGROUND_ROWS = 10
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def ask(client, **filters):
+    """Ask for the spreadsheet; returns the waiting page's address."""
+    response = client.get(EXPORT, filters)
+    assert response.status_code == 302, response.status_code
+    return response["Location"]
+
+
+def workbook_values(response):
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return {value for sheet in workbook for row in sheet.iter_rows(values_only=True) for value in row}
+
+
+def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_for, reported, background):
+    client = client_for(users.donor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    job_page = ask(client)
+    waiting = client.get(job_page).content.decode()
+    assert 'http-equiv="refresh"' in waiting and "?download=1" not in waiting
+    assert list(background.iterdir()) == []  # the request only queued it
+
+    run_worker()
+    ready = client.get(job_page).content.decode()
+    assert "?download=1" in ready and 'http-equiv="refresh"' not in ready
+    assert [path.name for path in (background / "exports").iterdir()] == [f"{job_page.rstrip('/').split('/')[-1]}.xlsx"]
+    values = workbook_values(client.get(job_page, {"download": "1"}))
+    assert {"En bonne voie", "Atteint", "À risque", "Hors trajectoire"} <= values  # reported statuses, in French
+    assert not {"On track", "Achieved", "At risk", "Off track"} & values
+
+
+def test_only_the_reader_who_asked_may_download_while_their_access_lasts(users, client_for, reported, background):
+    job_page = ask(client_for(users.donor))
+    run_worker()
+    assert client_for(users.donor).get(job_page, {"download": "1"}).status_code == 200
+    # A coordinator of the same programme did not ask for it; someone without a grant sees no programme.
+    assert client_for(users.coordinator).get(job_page, {"download": "1"}).status_code == 404
+    assert client_for(users.nogrant).get(job_page, {"download": "1"}).status_code == 404
+    assert client_for(users.donor).get(f"{BASE}/exports/jobs/not-a-job/").status_code == 404
+
+    AccessGrant.objects.filter(user=users.donor).delete()
+    assert client_for(users.donor).get(job_page, {"download": "1"}).status_code == 404
+
+
+def test_an_officer_who_lost_a_country_no_longer_downloads_its_export(users, client_for, reported, background):
+    officer = users.officer_mw
+    malawi = AccessGrant.objects.get(user=officer)
+    zambia = AccessGrant.objects.create(user=officer, programme=malawi.programme, role=Role.OFFICER,
+                                        country=Country.objects.get(code="ZM"))
+    job_page = ask(client_for(officer))
+    run_worker()
+    assert client_for(officer).get(job_page, {"download": "1"}).status_code == 200
+    zambia.delete()  # the file holds Zambia's outputs: Malawi's officer may not have it any more
+    assert client_for(officer).get(job_page, {"download": "1"}).status_code == 404
+
+
+def test_a_job_whose_worker_died_is_shown_as_failed_after_the_limit(users, client_for, reported, background,
+                                                                  frozen_today):
+    client = client_for(users.donor)
+    job_page = ask(client, country="mw")
+    # A worker takes the job, as db_worker does, and is killed before finishing it.
+    DBTaskResult.objects.ready().get_locked().claim("worker-killed-mid-task")
+
+    frozen_today.shift(settings.EXPORT_JOB_LIMIT_SECONDS - 60)
+    waiting = client.get(job_page).content.decode()
+    assert 'http-equiv="refresh"' in waiting
+    assert f"within {settings.EXPORT_JOB_LIMIT_SECONDS // 60} minutes" in waiting  # the page says how long at most
+
+    frozen_today.shift(120)
+    stalled = client.get(job_page).content.decode()
+    assert 'http-equiv="refresh"' not in stalled and "?download=1" not in stalled
+    assert "stopped or is not running" in stalled
+    assert f'href="{EXPORT}?country=mw"' in stalled  # ask again, with the same filters
+
+
+def test_no_thread_is_started_by_production_code():
+    root = Path(__file__).resolve().parents[2]
+    found = subprocess.run(
+        ["grep", "-rln", "--include=*.py", "--exclude-dir=tests", "threading",
+         "core", "programme", "outputs", "reporting"],
+        cwd=root, capture_output=True, text=True,
+    )
+    assert found.returncode == 1, found.stdout  # grep's "nothing found"
