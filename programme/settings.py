@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "programme",
     "outputs",
@@ -325,6 +327,14 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Spreadsheets of more outputs than this are built in the background and offered when ready.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
+
+# Background work (large exports, deadline reminders) goes through the Django Tasks API to a queue
+# kept in the database (django-tasks-db); `python manage.py db_worker` runs it, beside the web server
+# (make run, make serve) or on any machine that reaches the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A background export not finished this long after it was queued or started (its worker stopped, or
+# no worker runs) is shown to the reader as failed, with a way to ask again.
+EXPORT_JOB_LIMIT_SECONDS = env_int("EXPORT_JOB_LIMIT_SECONDS", 15 * 60)
 
 # Spreadsheet cells starting with = + - @ are neutralised in admin exports.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
