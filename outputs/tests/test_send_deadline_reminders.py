@@ -53,7 +53,7 @@ def test_command_emails_each_officer_their_countries_outputs(quiet, workflow, ma
     _due(workflow.output("MW", "1.4"), 31)  # outside every window
 
     out = io.StringIO()
-    call_command("send_deadline_reminders", stdout=out)
+    call_command("send_deadline_reminders", "--now", stdout=out)
     # officer-mw and officer-mw2 (Malawi, 3 outputs each) and officer-zm (1 output).
     assert out.getvalue().strip() == "3 reminder e-mails sent, covering 7 outputs."
 
@@ -94,7 +94,7 @@ def test_running_twice_sends_nothing_new(quiet, workflow, mailoutbox):
 
     assert deadline_reminders_send() == (0, 0)
     out = io.StringIO()
-    call_command("send_deadline_reminders", stdout=out)
+    call_command("send_deadline_reminders", "--now", stdout=out)
     assert out.getvalue().strip() == "0 reminder e-mails sent, covering 0 outputs."
     assert len(mailoutbox) == 3 and ReminderSent.objects.count() == rows
 
