@@ -41,8 +41,9 @@ messages: setup
 run: setup catalogues
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
-	@echo "Serving on http://127.0.0.1:8000 (admin at /admin/). Stop with Ctrl+C."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000 (admin at /admin/), with the task worker. Ctrl+C stops both."
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:8000
 
 test: test-sqlite test-postgres
 
@@ -56,8 +57,8 @@ test-postgres: setup catalogues
 	@echo "== Database outage on PostgreSQL (stops and restarts the cluster, so alone) =="
 	scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m db_outage
 
-# Production settings on loopback: gunicorn, whitenoise, the persistent PostgreSQL of
-# scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.
+# Production settings on loopback: gunicorn, whitenoise, the task worker, the persistent PostgreSQL
+# of scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.
 serve: setup catalogues
 	scripts/serve.sh
 
