@@ -53,7 +53,7 @@ test-sqlite: setup catalogues
 
 test-postgres: setup catalogues
 	@echo "== Test suite on PostgreSQL =="
-	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not browser"
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not browser and not nginx"
 	@echo "== Database outage on PostgreSQL (stops and restarts the cluster, so alone) =="
 	scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m db_outage
 
