@@ -6,6 +6,7 @@ import re
 import signal
 from datetime import timedelta
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -16,7 +17,9 @@ from outputs.tasks import send_deadline_reminders
 
 def run_worker():
     """Run every queued task, as ``manage.py db_worker --batch`` does, in this process (its test
-    database). The worker takes over SIGINT and SIGTERM for a graceful stop: they are given back."""
+    database). Like a request, the worker closes its database connection when done, so a test that
+    runs it must be transactional (``django_db(transaction=True)``). The worker takes over SIGINT
+    and SIGTERM for a graceful stop: they are given back."""
     stops = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
     handlers = [signal.getsignal(number) for number in stops]
     try:
@@ -26,6 +29,7 @@ def run_worker():
             signal.signal(number, handler)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_the_command_queues_the_reminders_and_the_worker_sends_them(users, mailoutbox):
     today = timezone.localdate()
     Output.objects.update(deadline=today + timedelta(days=365))

@@ -39,6 +39,7 @@ def workbook_values(response):
     return {value for sheet in workbook for row in sheet.iter_rows(values_only=True) for value in row}
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_for, reported, background):
     client = client_for(users.donor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
@@ -56,6 +57,7 @@ def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_
     assert not {"On track", "Achieved", "At risk", "Off track"} & values
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_only_the_reader_who_asked_may_download_while_their_access_lasts(users, client_for, reported, background):
     job_page = ask(client_for(users.donor))
     run_worker()
@@ -69,6 +71,7 @@ def test_only_the_reader_who_asked_may_download_while_their_access_lasts(users, 
     assert client_for(users.donor).get(job_page, {"download": "1"}).status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_an_officer_who_lost_a_country_no_longer_downloads_its_export(users, client_for, reported, background):
     officer = users.officer_mw
     malawi = AccessGrant.objects.get(user=officer)
