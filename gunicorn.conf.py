@@ -24,7 +24,10 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # Client, user, time, request line, status, bytes, duration in ms, referrer, user agent.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
-# X-Forwarded-* headers are believed only from these addresses (the reverse proxy).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Forwarded headers are believed only from these addresses: nginx on this host (deploy/nginx.conf),
+# which sets X-Forwarded-Proto itself, replacing a client's. gunicorn's other scheme headers
+# (X-Forwarded-Ssl, X-Forwarded-Protocol), which nginx passes on as clients send them, are not read.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 # No control socket in the home directory: several instances (serve, load test) may run side by side.
 control_socket_disable = True

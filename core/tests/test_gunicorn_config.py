@@ -16,7 +16,8 @@ def resolved(**env):
         timeout=60, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
     )
     assert result.returncode == 0, result.stderr
-    return dict(re.findall(r"^(\w+)\s*=\s*(.*)$", result.stdout, re.MULTILINE))
+    # Blanks only around "=": an empty value must not take the next line as its own.
+    return dict(re.findall(r"^(\w+)[ \t]*=[ \t]*(.*)$", result.stdout, re.MULTILINE))
 
 
 def test_the_shape_measured_by_the_load_test():
@@ -25,6 +26,14 @@ def test_the_shape_measured_by_the_load_test():
     # Four connections per thread at most, so kept-alive connections spread over the processes.
     assert config["worker_connections"] == "8"
     assert config["bind"] == "['127.0.0.1:8000']"
+
+
+def test_the_scheme_is_believed_only_from_nginx_on_this_host():
+    config = resolved()
+    assert config["forwarded_allow_ips"] == "['127.0.0.1']"
+    # Only the header nginx sets itself: X-Forwarded-Ssl or X-Forwarded-Protocol from a client,
+    # passed on by nginx, would otherwise make a plain HTTP request https.
+    assert config["secure_scheme_headers"] == "{'X-FORWARDED-PROTO': 'https'}"
 
 
 def test_the_environment_changes_it():
