@@ -1,11 +1,12 @@
-"""`make loadtest`: wrk on loopback against gunicorn as `make serve` runs it.
+"""`make loadtest`: wrk on loopback against nginx and gunicorn as `make serve` runs them.
 
 Runs inside scripts/serve.sh (production settings, the local PostgreSQL cluster, migrated, static
 files collected, seed data loaded). Generates once a 50 x 200 x 20 programme, signs its
 coordinator in without the login form (a session made directly, and an API token: repeated
-logins would meet the login throttling), starts gunicorn on a free loopback port and runs wrk at
-32 connections for 30 s on each URL, with a trivial view as the ceiling. Prints a table, checks
-the targets and writes build/loadtest/results.json.
+logins would meet the login throttling), starts gunicorn on a free loopback port with nginx in
+front of it on another (scripts/nginx.sh), and runs wrk through nginx at 32 connections for 30 s
+on each URL, with a trivial view as the ceiling. Prints a table, checks the targets and writes
+build/loadtest/results.json.
 
 The trivial view is measured before every page and after the last, and each page is compared with
 the better of the two runs beside it (this machine's load changes while the test runs).
@@ -36,8 +37,7 @@ DURATION = int(os.environ.get("LOADTEST_DURATION", "30"))
 CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "32"))
 WRK_THREADS = int(os.environ.get("LOADTEST_THREADS", "2"))
 ONLY = os.environ.get("LOADTEST_ONLY", "")  # measure only the pages whose name contains this
-# Sent with every request, as every browser sends it (compression is the reverse proxy's: the app
-# answers uncompressed).
+# Sent with every request, as every browser sends it: nginx compresses the answers, as in production.
 BROWSER_HEADER = "Accept-Encoding: gzip, deflate, br"
 COUNTRIES, OUTPUTS, UPDATES, SEED = 50, 200, 20, 1
 # Target: p99 below this at 32 connections, with no errors. The share of the trivial view's
@@ -96,12 +96,13 @@ def prepare_data():
     session[HASH_SESSION_KEY] = coordinator.get_session_auth_hash()
     session.create()
     token, _ = Token.objects.get_or_create(user=coordinator)
-    # As a signed-in browser sends them: the session and the CSRF cookie set at sign-in.
-    from django.middleware.csrf import _get_new_csrf_string
+    # As a signed-in browser sends them: the session and the CSRF cookie set at sign-in (a CSRF
+    # secret is 32 letters and digits).
+    from django.utils.crypto import get_random_string
 
     cookie = (
         f"Cookie: {settings.SESSION_COOKIE_NAME}={session.session_key}; "
-        f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
+        f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
     )
     base = f"/programmes/{programme.slug}"
     targets = [
@@ -135,15 +136,13 @@ def get(url, header=None):
         return error.code, url
 
 
-def start_gunicorn(port, out_dir):
-    env = {**os.environ, "SERVE_PORT": str(port), "GUNICORN_ACCESS_LOG": str(out_dir / "access.log"),
-           "GUNICORN_ERROR_LOG": str(out_dir / "gunicorn.log")}
-    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "programme.wsgi"], cwd=ROOT, env=env,
+def start(name, command, env, port, log):
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            sys.exit(f"gunicorn stopped at start; see {out_dir / 'gunicorn.log'}")
+            sys.exit(f"{name} stopped at start; see {log}")
         try:
             if get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
                 return process
@@ -151,7 +150,28 @@ def start_gunicorn(port, out_dir):
             pass
         time.sleep(0.3)
     process.terminate()
-    sys.exit("gunicorn did not answer /healthz within 60 s")
+    sys.exit(f"{name} did not answer /healthz within 60 s; see {log}")
+
+
+def start_servers(out_dir):
+    """gunicorn on a free loopback port and nginx in front of it, as scripts/serve.sh starts them;
+    returns both processes and nginx's port."""
+    from django.conf import settings
+
+    app_port, port = free_port(), free_port()
+    gunicorn = start("gunicorn", [str(ROOT / ".venv" / "bin" / "gunicorn"), "programme.wsgi"],
+                     {"GUNICORN_BIND": f"127.0.0.1:{app_port}", "GUNICORN_ACCESS_LOG": str(out_dir / "access.log"),
+                      "GUNICORN_ERROR_LOG": str(out_dir / "gunicorn.log")},
+                     app_port, out_dir / "gunicorn.log")
+    try:
+        nginx = start("nginx", [str(ROOT / "scripts" / "nginx.sh"), str(out_dir / "nginx")],
+                      {"LISTEN": f"127.0.0.1:{port}", "APP_SERVERS": f"127.0.0.1:{app_port}",
+                       "STATIC_ROOT": str(settings.STATIC_ROOT)},
+                      port, out_dir / "nginx" / "logs" / "error.log")
+    except SystemExit:
+        gunicorn.terminate()
+        raise
+    return [nginx, gunicorn], port
 
 
 def run_wrk(wrk, url, header, duration):
@@ -189,8 +209,7 @@ def main():
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "access.log").unlink(missing_ok=True)
     targets, server = prepare_data()
-    port = free_port()
-    gunicorn = start_gunicorn(port, out_dir)
+    servers, port = start_servers(out_dir)
     trivial, pages = targets[0], [t for t in targets[1:] if ONLY in t[0]]
     results, ceilings = [], []
 
@@ -213,8 +232,9 @@ def main():
             results.append(measure(*page))
             ceilings.append(measure(*trivial))
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(timeout=60)
+        for process in servers:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
 
     for index, row in enumerate(results):
         row["ceiling_rps"] = max(ceilings[index]["rps"], ceilings[index + 1]["rps"])
@@ -228,12 +248,12 @@ def main():
     import django
     import gunicorn as gunicorn_package
 
-    workers = os.environ.get("GUNICORN_WORKERS", "3")
-    threads = os.environ.get("GUNICORN_THREADS", "4")
+    workers = os.environ.get("GUNICORN_WORKERS", "4")  # gunicorn.conf.py's defaults
+    threads = os.environ.get("GUNICORN_THREADS", "2")
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     print()
-    print(f"Machine: {os.cpu_count()} cores ({cpu}); wrk, gunicorn and {server} on the same machine")
+    print(f"Machine: {os.cpu_count()} cores ({cpu}); wrk, nginx, gunicorn and {server} on the same machine")
     print(f"Python {platform.python_version()}, Django {django.get_version()}, gunicorn {gunicorn_package.__version__} "
           f"({workers} workers x {threads} threads), DJANGO_ENV=production, DEBUG off; "
           f"wrk -t{WRK_THREADS} -c{CONNECTIONS} -d{DURATION}s")
