@@ -243,6 +243,16 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
                 output=Output.objects.get(pk=obj.pk), user=request.user, reason="Edited in the admin", **changes
             )
 
+    def import_action(self, request, **kwargs):
+        """A preview that cannot be confirmed (row errors, an unreadable file) removes the file it
+        stored for the confirmation at once."""
+        response = super().import_action(request, **kwargs)
+        # django-import-export names the stored copy on the upload itself.
+        stored = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if stored and "confirm_form" not in response.context_data:
+            self.get_tmp_storage_class()(name=stored, **self.get_tmp_storage_class_kwargs()).remove()
+        return response
+
     def process_import(self, request, **kwargs):
         """The confirmation of a preview. Its file waits in the media storage until the first
         confirmation imports and removes it; a confirmation that finds it claimed or gone (a second

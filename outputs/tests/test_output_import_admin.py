@@ -104,6 +104,16 @@ def test_row_errors_are_shown_with_row_numbers_and_nothing_is_saved(admin_client
     assert snapshot() == before
 
 
+def test_a_preview_that_cannot_be_confirmed_keeps_no_file(admin_client, seed_programme, media):
+    _response, html = preview(admin_client, (HEADER + "GLO/22/31/IRL,Atlantis,1,1.1,Somewhere,2026-01-01\n").encode())
+    assert "Some rows failed to validate" in html
+    _response, html = preview(admin_client, b"PK\x03\x04 not a workbook", name="outputs.xlsx", fmt="1")
+    assert "while trying to read file" in html
+    assert not any((media / "django-import-export").iterdir())
+    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    assert waiting_file(media, html).exists()  # a preview that can be confirmed keeps it
+
+
 def test_repeated_code_needs_an_id(admin_client, seed_programme):
     _response, html = preview(admin_client, (HEADER + "GLO/22/31/IRL,ZM,2,2.1,Which one?,2026-01-01\n").encode())
     assert "Confirm import" not in html
