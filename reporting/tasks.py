@@ -1,12 +1,8 @@
-"""Large spreadsheets, built by the task worker (``python manage.py db_worker``) and offered when ready.
+"""Large spreadsheets, built by the task worker (``manage.py db_worker``) and offered when ready.
 
-A request never waits for a workbook of tens of thousands of rows: it queues the export (Django's
-Tasks API, the queue kept in the database) and the reader gets a page that refreshes itself until
-the file is ready. The task rebuilds the export from what the reader asked for (the programme, the
-outputs list's filters, the as-of date) in the reader's language, and writes the file to the media
-storage (shared by every app server) under ``exports/``. The job belongs to the reader who asked:
-their access is read again when the file is built and again when it is downloaded. Files are
-removed after a day.
+The request queues the export; the task rebuilds it from what the reader asked for, in their
+language, and writes it to the media storage (shared by every app server) under ``exports/``.
+The job is the asking reader's alone, and their access is read again at build and at download.
 """
 
 import datetime
@@ -28,7 +24,7 @@ from programme.models import Programme
 
 from .selectors import ReportMoment
 
-KEEP = datetime.timedelta(days=1)
+KEEP = datetime.timedelta(days=1)  # older files are removed by the next export
 FOLDER = "exports"
 
 
