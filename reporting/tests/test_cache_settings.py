@@ -1,7 +1,8 @@
 """The cache from the environment: each process's own memory, or with CACHE_URL one Redis shared by
 every process and server (Django's RedisCache). Against a real redis-server on loopback, a country
 page's fragment cached through one server's cache client is served through another's, and a write
-through either gives both the new page (its key holds the programme's data version)."""
+through either gives both the new page (its key holds the programme's data version); the API's lists
+are kept there too."""
 
 import runpy
 import shutil
@@ -23,6 +24,7 @@ from outputs.models import Output
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "programme" / "settings.py"
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
+API = "/api/outputs/?programme=glo-22-31-irl&country=mw"
 # A page served from its cached fragment: the session, the account and the account's grants.
 CACHED_PAGE_QUERIES = 3
 
@@ -115,6 +117,11 @@ def test_a_fragment_cached_through_one_server_is_served_through_another(
     count, page = queries(coordinator, COUNTRY)
     assert count == CACHED_PAGE_QUERIES
     assert main(page) == main(first)
+
+    # The API's lists are kept there too (pickled by RedisCache), and served again through B.
+    api = coordinator.get(API).json()
+    assert redis.Redis.from_url(redis_url).keys("*api-outputs:*")
+    assert coordinator.get(API).json() == api
 
     # A write through either server gives the programme a new data version, so a new key.
     output = Output.objects.get(outcome__country__code="MW", code="1.1")
