@@ -11,7 +11,7 @@ help:
 	@echo "make run    set everything up and serve the app on http://127.0.0.1:8000"
 	@echo "make test   set everything up and run the whole suite on SQLite, then PostgreSQL"
 	@echo "make messages   refresh the translation catalogues (locale/) from the source"
-	@echo "make serve  production settings: gunicorn + PostgreSQL on http://127.0.0.1:8000 (SERVE_PORT)"
+	@echo "make serve  production settings: nginx + gunicorn + PostgreSQL on http://127.0.0.1:8000 (SERVE_PORT)"
 	@echo "make backup / make restore BACKUP=build/backups/<file>.tar.gz   database and media files"
 	@echo "make loadtest   wrk against make serve's setup; figures in docs/performance.md"
 
@@ -57,7 +57,7 @@ test-postgres: setup catalogues
 	@echo "== Database outage on PostgreSQL (stops and restarts the cluster, so alone) =="
 	scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m db_outage
 
-# Production settings on loopback: gunicorn, whitenoise, the task worker, the persistent PostgreSQL
+# Production settings on loopback: nginx in front of gunicorn, the task worker, the persistent PostgreSQL
 # of scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.
 serve: setup catalogues
 	scripts/serve.sh
