@@ -99,11 +99,22 @@ def served():
     try:
         wait_for(app_port, gunicorn, work / "gunicorn.log")
         wait_for(public_port, nginx, work / "nginx" / "logs" / "error.log")
+        warm_every_worker(app_port)
         yield {"app": app_port, "public": public_port}
     finally:
         stop(nginx, signal.SIGTERM)  # nginx's fast shutdown
         stop(gunicorn, signal.SIGINT)  # gunicorn's quick shutdown: held connections are not waited for
         shutil.rmtree(work, ignore_errors=True)
+
+
+def warm_every_worker(port):
+    """A worker process loads the URLs and middleware on its first request, which may take over a
+    second on a busy machine: 32 requests at once reach all four (each holds 8 connections at most)."""
+    threads = [threading.Thread(target=request, args=(port, "/healthz/live"), kwargs={"timeout": 30}) for _ in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def live_answers_while_slow_clients_hold(port, rounds):
