@@ -1,14 +1,12 @@
 """The API's outputs and status updates: the reads of ``selectors``, the writes of ``services`` and the
 access rules of the pages."""
 
-import hashlib
 from contextlib import contextmanager
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
@@ -19,6 +17,7 @@ from rest_framework.response import Response
 
 from programme.access import programme_access, sees_pending_by_programme, visible_programmes
 from programme.api import IntegerFilter
+from programme.caching import cached_for_programmes
 
 from . import selectors, services
 from .models import Evidence, Output, ReviewEvent, ReviewState, Status, StatusUpdate, is_overdue, overdue_q
@@ -215,11 +214,14 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         every programme it may list with the reader's view of it, today's date (overdue), the
         language and the whole address (filters, page, and the host the page's links name)."""
         user = request.user
-        scope = [(p.pk, p.data_version, programme_access(user, p).sees_pending) for p in visible_programmes(user)]
-        material = repr((scope, timezone.localdate(), translation.get_language(), request.build_absolute_uri(),
-                         request.accepted_media_type))
-        key = "api-outputs:" + hashlib.sha256(material.encode()).hexdigest()
-        return Response(cache.get_or_set(key, lambda: super(OutputViewSet, self).list(request, *args, **kwargs).data, 3600))
+        programmes = list(visible_programmes(user))
+        views = sorted(sees_pending_by_programme(user, programmes).items())
+        data = cached_for_programmes(
+            "api-outputs", [(p.pk, p.data_version) for p in programmes],
+            lambda: super(OutputViewSet, self).list(request, *args, **kwargs).data,
+            views, request.build_absolute_uri(), request.accepted_media_type,
+        )
+        return Response(data)
 
     @extend_schema(
         methods=["GET"],

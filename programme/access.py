@@ -99,9 +99,11 @@ def user_grants(user):
     return cached
 
 
-def sees_pending_by_programme(user):
-    """{programme id: whether the user sees updates not yet approved there}, for every programme they see."""
-    return {programme.pk: programme_access(user, programme).sees_pending for programme in visible_programmes(user)}
+def sees_pending_by_programme(user, programmes=None):
+    """{programme id: whether the user sees updates not yet approved there}, for every programme they
+    see (``programmes``: those already read with visible_programmes)."""
+    programmes = visible_programmes(user) if programmes is None else programmes
+    return {programme.pk: programme_access(user, programme).sees_pending for programme in programmes}
 
 
 def visible_programmes(user):

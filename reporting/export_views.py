@@ -5,111 +5,72 @@ Each honours the outputs list's filters and ``?as_of=``, and the reader's access
 no wider role) export their own countries only.
 """
 
-from typing import BinaryIO
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from programme.access import ProgrammeAccess
-from programme.models import Programme
-
-from . import selectors, tasks
-from .exporters import HISTORY_HEADER, OUTPUT_HEADER, history_rows, output_rows
+from . import tasks
+from .exporters import HISTORY_HEADER, OUTPUT_HEADER
 from .exporters.csv import csv_response
 from .exporters.iati import iati_document
 from .exporters.json import json_chunks
 from .exporters.pdf import render_pdf
 from .exporters.xlsx import CONTENT_TYPE as XLSX_TYPE
-from .exporters.xlsx import write_workbook
-from .views import component_or_404, country_context, filtered_outputs, programme_page
-
-
-def _exported_outputs(query, programme, access, moment):
-    """The outputs list's (filtered by ``query``, as-of) outputs the reader may export."""
-    if not access.can_export:
-        raise PermissionDenied(_("Your role does not include exports."))
-    _filterset, queryset = filtered_outputs(query, programme, access, moment)
-    allowed = access.export_country_ids
-    if allowed is not None:
-        queryset = queryset.filter(outcome__country_id__in=allowed)
-    return queryset
-
-
-def _rows(outputs, moment):
-    return output_rows(selectors.export_rows(outputs, moment), moment.today)
-
-
-def _history(programme, outputs, moment):
-    return history_rows(selectors.approved_history(programme, moment, output_ids=outputs.order_by().values("pk")))
+from .exports import (
+    exported_outputs,
+    filters_text,
+    outputs_workbook,
+    shown_history,
+    shown_rows,
+)
+from .views import component_or_404, country_context, programme_page
 
 
 def _filename(programme, moment, name, suffix):
     return f"{programme.slug}-{name}-{moment.today.isoformat()}.{suffix}"
 
 
-def _filters_text(query):
-    parts = [f"{key}={value}" for key, values in query.lists() for value in values if key != "as_of"]
-    return ", ".join(parts) or _("none")
-
-
 @programme_page
 def outputs_csv(request, programme, access, moment):
-    outputs = _exported_outputs(request.GET, programme, access, moment)
-    return csv_response(OUTPUT_HEADER, _rows(outputs, moment), _filename(programme, moment, "outputs", "csv"))
+    outputs = exported_outputs(request.GET, programme, access, moment)
+    return csv_response(OUTPUT_HEADER, shown_rows(outputs, moment), _filename(programme, moment, "outputs", "csv"))
 
 
 @programme_page
 def history_csv(request, programme, access, moment):
     """Every approved update of the (filtered) outputs, by country, output and date."""
-    outputs = _exported_outputs(request.GET, programme, access, moment)
-    rows = _history(programme, outputs, moment)
+    outputs = exported_outputs(request.GET, programme, access, moment)
+    rows = shown_history(programme, outputs, moment)
     return csv_response(HISTORY_HEADER, rows, _filename(programme, moment, "history", "csv"))
 
 
 @programme_page
 def outputs_json(request, programme, access, moment):
-    outputs = _exported_outputs(request.GET, programme, access, moment)
+    outputs = exported_outputs(request.GET, programme, access, moment)
     meta = {
         "programme": programme.code,
         "title": programme.title,
         "as_of": moment.today.isoformat(),
-        "filters": _filters_text(request.GET),
+        "filters": filters_text(request.GET),
         "generated": timezone.now().isoformat(),
     }
-    response = StreamingHttpResponse(json_chunks(meta, _rows(outputs, moment)), content_type="application/json")
+    response = StreamingHttpResponse(json_chunks(meta, shown_rows(outputs, moment)), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "outputs", "json")}"'
     return response
-
-
-def outputs_workbook(query: QueryDict, programme: Programme, access: ProgrammeAccess, moment: selectors.ReportMoment,
-                     user: AbstractBaseUser) -> BinaryIO:
-    """The outputs XLSX as ``user`` asked for it: the filtered outputs, their approved history and an About sheet."""
-    outputs = _exported_outputs(query, programme, access, moment)
-    about = [
-        (_("Programme"), f"{programme.code} – {programme.title}"),
-        (_("Funding partner"), programme.funding_partner or "—"),
-        (_("As of"), moment.today.isoformat() + ("" if moment.is_past else " " + _("(today)"))),
-        (_("Filters"), _filters_text(query)),
-        (_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")),
-        (_("Generated by"), user.get_full_name() or user.username),
-        (_("Statuses"), _("Reported status = the latest update approved by a coordinator.")),
-    ]
-    return write_workbook(_rows(outputs, moment), _history(programme, outputs, moment), about)
 
 
 @programme_page
 def outputs_xlsx(request, programme, access, moment):
     """Up to EXPORT_BACKGROUND_ROWS outputs at once; more are queued for the task worker."""
     filename = _filename(programme, moment, "outputs", "xlsx")
-    if _exported_outputs(request.GET, programme, access, moment).count() > settings.EXPORT_BACKGROUND_ROWS:
+    if exported_outputs(request.GET, programme, access, moment).count() > settings.EXPORT_BACKGROUND_ROWS:
         result = tasks.export_outputs_xlsx.enqueue(
             programme_id=programme.pk, user_id=request.user.pk, query=request.GET.urlencode(),
             as_of=moment.as_of and moment.as_of.isoformat(), language=translation.get_language(), filename=filename,
@@ -158,8 +119,8 @@ def country_report_pdf(request, programme, access, moment, country):
 
 @programme_page
 def iati_xml(request, programme, access, moment):
-    outputs = _exported_outputs(request.GET, programme, access, moment)
-    document = iati_document(programme, _rows(outputs, moment), moment)
+    outputs = exported_outputs(request.GET, programme, access, moment)
+    document = iati_document(programme, shown_rows(outputs, moment), moment)
     response = HttpResponse(document, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "outputs", "iati.xml")}"'
     return response

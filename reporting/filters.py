@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outputs.models import Status
 
+from . import selectors
 from .selectors import overdue_q
 
 STATUS_CHOICES = [("none", _("Not reported")), *Status.choices]
@@ -92,3 +93,17 @@ class OutputListFilter(django_filters.FilterSet):
         if descending:
             fields = (f"-{fields[0]}", *fields[1:])
         return self.qs.order_by(*fields, "pk")
+
+
+def outputs_filtered(query, programme, moment: selectors.ReportMoment):
+    """The outputs list's filters (a QueryDict) applied to the programme as of the moment: the
+    filter set (for the form) and the outputs (pages, exports and the background export)."""
+    filterset = OutputListFilter(
+        query or None,
+        queryset=selectors.outputs_for_list(programme, moment),
+        countries=selectors.programme_countries(programme),
+        today=moment.today,
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, selectors.outputs_for_list(programme, moment).none()
+    return filterset, filterset.ordered()

@@ -1,11 +1,11 @@
 """The header's navigation, by role: each person sees the places where they work."""
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from outputs.selectors import review_queue_count
 from programme.access import officer_country_ids, primary_role, user_grants
+from programme.caching import cached_for_programmes
 from programme.models import Programme, Role
 
 
@@ -24,9 +24,8 @@ def _waiting_count(user) -> int:
     own data versions (every submission and review gives its programme a new one)."""
     if user.is_superuser:
         return review_queue_count(None)
-    versions = sorted({(g.programme_id, g.programme.data_version) for g in user_grants(user) if g.role == Role.COORDINATOR})
-    key = "review-queue-count:" + ",".join(f"{pk}.{version}" for pk, version in versions)
-    return cache.get_or_set(key, lambda: review_queue_count([pk for pk, _version in versions]), 3600)
+    versions = {(g.programme_id, g.programme.data_version) for g in user_grants(user) if g.role == Role.COORDINATOR}
+    return cached_for_programmes("review-queue-count", versions, lambda: review_queue_count([pk for pk, _v in versions]))
 
 
 def _links(user):

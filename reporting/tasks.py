@@ -22,6 +22,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from programme.access import ProgrammeAccess, programme_access
 from programme.models import Programme
 
+from .exports import outputs_workbook
 from .selectors import ReportMoment
 
 KEEP = datetime.timedelta(days=1)  # older files are removed by the next export
@@ -49,8 +50,6 @@ def export_outputs_xlsx(
 ) -> dict:
     """Build the outputs spreadsheet the reader asked for into the media storage; returns the file's
     name there and the countries the reader could export when it was built (None: all)."""
-    from .export_views import outputs_workbook  # the export views queue this task: imported when run
-
     _remove_old_files()
     programme = Programme.objects.get(pk=programme_id)
     user = get_user_model().objects.get(pk=user_id)

@@ -3,24 +3,24 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from outputs.selectors import review_queue
 from programme.access import primary_role, programme_access_or_404, user_grants
+from programme.caching import cached_for_programmes
 from programme.models import Role
 from programme.selectors import programme_by_slug, programme_component
 
 from . import selectors
-from .filters import OutputListFilter
+from .filters import outputs_filtered
 from .navigation import home_programme
 
 PAGE_SIZE = 50
@@ -159,23 +159,15 @@ def country_context(request, programme, access, moment, component):
     return context
 
 
-# Fragments are never stale (a write gives the programme a new data version, and so a new key);
-# the timeout only frees memory.
-FRAGMENT_TIMEOUT = 3600
-
-
 def cached_fragment(kind: str, programme, access, moment: selectors.ReportMoment, build, *parts: str):
     """``build()`` from Django's cache, keyed by all the fragment depends on: the programme's own data
-    version, the language, the reader's view (with or without updates awaiting review), the report
-    moment and today's date (deadline states change at midnight), and the page's ``parts``.
+    version, the language and today's date (programme.caching), the reader's view (with or without
+    updates awaiting review), the report moment and the page's ``parts``.
 
     Officers and coordinators share the view with pending updates: a fragment must hold nothing one
     of them may see and the other not (add it to the key first)."""
-    key = ":".join(str(part) for part in (
-        "report", kind, programme.pk, programme.data_version, translation.get_language(),
-        "pending" if access.sees_pending else "approved", moment.as_of or "now", timezone.localdate(), *parts,
-    ))
-    return cache.get_or_set(key, build, FRAGMENT_TIMEOUT)
+    view = "pending" if access.sees_pending else "approved"
+    return cached_for_programmes(f"report-{kind}", [(programme.pk, programme.data_version)], build, view, moment.as_of, *parts)
 
 
 # Read-only, and mostly from the fragment cache: no request transaction (its BEGIN and COMMIT would
@@ -246,23 +238,9 @@ def dashboard_context(request, programme, access, moment):
     return context
 
 
-def filtered_outputs(query, programme, access, moment):
-    """The outputs list's filters (a QueryDict) applied to the programme as of the moment (pages and exports)."""
-    countries = selectors.programme_countries(programme)
-    filterset = OutputListFilter(
-        query or None,
-        queryset=selectors.outputs_for_list(programme, moment),
-        countries=countries,
-        today=moment.today,
-    )
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset, selectors.outputs_for_list(programme, moment).none()
-    return filterset, filterset.ordered()
-
-
 @programme_page
 def output_list(request, programme, access, moment):
-    filterset, queryset = filtered_outputs(request.GET, programme, access, moment)
+    filterset, queryset = outputs_filtered(request.GET, programme, moment)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

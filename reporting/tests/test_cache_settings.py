@@ -110,7 +110,7 @@ def test_a_fragment_cached_through_one_server_is_served_through_another(
     settings.CACHES = shared  # server A's cache client
     first_count, first = queries(coordinator, COUNTRY)
     assert first_count > CACHED_PAGE_QUERIES  # rendered
-    assert redis.Redis.from_url(redis_url).keys("*report:country:*")  # and kept in Redis, not in this process
+    assert redis.Redis.from_url(redis_url).keys("*report-country:*")  # and kept in Redis, not in this process
 
     # Server B: Django drops its cache connections when CACHES changes; its client is a new one.
     settings.CACHES = {"default": dict(shared["default"])}
