@@ -34,6 +34,17 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", {"reason": message}, status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without its valid CSRF token (settings.CSRF_FAILURE_VIEW): one audit line, and a
+    page saying how to go on instead of Django's technical one."""
+    audit("csrf_failure", request, status=403, reason=reason, level=logging.WARNING)
+    message = _("The form could not be verified, perhaps because it was open for a long time. "
+                "Go back, reload the page and try again.")
+    if _wants_json(request):
+        return JsonResponse({"detail": message}, status=403)
+    return render(request, "403.html", {"reason": message}, status=403)
+
+
 def page_not_found(request, exception=None):
     if isinstance(exception, AccessRefused):
         audit("access_refused", request, status=404, reason=str(exception), level=logging.WARNING)

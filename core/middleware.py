@@ -82,6 +82,24 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class PrivateNoStoreMiddleware:
+    """What a signed-in person reads (pages, evidence files, exports) and every API answer is theirs
+    alone: ``Cache-Control: private, no-store`` keeps it out of shared caches and off the disk of
+    the browser it was read on. Static files (served before this) and anonymous pages keep theirs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # set by the API's token authentication too
+        if "no-store" in response.get("Cache-Control", ""):
+            return response  # already kept from every cache (never_cache: /healthz, the login page)
+        if _is_api(request) or (user is not None and user.is_authenticated):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
 def too_large_response(request, limit):
     if _is_api(request):
         return JsonResponse(

@@ -1,6 +1,7 @@
 """Writes to outputs. Views, admin, API and commands all call these, so each rule lives once."""
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.audit import audit
 from programme.access import ProgrammeAccess, programme_access
 from programme.models import AccessGrant, Country, Programme, Role
 from programme.selectors import user_languages
@@ -280,6 +282,8 @@ def status_update_save(
         try:
             file_types.append(check_evidence_file(upload))
         except ValidationError as error:
+            audit("upload_refused", user=user, level=logging.WARNING, file=PurePath(upload.name or "").name,
+                  reason=error.code, size=upload.size, output=output.pk)
             file_errors.extend(error.messages)
     if file_errors:
         raise ValidationError({"files": file_errors})

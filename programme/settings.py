@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After static files; reads who the request was for once the answer is made.
+    "core.middleware.PrivateNoStoreMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.languages.UserLanguageMiddleware",
     # Before anything reads the body (CSRF reads the form): refuses an oversized upload unread.
@@ -287,6 +289,7 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # pages carry the token in their forms; no script reads the cookie
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"  # audited, in the site's layout
 SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions end 12 hours after sign-in (absolute) or after 1 hour without a request (idle),
 # whichever comes first; core.middleware.SessionExpiryMiddleware enforces both.
@@ -357,8 +360,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refusals_in_audit_log": {"()": "core.log_filters.RefusalsInAuditLog"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Through the root's handler only: Django's own console handler (DEBUG) printed each line twice.
+        "django": {"handlers": [], "level": "INFO"},
+        # A 403 is one audit line (core.audit), not also Django's warning with the exception's traceback.
+        "django.request": {"filters": ["refusals_in_audit_log"]},
+        "django.security.csrf": {"filters": ["refusals_in_audit_log"]},
         # WeasyPrint logs every layout step at INFO; keep its warnings only.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -1,8 +1,12 @@
 """The audit log: logins, logouts, failures and refused accesses with who, what, when and from where."""
 
+import io
 import logging
+import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -90,3 +94,72 @@ def test_api_error_before_authentication_is_not_a_500(users):
     then (the transaction is already marked for rollback)."""
     client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users.officer_mw).key}")
     assert client.get("/api/outcomes/0.5/").status_code == 404
+
+
+# --- Refused uploads, CSRF failures, and a 403 as one line ----------------------------------------
+
+
+def _docx_bomb():
+    """A DOCX-named zip whose single part unpacks to 2 MB of zeros from a few kilobytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (2 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("tool.exe", b"MZ\x90\x00" + b"\0" * 100, "wrong_type"),
+    ("report.pdf", b"not a pdf at all", "content_mismatch"),
+    ("big.pdf", b"%PDF-1.4\n" + b"\0" * (10 * 1024 * 1024), "too_large"),
+    ("bomb.docx", None, "zip_bomb"),
+])
+def test_refused_upload_is_logged_with_the_user(users, audit_lines, settings, tmp_path, name, content, reason):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SPREADSHEET_MAX_UNCOMPRESSED_BYTES = 1024 * 1024
+    upload = SimpleUploadedFile(name, _docx_bomb() if content is None else content)
+    with pytest.raises(ValidationError):
+        save_update(seed_output("MW", "1.1"), users.officer_mw, files=[upload])
+    (refusal,) = audit_lines("upload_refused")
+    assert refusal.levelno == logging.WARNING
+    assert refusal.audit["username"] == "officer-mw" and refusal.audit["user_id"] == users.officer_mw.pk
+    assert refusal.audit["reason"] == reason and refusal.audit["file"] == name
+    assert list(tmp_path.rglob("*.*")) == []  # nothing stored
+
+
+def test_csrf_failure_is_one_audit_line_and_a_page(users, caplog, audit_lines):
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR=IP)
+    client.force_login(users.officer_mw)
+    caplog.clear()
+    response = client.post("/i18n/setlang/", {"language": "fr"})
+    assert response.status_code == 403
+    assert "reload the page" in response.content.decode() and 'class="site-header"' in response.content.decode()
+    (failure,) = audit_lines("csrf_failure")
+    assert failure.audit["username"] == "officer-mw" and failure.audit["ip"] == IP
+    assert "CSRF" in failure.audit["reason"]
+    assert [record.name for record in caplog.records] == ["audit"]
+
+
+@pytest.mark.parametrize("api", [False, True])
+def test_an_expected_403_logs_one_line_and_no_traceback(users, caplog, api):
+    caplog.set_level(logging.INFO)
+    if api:
+        update = save_update(seed_output("MW", "1.3"), users.officer_mw)
+        client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=users.officer_mw).key}")
+        caplog.clear()
+        response = client.post(f"/api/updates/{update.pk}/approve/")
+    else:
+        client = Client()
+        client.force_login(users.officer_mw)
+        caplog.clear()
+        response = client.get(f"/outputs/{seed_output('MW', '1.1').pk}/edit/")
+    assert response.status_code == 403
+    assert [(record.name, record.audit["event"]) for record in caplog.records] == [("audit", "access_refused")]
+    assert not any(record.exc_info for record in caplog.records)
+
+
+def test_django_logs_each_line_once(settings):
+    """Django's own console handler (active with DEBUG) printed every django.* line a second time
+    beside the root's handler."""
+    assert logging.getLogger("django").handlers == []
+    assert logging.getLogger("django").propagate
