@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
-        from . import audit, middleware  # noqa: F401  (sign-in audit receivers; session start stamp)
+        # Receivers: sign-in audit lines, the session's start stamp, a sign-in clearing its failures.
+        from . import audit, lockout, middleware  # noqa: F401

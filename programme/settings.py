@@ -171,16 +171,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes checks every sign-in (pages, admin) before the password is: 5 failures of one username
-# from one address lock that pair (not the user elsewhere, not others at that address) for 15
-# minutes, counted from the last failed try.
+# from one address lock that pair (not the user elsewhere, not others at that address), and 30
+# failures from one address, whatever the usernames, lock that address (password spraying; at most
+# 50 may be set). A lock lasts 15 minutes from the last failure counted: tries while locked out are
+# refused without being counted, so they do not extend it (core.lockout).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
+if not LOGIN_FAILURE_LIMIT < LOGIN_IP_FAILURE_LIMIT <= 50:
+    raise ImproperlyConfigured("AXES_IP_FAILURE_LIMIT must lie above AXES_FAILURE_LIMIT and be at most 50.")
+AXES_FAILURE_LIMIT = "core.lockout.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A sign-in clears its username's failures at its address only (core.lockout), not the address's.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a reverse proxy set TRUSTED_PROXY_COUNT to the number of proxies in front of the app: the

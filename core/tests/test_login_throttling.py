@@ -2,9 +2,13 @@
 
 import datetime
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 
 from conftest import DEMO_PASSWORD
@@ -115,3 +119,68 @@ def test_behind_a_proxy_the_forwarded_address_counts(users, clock, settings):
     other = Client().post(LOGIN, {"username": "officer-mw", "password": DEMO_PASSWORD}, REMOTE_ADDR=proxy,
                           HTTP_X_FORWARDED_FOR=ELSEWHERE)
     assert signed_in(other)
+
+
+# --- One address across usernames (password spraying), and no extension while locked -------------
+
+
+def spray(count, ip=ATTACKER, first=0):
+    """``count`` failed sign-ins from one address, each under another username (at most 4 per name)."""
+    for number in range(first, first + count):
+        _client, response = sign_in(f"person-{number}", "Summer2026!", ip=ip)
+    return response
+
+
+def test_one_address_spraying_many_usernames_is_locked(users, clock):
+    assert spray(29).status_code == 200
+    last = spray(1, first=29)  # the 30th failure from this address
+    assert last.status_code == 429
+    page = last.content.decode()
+    assert "from your network, for one or more accounts" in page and "nobody can log in from here" in page
+    _client, response = sign_in("officer-mw", DEMO_PASSWORD)  # a real account, never tried before
+    assert response.status_code == 429 and not response.wsgi_request.user.is_authenticated
+    _client, response = sign_in("officer-mw", DEMO_PASSWORD, ip=ELSEWHERE)  # another address is not locked
+    assert signed_in(response)
+
+
+def test_spraying_cannot_be_reset_by_signing_in_to_an_own_account(users, clock):
+    spray(25)
+    for _ in range(4):
+        sign_in("officer-mz", "wrong-password")
+    _client, response = sign_in("officer-mz", DEMO_PASSWORD)  # the sprayer's own account
+    assert signed_in(response)
+    assert spray(4, first=25).status_code == 200  # 29 failures still counted at this address
+    assert spray(1, first=29).status_code == 429
+
+
+@pytest.mark.parametrize("limit, starts", [("50", True), ("51", False), ("5", False)])
+def test_the_address_limit_lies_above_the_pair_limit_and_at_most_50(limit, starts):
+    result = subprocess.run(
+        [sys.executable, "-c", "import programme.settings"], cwd=settings.BASE_DIR, capture_output=True, text=True,
+        env={**os.environ, "AXES_IP_FAILURE_LIMIT": limit},
+    )
+    assert (result.returncode == 0) == starts
+    if not starts:
+        assert "AXES_IP_FAILURE_LIMIT must lie above AXES_FAILURE_LIMIT and be at most 50" in result.stderr
+
+
+def test_tries_during_a_lock_do_not_extend_it(users, clock):
+    fail_five_times()
+    for _ in range(10):  # one try a minute while locked out, the right password among them
+        clock.shift(datetime.timedelta(minutes=1))
+        _client, response = sign_in("officer-mw", "wrong-password")
+        assert response.status_code == 429
+    _client, response = sign_in("officer-mw", DEMO_PASSWORD)
+    assert response.status_code == 429
+    clock.shift(datetime.timedelta(minutes=5, seconds=1))  # 15 minutes after the fifth failure
+    _client, response = sign_in("officer-mw", DEMO_PASSWORD)
+    assert signed_in(response)
+
+
+def test_address_lock_is_not_extended_either(users, clock):
+    spray(30)
+    clock.shift(datetime.timedelta(minutes=10))
+    spray(20, first=100)  # refused, not counted
+    clock.shift(datetime.timedelta(minutes=5, seconds=1))
+    _client, response = sign_in("officer-mw", DEMO_PASSWORD)
+    assert signed_in(response)
