@@ -111,14 +111,24 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
 
 class StatusUpdateWriteSerializer(serializers.Serializer):
-    """What an officer sends: the rules (narrative required, no future date...) are the services'."""
+    """What an officer sends, parsed only: the rules are the services' (services.status_update_validate),
+    which answer every refused field at once."""
 
     status = serializers.ChoiceField(choices=Status.choices)
-    progress = serializers.IntegerField(min_value=0, max_value=100)
-    narrative = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
-    as_of = serializers.DateField(required=False, allow_null=True, default=None)
+    progress = serializers.IntegerField(help_text="0 to 100.")
+    narrative = serializers.CharField(
+        required=False, allow_blank=True, default="",
+        help_text=f"At most {services.MAX_NARRATIVE_CHARS} characters; required for at_risk, off_track and "
+                  "cancelled. Line endings are stored as \\n.",
+    )
+    as_of = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text="Today if not given; neither in the future nor before the programme's start.",
+    )
     links = serializers.ListField(
-        child=serializers.URLField(max_length=1000), required=False, default=list, max_length=20
+        child=serializers.CharField(), required=False, default=list,
+        help_text=f"http or https links of at most {services.MAX_LINK_CHARS} characters; an update holds at "
+                  f"most {services.MAX_LINKS}. Every refused link is named.",
     )
     submit = serializers.BooleanField(required=False, default=True)
     base_revision = serializers.IntegerField(

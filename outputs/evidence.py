@@ -1,10 +1,12 @@
-"""Checks on evidence files: type by content (not only by extension) and size."""
+"""Checks on evidence files: a name that is text, type by content (not only by extension) and size."""
 
 import zipfile
 from pathlib import PurePath
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -39,9 +41,20 @@ def _zip_has_parts(upload, *names):
     return all(name in listed for name in names)
 
 
+def undecodable_name_error():
+    return ValidationError(
+        _("A file's name is not valid UTF-8 text, so the file was not accepted. Rename it and attach it again."),
+        code="undecodable_name",
+    )
+
+
 def check_evidence_file(upload):
     """Return the file's MIME type, or raise ValidationError saying what is wrong with it."""
     name = PurePath(upload.name or "").name
+    # Django decodes a name sent as RFC 2231 bytes with U+FFFD for what is not UTF-8; a caller
+    # in Python may hand over a name read from disk with its undecodable bytes as surrogates.
+    if "\ufffd" in name or not _encodes_as_utf8(name):
+        raise undecodable_name_error()
     extension = PurePath(name).suffix.lower()
     if upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError(
@@ -78,3 +91,82 @@ def check_evidence_file(upload):
             code="content_mismatch",
         )
     return expected
+
+
+def _encodes_as_utf8(text):
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class UndecodableFileNames(FileUploadHandler):
+    """Counts the files of a multipart body whose part headers are not UTF-8 text.
+
+    Django's parser skips such a part without a word (it decodes part headers strictly), so a
+    file named in Latin-1, or with a name's raw bytes from a disk, would vanish while the save
+    reports success. Installed first in ``request.upload_handlers``, this handler lets Django's
+    own parser read the body through a scan of its part headers, and the view reports the count.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.count = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        scan = _PartHeaderScan(input_data, boundary)
+        others = [handler for handler in self.request.upload_handlers if handler is not self]
+        parsed = MultiPartParser(META, scan, others, encoding).parse()
+        self.count = scan.undecodable_file_parts
+        return parsed
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class _PartHeaderScan:
+    """A multipart body read through as it streams, looking only at each part's header block."""
+
+    HEADER_LIMIT = 10 * 1024  # Django's parser refuses longer part headers itself
+
+    def __init__(self, source, boundary: bytes):
+        self.source = source
+        self.delimiter = b"\r\n--" + boundary
+        self.unread = b"\r\n"  # the body's first delimiter has no line break before it
+        self.in_headers = False
+        self.undecodable_file_parts = 0
+
+    def read(self, size=-1):
+        chunk = self.source.read(size)
+        self._scan(chunk)
+        return chunk
+
+    def _scan(self, chunk):
+        data = self.unread + chunk
+        position = 0
+        while True:
+            if self.in_headers:
+                end = data.find(b"\r\n\r\n", position)
+                if end == -1 and len(data) - position <= self.HEADER_LIMIT:
+                    self.unread = data[position:]
+                    return
+                if end != -1:
+                    block = data[position:end]
+                    try:
+                        block.decode()
+                    except UnicodeDecodeError:
+                        self.undecodable_file_parts += b"filename" in block.lower()
+                    position = end + 4
+                self.in_headers = False
+            else:
+                start = data.find(self.delimiter, position)
+                if start == -1:
+                    # Keep what could be the start of a delimiter cut by the end of the chunk.
+                    self.unread = data[max(position, len(data) - len(self.delimiter) + 1):]
+                    return
+                position = start + len(self.delimiter)
+                self.in_headers = True

@@ -25,10 +25,10 @@ class MultipleFileField(forms.FileField):
 
 class StatusUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=forms.RadioSelect)
+    # Parsed here; the range, like every rule on what is reported, is the services' (one submit
+    # shows every field's error: see views.output_update).
     progress = forms.IntegerField(
         label=_("Progress (%)"),
-        min_value=0,
-        max_value=100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
     )
     narrative = forms.CharField(

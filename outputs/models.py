@@ -304,7 +304,7 @@ class Evidence(models.Model):
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(_("type"), max_length=120, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
-    url = models.URLField(_("link"), max_length=1000, blank=True)
+    url = models.URLField(_("link"), max_length=2000, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -223,30 +225,113 @@ def _access_for(user: User, output: Output) -> ProgrammeAccess:
     return access
 
 
-def _validate_update_fields(
-    *, status: str, progress: int | None, narrative: str, as_of: datetime.date | None, links: list[str]
-) -> None:
-    errors = {}
-    if status not in Status.values:
-        errors["status"] = _("Choose a status.")
-    if progress is None or not 0 <= progress <= 100:
-        errors["progress"] = _("Progress is a percentage from 0 to 100.")
-    if status in NARRATIVE_REQUIRED and not (narrative or "").strip():
-        errors["narrative"] = _("Explain the status: a narrative is required for %(status)s.") % {
-            "status": Status(status).label
-        }
-    if as_of is None:
-        errors["as_of"] = _("Give the date this status is as of.")
-    elif as_of > timezone.localdate():
-        errors["as_of"] = _("The 'as of' date cannot be in the future.")
-    validate_link = URLValidator(schemes=["http", "https"])
+MAX_NARRATIVE_CHARS = 20_000
+MAX_LINKS = 20  # per update, counting the links it already holds
+MAX_LINK_CHARS = Evidence._meta.get_field("url").max_length  # 2,000: the column is as wide as the rule
+_validate_http_link = URLValidator(schemes=["http", "https"])
+
+
+def _normalised_narrative(narrative: str | None) -> str:
+    """Without control characters and with ``\n`` line endings: browsers send CRLF, some
+    spreadsheets CR alone."""
+    text = strip_control_characters(narrative or "")
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _normalised_links(links: Sequence[str]) -> list[str]:
+    return [link.strip() for link in links if link and link.strip()]
+
+
+def _shown(link: str) -> str:
+    return Truncator(link).chars(100)
+
+
+def _link_errors(output: Output, links: list[str]) -> list[str]:
+    """One message per bad link, naming it, after the count if the update would hold too many."""
+    errors = []
+    held = (
+        Evidence.objects.filter(update_id=output.pending_update_id).exclude(url="").count()
+        if output.pending_update_id
+        else 0
+    )
+    if held + len(links) > MAX_LINKS:
+        errors.append(
+            _("An update holds at most %(limit)s links; this one would hold %(count)s.")
+            % {"limit": MAX_LINKS, "count": held + len(links)}
+        )
     for link in links:
+        if len(link) > MAX_LINK_CHARS:
+            errors.append(
+                _("%(link)s is longer than %(limit)s characters.")
+                % {"link": _shown(link), "limit": number_format(MAX_LINK_CHARS, force_grouping=True)}
+            )
+            continue
         try:
-            validate_link(link)
+            _validate_http_link(link)
         except ValidationError:
-            errors["links"] = _("%(link)s is not a valid http or https link.") % {"link": link}
+            errors.append(_("%(link)s is not a valid http or https link.") % {"link": _shown(link)})
+    return errors
+
+
+def _field_errors(
+    *, output: Output, status: str | None, progress: int | None, narrative: str,
+    as_of: datetime.date | None, links: list[str],
+) -> dict[str, list[str]]:
+    errors = defaultdict(list)
+    if status not in Status.values:
+        errors["status"].append(_("Choose a status."))
+    if progress is None or not 0 <= progress <= 100:
+        errors["progress"].append(_("Progress is a percentage from 0 to 100."))
+    if len(narrative) > MAX_NARRATIVE_CHARS:
+        errors["narrative"].append(
+            _("The narrative may be at most %(limit)s characters long; it has %(count)s.")
+            % {"limit": number_format(MAX_NARRATIVE_CHARS, force_grouping=True),
+               "count": number_format(len(narrative), force_grouping=True)}
+        )
+    if status in NARRATIVE_REQUIRED and not narrative:
+        errors["narrative"].append(
+            _("Explain the status: a narrative is required for %(status)s.") % {"status": Status(status).label}
+        )
+    start = output.outcome.programme.start_date
+    if as_of is None:
+        errors["as_of"].append(_("Give the date this status is as of."))
+    elif as_of > timezone.localdate():
+        errors["as_of"].append(_("The 'as of' date cannot be in the future."))
+    elif start is not None and as_of < start:
+        errors["as_of"].append(
+            _("The 'as of' date cannot be before the programme started (%(date)s).")
+            % {"date": date_format(start, "SHORT_DATE_FORMAT")}
+        )
+    if link_errors := _link_errors(output, links):
+        errors["links"] = link_errors
+    return errors
+
+
+def status_update_validate(
+    *, output: Output, user: User, status: str | None, progress: int | None, narrative: str | None,
+    as_of: datetime.date | None, links: Sequence[str] = (), files: Sequence[UploadedFile] = (),
+) -> list[str]:
+    """Check what is reported against the rules every entry point shares, all of them at once.
+
+    Returns the evidence files' MIME types. Raises one ValidationError holding every error, by
+    field, so that a form or an API client can show them all after one try. Refused files are
+    recorded in the audit log.
+    """
+    errors = _field_errors(
+        output=output, status=status, progress=progress, narrative=_normalised_narrative(narrative),
+        as_of=as_of, links=_normalised_links(links),
+    )
+    file_types = []
+    for upload in files:
+        try:
+            file_types.append(check_evidence_file(upload))
+        except ValidationError as error:
+            audit("upload_refused", user=user, level=logging.WARNING, file=PurePath(upload.name or "").name,
+                  reason=error.code, size=upload.size, output=output.pk)
+            errors["files"].extend(error.messages)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(dict(errors))
+    return file_types
 
 
 def status_update_save(
@@ -271,22 +356,12 @@ def status_update_save(
     if not access.can_report_on(output.outcome.country_id):
         raise PermissionDenied(_("Only officers of this country may report on this output."))
     as_of = as_of or timezone.localdate()
-    narrative = strip_control_characters(narrative or "").strip()
-    links = [link.strip() for link in links if link and link.strip()]
-    _validate_update_fields(
-        status=status, progress=progress, narrative=narrative, as_of=as_of, links=links
+    narrative = _normalised_narrative(narrative)
+    links = _normalised_links(links)
+    file_types = status_update_validate(
+        output=output, user=user, status=status, progress=progress, narrative=narrative, as_of=as_of,
+        links=links, files=files,
     )
-    file_types = []
-    file_errors = []
-    for upload in files:
-        try:
-            file_types.append(check_evidence_file(upload))
-        except ValidationError as error:
-            audit("upload_refused", user=user, level=logging.WARNING, file=PurePath(upload.name or "").name,
-                  reason=error.code, size=upload.size, output=output.pk)
-            file_errors.extend(error.messages)
-    if file_errors:
-        raise ValidationError({"files": file_errors})
 
     # Files are stored before any row is locked (an upload to a bucket may take seconds); if the
     # rows are not written after all, they are removed again.

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from programme.access import officer_country_ids, programme_access, programme_access_or_404, visible_programmes
 
 from . import selectors, services
+from .evidence import UndecodableFileNames, undecodable_name_error
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
 from .models import NARRATIVE_REQUIRED, Evidence, Output, ReviewState, Status
 
@@ -124,8 +126,34 @@ def output_detail(request, pk):
     )
 
 
+def _add_rule_errors(form, output, user):
+    """The services' rules on the fields the form could parse, so that one submit shows every
+    field's error: a field that did not parse keeps its own error only."""
+    data = form.cleaned_data
+    try:
+        services.status_update_validate(
+            output=output, user=user, status=data.get("status"), progress=data.get("progress"),
+            narrative=data.get("narrative"), as_of=data.get("as_of"), links=data.get("links", []),
+            files=data.get("files", []),
+        )
+    except ValidationError as error:
+        for field, messages_ in error.message_dict.items():
+            if field not in form.errors:
+                form.add_error(field, messages_)
+
+
+# Django's documented way to change the upload handlers of one view: the CSRF check reads the body,
+# so it moves inside, after the handler that reports files whose names are not UTF-8 is in place.
+@csrf_exempt
 @login_required
 def output_update(request, pk):
+    undecodable_names = UndecodableFileNames(request)
+    request.upload_handlers.insert(0, undecodable_names)
+    return _output_update(request, pk, undecodable_names)
+
+
+@csrf_protect
+def _output_update(request, pk, undecodable_names):
     output, access = _output_and_access(request, pk)
     if not access.can_report_on(output.outcome.country_id):
         raise PermissionDenied(_("Only officers of %(country)s report on this output.") % {"country": output.outcome.country.name})
@@ -133,7 +161,11 @@ def output_update(request, pk):
     conflict = None
     if request.method == "POST":
         form = StatusUpdateForm(request.POST, request.FILES)
-        if form.is_valid():
+        if not form.is_valid() or undecodable_names.count:
+            _add_rule_errors(form, output, request.user)
+            if undecodable_names.count:
+                form.add_error("files", undecodable_name_error())
+        else:
             data = form.cleaned_data
             submit = "submit" in request.POST
             try:

@@ -211,3 +211,90 @@ def test_pending_link_hidden_from_donors(users, malawi_output, client_for, workf
     evidence = Evidence.objects.get()
     assert client_for(users.donor).get(reverse("outputs:evidence", args=[evidence.pk])).status_code == 404
     assert client_for(users.officer_zm).get(reverse("outputs:evidence", args=[evidence.pk])).status_code == 302
+
+
+# --- File names that are not UTF-8 ---------------------------------------------------------
+
+UNDECODABLE = "A file's name is not valid UTF-8 text, so the file was not accepted. Rename it and attach it again."
+BOUNDARY = b"----evidence-boundary-7MA4YWxkTrZu0gW"
+
+
+def _raw_multipart(output, parts):
+    """The update form's body as a client writes it byte for byte: ``parts`` are (disposition
+    bytes, content) for the files, after the form's fields."""
+    output.refresh_from_db()
+    fields = {"status": "on_track", "progress": "60", "narrative": NARRATIVE,
+              "as_of": timezone.localdate().isoformat(), "links": "", "base_revision": str(output.revision),
+              "submit": "1"}
+    body = b""
+    for name, value in fields.items():
+        body += (b"--" + BOUNDARY + b'\r\nContent-Disposition: form-data; name="' + name.encode() + b'"\r\n\r\n'
+                 + value.encode() + b"\r\n")
+    for disposition, content in parts:
+        body += (b"--" + BOUNDARY + b"\r\nContent-Disposition: form-data; name=\"files\"; " + disposition
+                 + b"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + b"\r\n")
+    return body + b"--" + BOUNDARY + b"--\r\n"
+
+
+def _post_raw(client, output, parts):
+    return client.post(reverse("outputs:update", args=[output.pk]), _raw_multipart(output, parts),
+                       content_type="multipart/form-data; boundary=" + BOUNDARY.decode())
+
+
+@pytest.mark.parametrize("disposition", [
+    b'filename="\xe9tude.pdf"',  # Latin-1, as an old client or a shell on a Latin-1 disk sends it
+    b'filename="\xff\xfe.pdf"',
+    b"filename*=UTF-8''%E9tude.pdf",  # RFC 2231 with bytes that are not UTF-8
+], ids=["latin-1", "invalid-bytes", "rfc-2231"])
+def test_a_file_whose_name_is_not_utf8_is_refused_not_dropped(users, malawi_output, client_for, files, tmp_media,
+                                                             disposition):
+    response = _post_raw(client_for(users.officer_mw), malawi_output, [(disposition, files.pdf())])
+    assert response.status_code == 200
+    assert response.context["form"].errors["files"] == [UNDECODABLE]
+    assert UNDECODABLE.replace("'", "&#x27;") in response.content.decode()
+    assert (StatusUpdate.objects.count(), Evidence.objects.count()) == (0, 0)
+    assert _stored_files(tmp_media) == []
+
+
+def test_the_other_errors_come_with_it(users, malawi_output, client_for, files):
+    response = _post_raw(client_for(users.officer_mw), malawi_output, [
+        (b'filename="report.exe"', files.exe()), (b'filename="\xe9t\xe9.png"', files.png())])
+    assert response.context["form"].errors["files"] == ["report.exe: only PDF, DOCX, XLSX, PNG, JPEG files are accepted.",
+                                                        UNDECODABLE]
+
+
+def test_utf8_names_pass_through_large_files(users, malawi_output, client_for, files, tmp_media):
+    """Part headers are read across the parser's chunks: a 3 MB file (stored on disk while it
+    arrives) whose content holds blank lines, the word filename and bytes that are not UTF-8
+    comes first, then a name in UTF-8."""
+    noisy = files.pdf() + b"\r\n\r\nfilename=\"\xff\"\r\n\r\n" * 160_000 + b"%%EOF\n"
+    assert len(noisy) > 3_000_000
+    response = _post_raw(client_for(users.officer_mw), malawi_output, [
+        (b'filename="big.pdf"', noisy), ("filename=\"résumé été.pdf\"".encode(), files.pdf())])
+    assert response.status_code == 302, response.context["form"].errors
+    assert sorted(Evidence.objects.values_list("original_name", flat=True)) == ["big.pdf", "résumé été.pdf"]
+    assert len(_stored_files(tmp_media)) == 2
+
+
+def test_an_undecodable_name_after_a_large_file_is_still_found(users, malawi_output, client_for, files, tmp_media):
+    response = _post_raw(client_for(users.officer_mw), malawi_output, [
+        (b'filename="big.pdf"', files.pdf() + b"\x00" * 3_000_000), (b'filename="\xe9.pdf"', files.pdf())])
+    assert response.context["form"].errors["files"] == [UNDECODABLE]
+    assert (StatusUpdate.objects.count(), Evidence.objects.count(), _stored_files(tmp_media)) == (0, 0, [])
+
+
+@pytest.mark.parametrize("name", ["\udce9tude.pdf", "\ufffd.pdf"], ids=["surrogate-escaped", "replacement-character"])
+def test_check_evidence_file_refuses_a_name_that_is_not_utf8(files, name):
+    with pytest.raises(ValidationError) as caught:
+        check_evidence_file(SimpleUploadedFile(name, files.pdf()))
+    assert caught.value.messages == [UNDECODABLE]
+
+
+def test_the_services_refuse_a_surrogate_escaped_name_and_write_nothing(users, malawi_output, files, workflow,
+                                                                         tmp_media):
+    """A name read from a disk whose bytes are not UTF-8 (os.listdir gives surrogates) would fail
+    at the database; it is refused first."""
+    with pytest.raises(ValidationError) as caught:
+        workflow.save(malawi_output, users.officer_mw, files=[SimpleUploadedFile("\udce9tude.pdf", files.pdf())])
+    assert caught.value.message_dict == {"files": [UNDECODABLE]}
+    assert (StatusUpdate.objects.count(), Evidence.objects.count(), _stored_files(tmp_media)) == (0, 0, [])

@@ -56,7 +56,7 @@ TYPED = "Typed narrative: the district survey slipped to March because of the fl
          "links", "javascript:alert(1) is not a valid http or https link."),
         ({"links": "ftp://files.example.org/report.pdf"},
          "links", "ftp://files.example.org/report.pdf is not a valid http or https link."),
-        ({"progress": "140"}, "progress", "Ensure this value is less than or equal to 100."),
+        ({"progress": "140"}, "progress", "Progress is a percentage from 0 to 100."),
         ({"status": "off_track", "narrative": "   "},
          "narrative", "Explain the status: a narrative is required for Off track."),
     ],
