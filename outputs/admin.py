@@ -7,10 +7,11 @@ import openpyxl
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -21,6 +22,7 @@ from import_export.forms import ImportForm
 from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.admin import SimpleHistoryAdmin
 
+from programme.admin import ProgrammeScopedAdmin
 from programme.models import Outcome
 
 from . import services
@@ -29,13 +31,20 @@ from .resources import OutputResource
 from .spreadsheets import check_zip_archive
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ProgrammeScopedAdmin, SimpleHistoryAdmin):
     """History pages to read, never to revert: a revert would rewrite reporting history and bypass
-    the services (SIMPLE_HISTORY_REVERT_DISABLED only hides the button; this refuses the POST)."""
+    the services (SIMPLE_HISTORY_REVERT_DISABLED only hides the button; this refuses the POST).
+    The history of an object outside the staff user's programmes is missing (django-simple-history
+    reads historical records by id, past the admin's queryset)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.refuse_out_of_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("History is not reverted here.")
+        self.refuse_out_of_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -59,11 +68,12 @@ class OutcomeNumberFilter(admin.SimpleListFilter):
     parameter_name = "outcome_number"
 
     def lookups(self, request, model_admin):
-        numbers = Outcome.objects.order_by("number").values_list("number", flat=True).distinct()
+        outcomes = model_admin.admin_site.get_model_admin(Outcome).get_queryset(request)
+        numbers = outcomes.order_by("number").values_list("number", flat=True).distinct()
         return [(str(number), _("Outcome %(number)s") % {"number": number}) for number in numbers]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isdecimal():
             return queryset.filter(outcome__number=int(self.value()))
         return queryset
 
@@ -84,9 +94,9 @@ class OutputInline(admin.TabularInline):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "programme", "country", "number", "title"]
-    list_filter = ["programme", "country"]
+    list_filter = [("programme", admin.RelatedOnlyFieldListFilter), ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "country__name", "programme__code"]
     list_select_related = ["programme", "country"]
     inlines = [OutputInline]
@@ -96,23 +106,27 @@ class OutcomeAdmin(admin.ModelAdmin):
         if formset.model is not Output:
             return super().save_formset(request, form, formset, change)
         outcome = form.instance
+        # What the admin's change message and log entry list (a formset's own save sets these).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for output_form in formset.forms:
             if not output_form.has_changed() or not output_form.is_valid():
                 continue
             data = output_form.cleaned_data
             if output_form.instance.pk is None:
-                services.output_create(
+                created = services.output_create(
                     programme=outcome.programme, country=outcome.country, outcome_number=outcome.number,
                     code=data["code"], title=data["title"], deadline=data["deadline"], user=request.user,
                     reason="Added in the admin",
                 )
+                formset.new_objects.append(created)
             else:
                 changes = {name: data[name] for name in output_form.changed_data if name in services.OUTPUT_EDITABLE_FIELDS}
                 if changes:
-                    services.output_edit(
+                    edited = services.output_edit(
                         output=Output.objects.get(pk=output_form.instance.pk), user=request.user,
                         reason="Edited in the admin", **changes,
                     )
+                    formset.changed_objects.append((edited, list(changes)))
 
 
 def count_csv_rows(upload, stop: int) -> int:
@@ -180,6 +194,7 @@ IMPORT_CLAIM_SECONDS = 24 * 3600
 
 @admin.register(Output)
 class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
+    programme_path = "outcome__programme"
     resource_classes = [OutputResource]
     formats = [CSV, XLSX]
     import_form_class = OutputImportForm
@@ -271,8 +286,17 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
         )
         return HttpResponseRedirect(reverse("admin:outputs_output_import"))
 
+    def export_action(self, request):
+        """Filters the list cannot apply (an unknown or malformed parameter) send the user back to
+        the list with a message, as the list itself does, instead of failing."""
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            self.message_user(request, _("This export's filters were not understood: choose them again on the list."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:outputs_output_changelist"))
+
     def changelist_view(self, request, extra_context=None):
-        repeated = Output.objects.with_repeated_code().filter(has_repeated_code=True).count()
+        repeated = self.get_queryset(request).filter(has_repeated_code=True).count()
         if repeated:
             self.message_user(
                 request,
@@ -343,6 +367,8 @@ class EvidenceInline(RecordInline):
 class StatusUpdateAdmin(ReadOnlyHistoryAdmin):
     """Updates are written by officers and reviewed by coordinators in the app; here they are read."""
 
+    programme_path = "output__outcome__programme"
+
     list_display = ["__str__", "country", "status", "progress", "as_of", "review_state", "author", "submitted_at", "reviewed_at"]
     list_filter = ["review_state", "status", ("output__outcome__programme", admin.RelatedOnlyFieldListFilter),
                    ("output__outcome__country", admin.RelatedOnlyFieldListFilter)]
@@ -375,9 +401,9 @@ class RecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(RecordAdmin):
+class ReviewEventAdmin(ProgrammeScopedAdmin, RecordAdmin):
     list_display = ["at", "action", "update", "actor", "reason"]
-    list_filter = ["action", "programme"]
+    list_filter = ["action", ("programme", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["reason", "actor__username", "update__output__code"]
     date_hierarchy = "at"
     list_select_related = ["actor", "update__output"]
@@ -390,7 +416,8 @@ class ReviewEventAdmin(RecordAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "update__output__outcome__programme"
     list_display = ["__str__", "update", "content_type", "size", "added_by", "added_at"]
     search_fields = ["original_name", "url"]
     list_select_related = ["update__output", "added_by"]
@@ -404,7 +431,8 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(RecordAdmin):
+class ReminderSentAdmin(ProgrammeScopedAdmin, RecordAdmin):
+    programme_path = "output__outcome__programme"
     list_display = ["sent_at", "user", "output", "threshold", "deadline"]
     list_filter = ["threshold"]
     search_fields = ["user__username", "output__code"]

@@ -4,6 +4,8 @@ Columns: id (optional), programme (code), country (name or ISO code), outcome (n
 title, deadline (YYYY-MM-DD). A row with an id updates that output; otherwise the output is found
 by programme, country and code, or created. Rows are written through the services, so an import
 keeps history like any other edit. The whole file is one transaction: one bad row, nothing saved.
+A row names a programme the importing user coordinates (programme.access.coordinated_programmes),
+and its values fit the database's columns and ranges, or it is a row error.
 """
 
 import datetime
@@ -12,17 +14,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
+from programme.access import coordinated_programmes
 from programme.countries import normalise_name, recognise_country
-from programme.models import Country, Programme
+from programme.models import Country, Outcome
 
 from . import services
 from .models import CODE_RE, Output
-from .spreadsheets import neutralise
+from .spreadsheets import neutralise, strip_control_characters
 
 
 def _text(row, key):
+    """The cell as text without control characters (PostgreSQL refuses NUL in text)."""
     value = row.get(key)
-    return "" if value is None else str(value).strip()
+    return "" if value is None else strip_control_characters(str(value)).strip()
 
 
 def _country(value):
@@ -39,6 +43,15 @@ def _country(value):
     if recognised:
         return Country.objects.filter(code=recognised.code).first()
     return Country.objects.filter(name__iexact=value).first()
+
+
+def _check_fits(column, model, field_name, value, errors):
+    """Add to ``errors`` under ``column`` what the model's field says of the value (its length
+    and range), so that a value the database would refuse is a row error."""
+    try:
+        model._meta.get_field(field_name).clean(value, None)
+    except ValidationError as error:
+        errors[column] = error.messages
 
 
 def _deadline(value):
@@ -81,20 +94,26 @@ class OutputResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         """Check the row and find its programme, country and outcome; any problem is a row error."""
         errors = {}
-        programme = Programme.objects.filter(code=_text(row, "programme")).first()
+        if _text(row, "id"):
+            _check_fits("id", Output, "id", _text(row, "id"), errors)
+        programme = coordinated_programmes(kwargs["user"]).filter(code=_text(row, "programme")).first()
         if programme is None:
-            errors["programme"] = _("No programme has the code '%(code)s'.") % {"code": _text(row, "programme")}
+            errors["programme"] = _("No programme you coordinate has the code '%(code)s'.") % {"code": _text(row, "programme")}
         country = _country(_text(row, "country"))
         if country is None:
             errors["country"] = _("'%(name)s' is not a known country (name, ISO code or Global).") % {"name": _text(row, "country")}
         code = _text(row, "code")
         if not CODE_RE.match(code) or "." not in code:
             errors["code"] = _("'%(code)s' is not an output code such as 1.2.") % {"code": code}
+        else:
+            _check_fits("code", Output, "code", code, errors)
         if not _text(row, "title"):
             errors["title"] = _("The output's text is empty.")
         outcome_text = _text(row, "outcome") or code.split(".")[0]
-        if not outcome_text.isdigit() or (code and code.split(".")[0] != outcome_text):
+        if not outcome_text.isdecimal() or (code and code.split(".")[0] != outcome_text):
             errors["outcome"] = _("Outcome '%(outcome)s' does not match code %(code)s.") % {"outcome": outcome_text, "code": code}
+        else:
+            _check_fits("outcome", Outcome, "number", outcome_text, errors)
         try:
             deadline = _deadline(row.get("deadline"))
         except ValidationError as error:

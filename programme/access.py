@@ -115,6 +115,16 @@ def visible_programmes(user):
     return Programme.objects.filter(access_grants__user=user).distinct()
 
 
+def coordinated_programmes(user):
+    """The programmes the user coordinates: all of them for superusers, else those they hold a
+    coordinator grant for (what a staff user sees and changes in the admin)."""
+    if not user.is_authenticated or not user.is_active:
+        return Programme.objects.none()
+    if user.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(access_grants__user=user, access_grants__role=Role.COORDINATOR)
+
+
 def officer_country_ids(user):
     """{programme id: {country ids}} for which the user reports as an officer."""
     result = {}

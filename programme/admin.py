@@ -1,15 +1,95 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import AccessGrant, Country, Programme, Region, UserPreference
+from .access import coordinated_programmes
+from .models import AccessGrant, Country, Programme, Region, UserPreference, programme_slug
+
+
+class SafeChangeList(ChangeList):
+    """Filters Django cannot build from the query string are told as an incorrect lookup, as Django
+    does for other bad parameters (the list redirects, the export goes back to the list): a
+    date-hierarchy year past any date, or 9999, whose following year Django computes unchecked;
+    a NUL character, which PostgreSQL refuses in a query."""
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        if any("\x00" in value for values in lookup_params.values() for value in values):
+            raise IncorrectLookupParameters("A filter holds a NUL character.")
+        return lookup_params
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class ProgrammeScopedAdmin:
+    """Admin over a programme's data. Staff who are not superusers see, search, filter, pick,
+    export, import and change only the rows of the programmes they coordinate
+    (programme.access.coordinated_programmes); with no coordinator grant the admin is empty.
+
+    ``programme_path`` leads from the model to its programme. Foreign-key choices (drop-downs and
+    autocomplete alike) offer only what the related model's admin shows the user, when that admin
+    is scoped too; objects outside the scope answer as missing, history included."""
+
+    programme_path = "programme"
+
+    def in_scope(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.programme_path}__in": coordinated_programmes(request.user)})
+
+    def get_queryset(self, request):
+        return self.in_scope(request, super().get_queryset(request))
+
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
+
+    def refuse_out_of_scope(self, request, object_id):
+        """A 404, as for a missing object, when the object is outside the user's programmes."""
+        if request.user.is_superuser:
+            return
+        try:
+            found = self.in_scope(request, self.model._default_manager.filter(pk=object_id)).exists()
+        except (ValueError, TypeError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            related = db_field.related_model
+            related_admin = self.admin_site.get_model_admin(related) if self.admin_site.is_registered(related) else None
+            if isinstance(related_admin, ProgrammeScopedAdmin):
+                kwargs["queryset"] = related_admin.in_scope(request, related._default_manager.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SharedReferenceAdmin(admin.ModelAdmin):
+    """Tables every programme shares (regions, countries): staff may read them; only superusers
+    change them, since a change reaches programmes the staff user does not coordinate."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SharedReferenceAdmin):
     list_display = ["name", "position", "country_count"]
     ordering = ["position"]
     search_fields = ["name"]
@@ -22,16 +102,42 @@ class RegionAdmin(admin.ModelAdmin):
         return region.country_count
 
 
+class CountryForm(forms.ModelForm):
+    def clean_code(self):
+        """Upper case, as the country saves it, so that the uniqueness check sees the stored code."""
+        code = self.cleaned_data["code"]
+        return code.upper() if code else code
+
+
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(SharedReferenceAdmin):
+    form = CountryForm
     list_display = ["name", "code", "region", "slug"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
     list_select_related = ["region"]
 
 
+class ProgrammeForm(forms.ModelForm):
+    def clean_code(self):
+        """The code gives the programme's web address (its slug), which must be unique and not empty."""
+        code = self.cleaned_data["code"]
+        slug = programme_slug(code)
+        if not slug:
+            raise ValidationError(_("A programme's code needs letters or digits, such as GLO/22/31/IRL."))
+        if Programme.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _("Another programme's code gives the same web address (%(slug)s): choose another code.") % {"slug": slug}
+            )
+        return code
+
+
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    """Programmes: staff change those they coordinate; only superusers add new ones."""
+
+    programme_path = "pk"
+    form = ProgrammeForm
     list_display = ["code", "title", "funding_partner", "start_date", "end_date", "output_count"]
     search_fields = ["code", "title", "funding_partner"]
     readonly_fields = ["slug"]
@@ -40,17 +146,20 @@ class ProgrammeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(output_count=Count("outcomes__outputs"))
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
     @admin.display(description=_("outputs"), ordering="output_count")
     def output_count(self, programme):
         return programme.output_count
 
 
 @admin.register(AccessGrant)
-class AccessGrantAdmin(admin.ModelAdmin):
+class AccessGrantAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     """Who may do what: officers per country, coordinators and donors programme-wide."""
 
     list_display = ["user", "user_full_name", "role", "programme", "country", "created_at"]
-    list_filter = ["role", "programme", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["role", ("programme", admin.RelatedOnlyFieldListFilter), ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email", "programme__code"]
     list_select_related = ["user", "programme", "country"]
     autocomplete_fields = ["user", "country"]

@@ -100,7 +100,7 @@ def test_row_errors_are_shown_with_row_numbers_and_nothing_is_saved(admin_client
     assert rows == ["3", "4", "5"]  # the file's data rows, numbered from 1
     assert "&#x27;Atlantis&#x27; is not a known country" in html
     assert "is not a date" in html
-    assert "No programme has the code" in html
+    assert "No programme you coordinate has the code" in html
     assert snapshot() == before
 
 
