@@ -8,5 +8,6 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
-        # Receivers: sign-in audit lines, the session's start stamp, a sign-in clearing its failures.
-        from . import audit, lockout, middleware  # noqa: F401
+        # Receivers: sign-in audit lines, the session's start stamp, a sign-in clearing its failures,
+        # API tokens ended with their owner's password or account.
+        from . import audit, lockout, middleware, tokens  # noqa: F401

@@ -392,10 +392,13 @@ IATI_REPORTING_ORG_REF = env_str("IATI_REPORTING_ORG_REF", "XM-DAC-41302")
 IATI_REPORTING_ORG_NAME = env_str("IATI_REPORTING_ORG_NAME", "International Labour Organization")
 IATI_REPORTING_ORG_TYPE = env_str("IATI_REPORTING_ORG_TYPE", "40")
 
+# API tokens work this many days from their creation (core.tokens).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -411,7 +414,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Programmes, their country components, outcomes and outputs, and the status updates "
         "officers report and coordinators review. The same access rules as the pages apply: "
-        "authenticate with a session or with `Authorization: Token <key>` (tokens are issued in the admin)."
+        "authenticate with a session or with `Authorization: Token <key>`. Each person creates and revokes "
+        "their own token on the page /accounts/token/; a token works for API_TOKEN_DAYS days (90 unless set), "
+        "and ends when its owner's password changes or the account is deactivated. An expired token is "
+        "answered 401."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

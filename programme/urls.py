@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core import health
+from core import health, tokens
 from programme.views import language_set
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz/live", health.live, name="health_live"),
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
+    path("accounts/token/", tokens.api_token, name="api_token"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("reporting.api.urls")),
     # The reports first: they are what is read most (each pattern tried before costs time).

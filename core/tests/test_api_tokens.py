@@ -1,0 +1,129 @@
+"""API tokens: they expire, end with their owner's password or account, and people manage their own."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from conftest import DEMO_PASSWORD
+
+PAGE = "/accounts/token/"
+
+
+def token_aged(user, days):
+    token = Token.objects.create(user=user)
+    Token.objects.filter(pk=token.pk).update(created=timezone.now() - datetime.timedelta(days=days))
+    return token
+
+
+def api_get(token):
+    return Client(HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/outputs/")
+
+
+def test_a_token_works_for_90_days(users):
+    assert api_get(token_aged(users.officer_mw, 89)).status_code == 200
+
+
+def test_a_token_created_91_days_ago_is_refused(users):
+    response = api_get(token_aged(users.officer_mw, 91))
+    assert response.status_code == 401
+    assert "expired on" in response.json()["detail"] and "/accounts/token/" in response.json()["detail"]
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_the_lifetime_is_a_setting(users, settings):
+    settings.API_TOKEN_DAYS = 10
+    assert api_get(token_aged(users.officer_mw, 11)).status_code == 401
+
+
+def test_a_new_password_deletes_the_tokens(users):
+    token_aged(users.officer_mw, 1)
+    users.officer_mw.set_password("a-new-password-2026")
+    users.officer_mw.save()
+    assert not Token.objects.filter(user=users.officer_mw).exists()
+
+
+def test_a_password_set_in_the_admin_deletes_the_tokens(users):
+    token = token_aged(users.officer_mw, 1)
+    admin = Client()
+    admin.force_login(users.admin)
+    response = admin.post(f"/admin/auth/user/{users.officer_mw.pk}/password/",
+                          {"password1": "Another-pass-2026", "password2": "Another-pass-2026", "usable_password": "true"})
+    assert response.status_code == 302
+    assert not Token.objects.filter(pk=token.pk).exists()
+
+
+def test_deactivation_deletes_the_tokens(users):
+    token_aged(users.officer_mw, 1)
+    users.officer_mw.is_active = False
+    users.officer_mw.save()
+    assert not Token.objects.filter(user=users.officer_mw).exists()
+
+
+def test_signing_in_or_renaming_keeps_the_tokens(users):
+    token = token_aged(users.officer_mw, 1)
+    Client().post("/accounts/login/", {"username": "officer-mw", "password": DEMO_PASSWORD})
+    users.officer_mw.refresh_from_db()
+    users.officer_mw.first_name = "Chikondi"
+    users.officer_mw.save()
+    assert Token.objects.filter(pk=token.pk).exists()
+
+
+# --- The page -------------------------------------------------------------------------------------
+
+
+def test_the_page_needs_a_sign_in(db):
+    response = Client().get(PAGE)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_create_see_once_and_revoke(users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users.officer_mw)
+    page = client.get(PAGE)
+    assert "You have no API token." in page.content.decode()
+    assert f'href="{PAGE}"' in page.content.decode()  # linked from the header's user menu
+    csrf = page.cookies["csrftoken"].value
+
+    created = client.post(PAGE, {"action": "create", "csrfmiddlewaretoken": csrf})
+    token = Token.objects.get(user=users.officer_mw)
+    body = created.content.decode()
+    assert created.status_code == 200 and token.key in body
+    assert timezone.localdate(token.created + datetime.timedelta(days=90)).strftime("%-d %B %Y") in body
+    assert created["Cache-Control"] == "private, no-store"
+    assert api_get(token).status_code == 200
+
+    again = client.get(PAGE).content.decode()
+    assert token.key not in again and "Expires" in again  # shown once only
+
+    replaced = client.post(PAGE, {"action": "create", "csrfmiddlewaretoken": csrf})
+    new_token = Token.objects.get(user=users.officer_mw)
+    assert new_token.key != token.key and new_token.key in replaced.content.decode()
+    assert api_get(token).status_code == 401
+
+    revoked = client.post(PAGE, {"action": "revoke", "csrfmiddlewaretoken": csrf}, follow=True)
+    assert "Your API token is revoked" in revoked.content.decode()
+    assert not Token.objects.filter(user=users.officer_mw).exists()
+
+
+def test_posting_without_the_csrf_token_is_refused(users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users.officer_mw)
+    assert client.post(PAGE, {"action": "create"}).status_code == 403
+    assert not Token.objects.filter(user=users.officer_mw).exists()
+
+
+def test_an_expired_token_is_shown_as_such(users, client_for):
+    token_aged(users.officer_mw, 95)
+    body = client_for(users.officer_mw).get(PAGE).content.decode()
+    assert "Expired" in body and "This token has expired" in body
+
+
+def test_the_page_in_french(users, client_for):
+    client = client_for(users.officer_mw)
+    client.cookies["django_language"] = "fr"
+    body = client.get(PAGE).content.decode()
+    assert re.search(r"<h1>Jeton d’API</h1>", body)
