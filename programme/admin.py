@@ -55,12 +55,11 @@ class ProgrammeScopedAdmin:
         return SafeChangeList
 
     def refuse_out_of_scope(self, request, object_id):
-        """A 404, as for a missing object, when the object is not among those the admin shows the
-        user (superusers also read the history of deleted objects)."""
+        """A 404, as for a missing object, when the object is outside the user's programmes."""
         if request.user.is_superuser:
             return
         try:
-            found = self.get_queryset(request).filter(pk=object_id).exists()
+            found = self.in_scope(request, self.model._default_manager.filter(pk=object_id)).exists()
         except (ValueError, TypeError, ValidationError):
             found = False
         if not found:

@@ -2,9 +2,11 @@
 report and the IATI activity file (writers in ``reporting.exporters``).
 
 Each honours the outputs list's filters and ``?as_of=``, and the reader's access: officers (with
-no wider role) export their own countries only.
+no wider role) export their own countries only, and the files' names say which. Filters that do not
+validate are answered with a 400 page naming the errors, never with an empty file.
 """
 
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,15 +19,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import tasks
-from .exporters import HISTORY_HEADER, OUTPUT_HEADER
+from .exporters import history_header, output_header
 from .exporters.csv import csv_response
 from .exporters.iati import iati_document
 from .exporters.json import json_chunks
 from .exporters.pdf import render_pdf
 from .exporters.xlsx import CONTENT_TYPE as XLSX_TYPE
 from .exports import (
+    BadFilters,
+    country_names,
+    export_countries,
+    export_scope,
     exported_outputs,
-    filters_text,
     outputs_workbook,
     shown_history,
     shown_rows,
@@ -33,43 +38,69 @@ from .exports import (
 from .views import component_or_404, country_context, programme_page
 
 
-def _filename(programme, moment, name, suffix):
-    return f"{programme.slug}-{name}-{moment.today.isoformat()}.{suffix}"
+def export_page(view):
+    """``programme_page`` for a download: filters that do not validate get a 400 page naming the errors."""
+
+    @programme_page
+    @wraps(view)
+    def wrapper(request, programme, access, moment, **kwargs):
+        try:
+            return view(request, programme, access, moment, **kwargs)
+        except BadFilters as error:
+            return render(request, "reporting/bad_export_filters.html", {
+                "programme": programme, "form": error.form,
+                "list_url": reverse("reporting:output_list", args=[programme.slug]),
+                "query": request.GET.urlencode(),
+            }, status=400)
+
+    return wrapper
 
 
-@programme_page
+def _filename(programme, moment, name, suffix, countries=None):
+    """``<programme>-[<countries>-]<name>-<day>.<suffix>``: a file limited to some countries names them."""
+    scope = "".join(f"{country.slug}-" for country in countries or ())
+    return f"{programme.slug}-{scope}{name}-{moment.today.isoformat()}.{suffix}"
+
+
+@export_page
 def outputs_csv(request, programme, access, moment):
     outputs = exported_outputs(request.GET, programme, access, moment)
-    return csv_response(OUTPUT_HEADER, shown_rows(outputs, moment), _filename(programme, moment, "outputs", "csv"))
+    filename = _filename(programme, moment, "outputs", "csv", export_countries(programme, access))
+    return csv_response(output_header(), shown_rows(outputs, moment), filename)
 
 
-@programme_page
+@export_page
 def history_csv(request, programme, access, moment):
     """Every approved update of the (filtered) outputs, by country, output and date."""
     outputs = exported_outputs(request.GET, programme, access, moment)
     rows = shown_history(programme, outputs, moment)
-    return csv_response(HISTORY_HEADER, rows, _filename(programme, moment, "history", "csv"))
+    filename = _filename(programme, moment, "history", "csv", export_countries(programme, access))
+    return csv_response(history_header(), rows, filename)
 
 
-@programme_page
+@export_page
 def outputs_json(request, programme, access, moment):
     outputs = exported_outputs(request.GET, programme, access, moment)
+    countries = export_countries(programme, access)
     meta = {
         "programme": programme.code,
         "title": programme.title,
         "as_of": moment.today.isoformat(),
-        "filters": filters_text(request.GET),
+        "language": translation.get_language(),
+        "countries": None if countries is None else [country.name for country in countries],
+        "scope": export_scope(countries),
+        "filters": request.GET.urlencode(),
         "generated": timezone.now().isoformat(),
     }
     response = StreamingHttpResponse(json_chunks(meta, shown_rows(outputs, moment)), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "outputs", "json")}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename(programme, moment, "outputs", "json", countries)}"'
     return response
 
 
-@programme_page
+@export_page
 def outputs_xlsx(request, programme, access, moment):
     """Up to EXPORT_BACKGROUND_ROWS outputs at once; more are queued for the task worker."""
-    filename = _filename(programme, moment, "outputs", "xlsx")
+    filename = _filename(programme, moment, "outputs", "xlsx", export_countries(programme, access))
     if exported_outputs(request.GET, programme, access, moment).count() > settings.EXPORT_BACKGROUND_ROWS:
         result = tasks.export_outputs_xlsx.enqueue(
             programme_id=programme.pk, user_id=request.user.pk, query=request.GET.urlencode(),
@@ -112,13 +143,20 @@ def country_report_pdf(request, programme, access, moment, country):
     context["for_pdf"] = True
     html = render_to_string("reporting/country_page.html", context, request=request)
     response = HttpResponse(render_pdf(html, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
-    filename = _filename(programme, moment, f"{component.slug}-report", "pdf")
+    filename = _filename(programme, moment, "report", "pdf", [component])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-@programme_page
+@export_page
 def iati_xml(request, programme, access, moment):
+    """The programme's activity file, for readers who export every country: an activity holding some
+    of its countries only would misstate the programme (its results and recipient countries)."""
+    if access.can_export and access.export_country_ids is not None:
+        raise PermissionDenied(_(
+            "The IATI file describes the whole programme; your downloads hold the countries you report for "
+            "(%(countries)s) only."
+        ) % {"countries": country_names(export_countries(programme, access))})
     outputs = exported_outputs(request.GET, programme, access, moment)
     document = iati_document(programme, shown_rows(outputs, moment), moment)
     response = HttpResponse(document, content_type="application/xml; charset=utf-8")

@@ -20,6 +20,7 @@ from programme.models import Role
 from programme.selectors import programme_by_slug, programme_component
 
 from . import selectors
+from .exports import export_offer
 from .filters import outputs_filtered
 from .navigation import home_programme
 
@@ -253,6 +254,7 @@ def output_list(request, programme, access, moment):
         query=query.urlencode(),
         filtered=any(key not in ("as_of", "page", "sort") for key in request.GET),
         show_pending=access.sees_pending and not moment.is_past,
+        exports=export_offer(programme, access, queryset),
         breadcrumbs=_crumbs(programme, {"label": _("All outputs"), "url": ""}),
     )
     return render(request, "reporting/output_list.html", context)

@@ -4,6 +4,9 @@ Each format writes the rows of one selector (``reporting.selectors.export_rows``
 ``approved_history``) after the step every format shares, here: ``output_rows`` and ``history_rows``
 turn a selector's plain row into what a reader sees (status labels, yes/no, days to deadline,
 approval times in the site's time zone). Dates and numbers stay dates and numbers.
+
+Everything a reader sees is written in the active language, headings included: call these while
+it is active (a row generator reads its labels when its first row is taken).
 """
 
 import datetime
@@ -11,30 +14,47 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from outputs.models import Status, is_overdue
 
 OUTPUT_COLUMNS = [
-    ("programme", "Programme code"),
-    ("country", "Country"),
-    ("iso", "ISO code"),
-    ("outcome", "Outcome"),
-    ("code", "Output code"),
-    ("text", "Output text"),
-    ("deadline", "Deadline"),
-    ("status", "Status"),
-    ("progress", "Progress %"),
-    ("status_date", "Status date"),
-    ("narrative", "Latest approved narrative"),
-    ("overdue", "Overdue"),
-    ("days_to_deadline", "Days to deadline"),
-    ("evidence", "Evidence count"),
-    ("last_updated", "Last updated"),
+    ("programme", gettext_lazy("Programme code")),
+    ("country", gettext_lazy("Country")),
+    ("iso", gettext_lazy("ISO code")),
+    ("outcome", gettext_lazy("Outcome")),
+    ("code", gettext_lazy("Output code")),
+    ("text", gettext_lazy("Output text")),
+    ("deadline", gettext_lazy("Deadline")),
+    ("status", gettext_lazy("Status")),
+    ("progress", gettext_lazy("Progress %")),
+    ("status_date", gettext_lazy("Status date")),
+    ("narrative", gettext_lazy("Latest approved narrative")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("days_to_deadline", gettext_lazy("Days to deadline")),
+    ("evidence", gettext_lazy("Evidence count")),
+    ("last_updated", gettext_lazy("Last updated")),
 ]
 OUTPUT_KEYS = [key for key, _label in OUTPUT_COLUMNS]
-OUTPUT_HEADER = [label for _key, label in OUTPUT_COLUMNS]
-HISTORY_HEADER = ["Country", "Output code", "As of", "Status", "Progress %", "Narrative", "Reported by",
-                  "Approved by", "Approved at"]
+HISTORY_COLUMNS = [
+    gettext_lazy("Country"), gettext_lazy("Output code"), gettext_lazy("As of"), gettext_lazy("Status"),
+    gettext_lazy("Progress %"), gettext_lazy("Narrative"), gettext_lazy("Reported by"), gettext_lazy("Approved by"),
+    gettext_lazy("Approved at"),
+]
+
+
+def output_header() -> list[str]:
+    """The headings of ``output_rows``' columns, in the active language."""
+    return [str(label) for _key, label in OUTPUT_COLUMNS]
+
+
+def history_header() -> list[str]:
+    """The headings of ``history_rows``' columns, in the active language."""
+    return [str(label) for label in HISTORY_COLUMNS]
+
+
+def yes_no(value: bool) -> str:
+    return pgettext("export cell", "yes") if value else pgettext("export cell", "no")
 
 
 def _status_labels() -> dict[str | None, str]:
@@ -46,18 +66,19 @@ def _status_labels() -> dict[str | None, str]:
 def output_rows(rows: Iterable[tuple], today: datetime.date) -> Iterator[tuple]:
     """Rows of ``selectors.export_rows`` as the export shows them, in ``OUTPUT_COLUMNS`` order."""
     labels = _status_labels()
+    yes, no = yes_no(True), yes_no(False)
     zone = timezone.get_current_timezone()
     for (programme, country, iso, outcome, code, text, deadline, status, progress, status_date,
          narrative, evidence, approved_at) in rows:
         yield (
             programme, country, iso or "", outcome, code, text, deadline, labels.get(status, status), progress,
-            status_date, narrative or "", "yes" if is_overdue(deadline, status, today) else "no",
+            status_date, narrative or "", yes if is_overdue(deadline, status, today) else no,
             (deadline - today).days, evidence, approved_at and approved_at.astimezone(zone),
         )
 
 
 def history_rows(rows: Iterable[tuple]) -> Iterator[tuple]:
-    """Rows of ``selectors.approved_history`` as the export shows them, in ``HISTORY_HEADER`` order."""
+    """Rows of ``selectors.approved_history`` as the export shows them, in ``history_header()`` order."""
     labels = _status_labels()
     zone = timezone.get_current_timezone()
     for country, code, as_of, status, progress, narrative, author, reviewer, approved_at in rows:

@@ -4,20 +4,25 @@ One activity for the programme; each output is a ``result`` of type 1 (Output) w
 qualitative indicator (measure 5) whose reporting period runs from the programme's start (or the
 output's first update) to the output's deadline, with the reported status, progress and narrative
 in the actual's comment.
+
+The document is written in one language, declared as the activity's ``xml:lang``: the language the
+programme's titles and narratives are written in by people (the site's ``LANGUAGE_CODE``), whatever
+the reader's. The text generated here (statuses, "Output 1.2 delivered") is written in it too.
 """
 
 import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from outputs.spreadsheets import strip_control_characters
 from programme.models import Programme
 
 from ..selectors import ReportMoment
-from . import OUTPUT_KEYS
+from . import OUTPUT_KEYS, yes_no
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -34,8 +39,21 @@ def activity_identifier(programme: Programme) -> str:
     return f"{settings.IATI_REPORTING_ORG_REF}-{programme.code}"
 
 
+def content_language() -> str:
+    """The language people write the programmes' titles and narratives in."""
+    return settings.LANGUAGE_CODE
+
+
 def iati_document(programme: Programme, rows: Iterable[tuple], moment: ReportMoment) -> bytes:
-    """``rows``: rows of ``exporters.output_rows``."""
+    """``rows``: rows of ``exporters.output_rows``, read here in the document's language (a generator
+    of them takes its labels from the language active when its first row is read)."""
+    language = content_language()
+    with translation.override(language):
+        root = _activities(programme, [dict(zip(OUTPUT_KEYS, row)) for row in rows], moment, language)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _activities(programme: Programme, rows: list[dict], moment: ReportMoment, language: str):
     today = moment.today
     root = etree.Element(
         "iati-activities",
@@ -46,7 +64,7 @@ def iati_document(programme: Programme, rows: Iterable[tuple], moment: ReportMom
         root,
         "iati-activity",
         {
-            XML_LANG: "en",
+            XML_LANG: language,
             "default-currency": "USD",
             "last-updated-datetime": timezone.now().replace(microsecond=0).isoformat(),
         },
@@ -57,13 +75,12 @@ def iati_document(programme: Programme, rows: Iterable[tuple], moment: ReportMom
     )
     etree.SubElement(reporting_org, "narrative").text = settings.IATI_REPORTING_ORG_NAME
     _narrative(activity, "title", programme.title)
-    description = _narrative(
-        activity,
-        "description",
-        f"{programme.title} ({programme.code}). Progress on outputs"
-        + (f" as of {moment.as_of.isoformat()}." if moment.is_past else f" on {today.isoformat()}."),
-    )
-    description.set("type", "1")
+    about = {"title": programme.title, "code": programme.code}
+    if moment.is_past:
+        text = _("%(title)s (%(code)s). Progress on outputs as of %(date)s.") % {**about, "date": moment.as_of.isoformat()}
+    else:
+        text = _("%(title)s (%(code)s). Progress on outputs on %(date)s.") % {**about, "date": today.isoformat()}
+    _narrative(activity, "description", text).set("type", "1")
     if programme.funding_partner:
         funder = etree.SubElement(activity, "participating-org", role="1")
         etree.SubElement(funder, "narrative").text = programme.funding_partner
@@ -79,33 +96,32 @@ def iati_document(programme: Programme, rows: Iterable[tuple], moment: ReportMom
     if programme.end_date:
         etree.SubElement(activity, "activity-date", type="3", **{"iso-date": programme.end_date.isoformat()})
 
-    countries = {}
-    rows = [dict(zip(OUTPUT_KEYS, row)) for row in rows]
-    for row in rows:
-        if row["iso"]:
-            countries[row["iso"]] = row["country"]
+    countries = {row["iso"]: row["country"] for row in rows if row["iso"]}
     for code in sorted(countries):
         etree.SubElement(activity, "recipient-country", code=code, percentage=f"{100 / len(countries):.2f}")
 
+    overdue = yes_no(True)
     for row in rows:
         result = etree.SubElement(activity, "result", type="1", **{"aggregation-status": "0"})
-        _narrative(result, "title", f"{row['country']} – Output {row['code']}: {row['text']}")
+        names = {"country": row["country"], "code": row["code"], "text": row["text"]}
+        _narrative(result, "title", _("%(country)s – Output %(code)s: %(text)s") % names)
         indicator = etree.SubElement(result, "indicator", measure="5", ascending="1")
-        _narrative(indicator, "title", f"Output {row['code']} delivered ({row['country']})")
+        _narrative(indicator, "title", _("Output %(code)s delivered (%(country)s)") % names)
         period = etree.SubElement(indicator, "period")
         period_start = min(row["status_date"] or start, row["deadline"], start)
         etree.SubElement(period, "period-start", **{"iso-date": period_start.isoformat()})
         etree.SubElement(period, "period-end", **{"iso-date": row["deadline"].isoformat()})
         actual = etree.SubElement(period, "actual")
-        comment_text = f"Status: {row['status']}"
+        parts = [_("Status: %(status)s") % {"status": row["status"]}]
         if row["progress"] is not None:
-            comment_text += f"; progress {row['progress']}%"
+            parts.append(_("progress %(progress)s%%") % {"progress": row["progress"]})
+        comment_text = "; ".join(parts)
         if row["status_date"]:
-            comment_text += f" (as of {row['status_date'].isoformat()})"
-        if row["overdue"] == "yes":
-            comment_text += "; overdue"
+            comment_text += " " + _("(as of %(date)s)") % {"date": row["status_date"].isoformat()}
+        if row["overdue"] == overdue:
+            comment_text += "; " + _("overdue")
         comment_text += "."
         if row["narrative"]:
             comment_text += f" {row['narrative']}"
         _narrative(actual, "comment", comment_text)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return root

@@ -2,6 +2,7 @@
 bold, frozen header row and an autofilter; dates are dates and numbers are numbers; text that a
 spreadsheet would run as a formula is neutralised and control characters (which XML cannot carry)
 are dropped. Times are written as they read in the site's time zone: spreadsheets know no zones.
+Sheet names and headings are in the active language, as the rows are.
 """
 
 import datetime
@@ -9,6 +10,7 @@ import tempfile
 from collections.abc import Iterable
 from typing import IO
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -16,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from outputs.spreadsheets import neutralise
 
-from . import HISTORY_HEADER, OUTPUT_HEADER
+from . import history_header, output_header
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OUTPUT_WIDTHS = [16, 16, 8, 9, 10, 70, 12, 13, 11, 12, 60, 9, 10, 10, 18]
@@ -61,9 +63,9 @@ def write_workbook(outputs: Iterable[tuple], history: Iterable[tuple], about: li
     """The Outputs, History and About sheets as a file object at its start. ``outputs`` and
     ``history``: rows of ``exporters.output_rows`` and ``exporters.history_rows``."""
     workbook = Workbook(write_only=True)
-    _write_sheet(workbook, "Outputs", OUTPUT_HEADER, OUTPUT_WIDTHS, outputs)
-    _write_sheet(workbook, "History", HISTORY_HEADER, HISTORY_WIDTHS, history)
-    about_sheet = workbook.create_sheet("About")
+    _write_sheet(workbook, _("Outputs"), output_header(), OUTPUT_WIDTHS, outputs)
+    _write_sheet(workbook, _("History"), history_header(), HISTORY_WIDTHS, history)
+    about_sheet = workbook.create_sheet(_("About"))
     about_sheet.column_dimensions["A"].width = 22
     about_sheet.column_dimensions["B"].width = 90
     for label, value in about:

@@ -5,7 +5,7 @@ import zoneinfo
 
 from openpyxl import load_workbook
 
-from reporting.exporters import HISTORY_HEADER, OUTPUT_HEADER
+from reporting.exporters import history_header, output_header
 from reporting.exporters.xlsx import write_workbook
 
 MAPUTO = zoneinfo.ZoneInfo("Africa/Maputo")
@@ -29,7 +29,7 @@ def build(outputs=(), updates=(), about=()):
 def test_sheets_headers_widths_and_filters():
     workbook = build([output(), output("1.2")], [history()], [("Programme", "GLO/1 – Example")])
     assert workbook.sheetnames == ["Outputs", "History", "About"]
-    for sheet, header, rows in [(workbook["Outputs"], OUTPUT_HEADER, 2), (workbook["History"], HISTORY_HEADER, 1)]:
+    for sheet, header, rows in [(workbook["Outputs"], output_header(), 2), (workbook["History"], history_header(), 1)]:
         assert [cell.value for cell in sheet[1]] == header
         assert all(cell.font.b for cell in sheet[1])
         assert sheet.freeze_panes == "A2"
@@ -64,6 +64,6 @@ def test_formulas_are_neutralised_and_control_characters_dropped():
 
 def test_empty_sheets_keep_their_header():
     workbook = build()
-    for name, header in [("Outputs", OUTPUT_HEADER), ("History", HISTORY_HEADER)]:
+    for name, header in [("Outputs", output_header()), ("History", history_header())]:
         assert [cell.value for cell in workbook[name][1]] == header
         assert workbook[name].max_row == 1
