@@ -5,7 +5,7 @@ BUILD := build
 # Two workers: the suite runs on both cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help setup catalogues messages run test test-sqlite test-postgres bench fixtures clean serve backup restore loadtest
+.PHONY: help setup catalogues messages run test test-sqlite test-postgres bench fixtures clean serve backup restore loadtest scaleout
 
 help:
 	@echo "make run    set everything up and serve the app on http://127.0.0.1:8000"
@@ -14,6 +14,7 @@ help:
 	@echo "make serve  production settings: nginx + gunicorn + PostgreSQL on http://127.0.0.1:8000 (SERVE_PORT)"
 	@echo "make backup / make restore BACKUP=build/backups/<file>.tar.gz   database and media files"
 	@echo "make loadtest   wrk against make serve's setup; figures in docs/performance.md"
+	@echo "make scaleout   two app servers behind nginx, with PostgreSQL, Redis and the task worker, proven to agree"
 
 # The virtualenv is rebuilt whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt
@@ -56,6 +57,8 @@ test-postgres: setup catalogues
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not browser and not nginx"
 	@echo "== Database outage on PostgreSQL (stops and restarts the cluster, so alone) =="
 	scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m db_outage
+	@echo "== Two app servers behind nginx, with Redis and the task worker, on PostgreSQL (a 5 s wrk run) =="
+	SCALEOUT_WRK_SECONDS=5 scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m scaleout
 
 # Production settings on loopback: nginx in front of gunicorn, the task worker, the persistent PostgreSQL
 # of scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.
@@ -75,6 +78,11 @@ restore: setup
 # wrk on loopback against make serve's setup plus a generated 50-country programme.
 loadtest: setup catalogues
 	scripts/serve.sh $(PY) scripts/loadtest.py
+
+# Two gunicorn servers behind nginx round-robin, PostgreSQL, Redis and one task worker on loopback
+# (reporting/tests/test_scaleout.py): what one server does, the other sees; a 30 s wrk run across both.
+scaleout: setup catalogues
+	SCALEOUT_WRK_SECONDS=$${SCALEOUT_WRK_SECONDS:-30} scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m scaleout -v
 
 # Median server time of the reporting pages on a 50-country programme, as ratios to the admin.
 bench: setup
