@@ -55,10 +55,9 @@ test-sqlite: setup catalogues
 test-postgres: setup catalogues
 	@echo "== Test suite on PostgreSQL =="
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not browser and not nginx"
-	@echo "== Database outage on PostgreSQL (stops and restarts the cluster, so alone) =="
-	scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m db_outage
-	@echo "== Two app servers behind nginx, with Redis and the task worker, on PostgreSQL (a 5 s wrk run) =="
-	SCALEOUT_WRK_SECONDS=5 scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m scaleout
+	@echo "== Alone on PostgreSQL: the database outage (stops and restarts the cluster), then two app servers"
+	@echo "   behind nginx with Redis and the task worker (make scaleout, with a 5 s wrk run) =="
+	SCALEOUT_WRK_SECONDS=5 scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m "db_outage or scaleout"
 
 # Production settings on loopback: nginx in front of gunicorn, the task worker, the persistent PostgreSQL
 # of scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.
