@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from programme.access import officer_country_ids, sees_pending_by_programme, visible_programmes
+from programme.access import ProgrammeAccess, access_by_programme, officer_country_ids
 from programme.models import Country, Outcome
 
 from .models import (
@@ -19,6 +19,44 @@ from .models import (
     open_q,
     overdue_q,
 )
+
+
+def update_visibility_q(access: ProgrammeAccess, *, prefix: str = "") -> Q:
+    """The programme's status updates the reader sees. The one rule of who sees an update, which
+    every page, download, export and API read applies through this function:
+
+    - a draft: its author and the officers of its country (the output's country);
+    - submitted or returned: the programme's officers and coordinators;
+    - approved: everyone with a grant on the programme.
+
+    ``access.reader_id`` is the author whose own drafts are seen (None in a view shared by readers,
+    ProgrammeAccess.shared). ``prefix``: the path to the update from the model queried, e.g.
+    ``"update__"`` for evidence and review events."""
+
+    def lookup(name: str, value: object) -> Q:
+        return Q(**{prefix + name: value})
+
+    seen = lookup("review_state", ReviewState.APPROVED)
+    if access.sees_pending:
+        seen |= lookup("review_state__in", [ReviewState.SUBMITTED, ReviewState.RETURNED])
+    draft_readers = lookup("output__outcome__country_id__in", sorted(access.officer_country_ids))
+    if access.reader_id is not None:
+        draft_readers |= lookup("author_id", access.reader_id)
+    seen |= lookup("review_state", ReviewState.DRAFT) & draft_readers
+    return lookup("output__outcome__programme_id", access.programme.pk) & seen
+
+
+def updates_seen_in(access: ProgrammeAccess) -> QuerySet[StatusUpdate]:
+    """The status updates of one programme the reader sees (update_visibility_q)."""
+    return StatusUpdate.objects.filter(update_visibility_q(access))
+
+
+def updates_visible_q(user: User, *, prefix: str = "") -> Q:
+    """update_visibility_q over every programme the user sees (none: nothing)."""
+    visible = Q(pk__in=[])
+    for access in access_by_programme(user).values():
+        visible |= update_visibility_q(access, prefix=prefix)
+    return visible
 
 
 def outputs_with_status() -> QuerySet[Output]:
@@ -35,13 +73,23 @@ def outputs_with_status() -> QuerySet[Output]:
 def outputs_visible_to(user: User) -> QuerySet[Output]:
     """The outputs of every programme the user may see, in natural order, for a paginated list.
     Only the component is joined: a page is chosen among narrow rows, and only its outputs' updates
-    are read (two more queries), not those of every output of the programmes."""
+    are read (two more queries), not those of every output of the programmes.
+
+    ``pending_update`` is None where the reader may not see it (a donor; a draft of another
+    country): the view shared by readers with the same view keys (ProgrammeAccess.shared)."""
+    accesses = access_by_programme(user)
+    pending_seen = Q(pk__in=[])
+    for access in accesses.values():
+        pending_seen |= update_visibility_q(access.shared)
     return (
-        Output.objects.filter(outcome__programme__in=visible_programmes(user))
+        Output.objects.filter(outcome__programme__in=list(accesses))
         .select_related("outcome__programme", "outcome__country")
         .prefetch_related(
             "reported_update",
-            Prefetch("pending_update", queryset=StatusUpdate.objects.select_related("last_edited_by")),
+            Prefetch(
+                "pending_update",
+                queryset=StatusUpdate.objects.filter(pending_seen).select_related("last_edited_by"),
+            ),
         )
         .in_natural_order()
     )
@@ -95,11 +143,9 @@ def output_for_page(pk: int) -> Output:
     return outputs_with_status().select_related("reported_update__reviewed_by").get(pk=pk)
 
 
-def output_timeline(output: Output, *, include_pending: bool) -> QuerySet[StatusUpdate]:
-    """The output's updates, newest first, with their review events and evidence."""
-    updates = StatusUpdate.objects.filter(output=output)
-    if not include_pending:
-        updates = updates.filter(review_state=ReviewState.APPROVED)
+def output_timeline(output: Output, access: ProgrammeAccess) -> QuerySet[StatusUpdate]:
+    """The output's updates the reader sees, newest first, with their review events and evidence."""
+    updates = updates_seen_in(access).filter(output=output)
     return updates.select_related("author", "last_edited_by", "reviewed_by").prefetch_related(
         Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
         Prefetch("evidence", queryset=Evidence.objects.all()),
@@ -133,8 +179,9 @@ def review_queue_count(programme_ids: Iterable[int] | None = None) -> int:
     return outputs.count()
 
 
-def evidence_with_output(pk: int) -> Evidence:
-    return Evidence.objects.select_related("update__output__outcome__programme").get(pk=pk)
+def evidence_visible_to(user: User, pk: int) -> Evidence:
+    """An evidence file or link whose update the user sees (Evidence.DoesNotExist otherwise)."""
+    return Evidence.objects.filter(updates_visible_q(user, prefix="update__")).get(pk=pk)
 
 
 def outputs_due_for_reminders(horizon: datetime.date) -> QuerySet[Output]:
@@ -147,16 +194,9 @@ def outputs_due_for_reminders(horizon: datetime.date) -> QuerySet[Output]:
 
 
 def updates_visible_to(user: User) -> QuerySet[StatusUpdate]:
-    """Status updates the user may read: all of a programme's where they see pending work, its
-    approved ones elsewhere (donors), none of programmes they cannot see."""
-    visible = Q(pk__in=[])
-    for programme_id, sees_pending in sees_pending_by_programme(user).items():
-        scope = Q(output__outcome__programme_id=programme_id)
-        if not sees_pending:
-            scope &= Q(review_state=ReviewState.APPROVED)
-        visible |= scope
+    """Status updates the user may read (update_visibility_q), none of programmes they cannot see."""
     return (
-        StatusUpdate.objects.filter(visible)
+        StatusUpdate.objects.filter(updates_visible_q(user))
         .select_related("output__outcome__programme", "author")
         .prefetch_related("evidence", "events__actor")
     )

@@ -17,7 +17,7 @@ from programme.access import officer_country_ids, programme_access, programme_ac
 from . import selectors, services
 from .evidence import UndecodableFileNames, undecodable_name_error
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
-from .models import NARRATIVE_REQUIRED, Evidence, Output, ReviewState, Status
+from .models import NARRATIVE_REQUIRED, Evidence, Output, Status
 
 
 def _output_and_access(request, pk):
@@ -107,7 +107,7 @@ def my_outputs(request):
 @login_required
 def output_detail(request, pk):
     output, access = _output_and_access(request, pk)
-    timeline = list(selectors.output_timeline(output, include_pending=access.sees_pending))
+    timeline = list(selectors.output_timeline(output, access))
     return render(
         request,
         "outputs/output_detail.html",
@@ -115,6 +115,8 @@ def output_detail(request, pk):
             "output": output,
             "access": access,
             "timeline": timeline,
+            # The update in progress, where the reader sees it: it is one of the timeline's.
+            "pending": next((update for update in timeline if update.pk == output.pending_update_id), None),
             "today": timezone.localdate(),
             "can_report": access.can_report_on(output.outcome.country_id),
             "return_form": ReturnForm(initial={"base_revision": output.revision}),
@@ -334,13 +336,9 @@ def update_return(request, pk):
 @login_required
 def evidence_download(request, pk):
     try:
-        evidence = selectors.evidence_with_output(pk)
+        evidence = selectors.evidence_visible_to(request.user, pk)
     except Evidence.DoesNotExist:
         raise Http404("No such file.") from None
-    output = evidence.update.output
-    access = programme_access_or_404(request.user, output.outcome.programme)
-    if evidence.update.review_state != ReviewState.APPROVED and not access.sees_pending:
-        raise Http404("No such file.")
     if evidence.is_link:
         return redirect(evidence.url)
     response = FileResponse(

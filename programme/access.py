@@ -4,7 +4,7 @@ Every page, download, export, API call and service asks here, so each rule lives
 with no grant for a programme must not learn that it exists: callers turn ``None`` into a 404.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.errors import AccessRefused
 
@@ -17,6 +17,9 @@ class ProgrammeAccess:
     roles: frozenset
     officer_country_ids: frozenset = field(default_factory=frozenset)
     is_superuser: bool = False
+    # The reader, who also sees their own drafts (outputs.selectors.update_visibility_q); None in a
+    # view shared by every reader of the same view_key.
+    reader_id: int | None = None
 
     @property
     def is_coordinator(self):
@@ -54,6 +57,20 @@ class ProgrammeAccess:
             return None
         return self.officer_country_ids
 
+    def view_key(self) -> tuple:
+        """What the reader sees of the programme's updates, for the keys of values shared between
+        readers: approved ones only, or pending work with the drafts of the countries they report
+        for."""
+        if not self.sees_pending:
+            return ("approved",)
+        return ("pending", tuple(sorted(self.officer_country_ids)))
+
+    @property
+    def shared(self) -> "ProgrammeAccess":
+        """This view without the reader's own drafts: what a value shared by every reader of the
+        same view_key may show."""
+        return replace(self, reader_id=None)
+
     def can_report_on(self, country_id):
         return country_id in self.officer_country_ids
 
@@ -80,6 +97,7 @@ def programme_access(user, programme):
             grant.country_id for grant in grants if grant.role == Role.OFFICER and grant.country_id
         ),
         is_superuser=user.is_superuser,
+        reader_id=user.pk,
     )
 
 
@@ -99,11 +117,27 @@ def user_grants(user):
     return cached
 
 
-def sees_pending_by_programme(user, programmes=None):
-    """{programme id: whether the user sees updates not yet approved there}, for every programme they
-    see (``programmes``: those already read with visible_programmes)."""
-    programmes = visible_programmes(user) if programmes is None else programmes
-    return {programme.pk: programme_access(user, programme).sees_pending for programme in programmes}
+def access_by_programme(user, programmes=None) -> dict[int, ProgrammeAccess]:
+    """{programme id: the user's access}, for every programme they see (``programmes``: those
+    already read with visible_programmes; by default those of the user's grants, read with them)."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    if programmes is None:
+        programmes = visible_programmes(user) if user.is_superuser else {
+            grant.programme_id: grant.programme for grant in user_grants(user)
+        }.values()
+    return {programme.pk: programme_access(user, programme) for programme in programmes}
+
+
+def sees_pending_by_programme(user, programmes=None) -> dict[int, bool]:
+    """{programme id: whether the user sees updates not yet approved there}."""
+    return {pk: access.sees_pending for pk, access in access_by_programme(user, programmes).items()}
+
+
+def view_keys_by_programme(user, programmes=None) -> dict[int, tuple]:
+    """{programme id: ProgrammeAccess.view_key}, for a value shared by readers who see the same of
+    every programme it reads."""
+    return {pk: access.view_key() for pk, access in access_by_programme(user, programmes).items()}
 
 
 def visible_programmes(user):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,8 @@ from outputs.models import (
 )
 from outputs.models import open_q as outputs_open_q
 from outputs.models import overdue_q as outputs_overdue_q
+from outputs.selectors import update_visibility_q, updates_seen_in
+from programme.access import ProgrammeAccess
 from programme.models import Country, Outcome, Programme
 
 DUE_SOON_DAYS = 90
@@ -207,12 +209,15 @@ REPORTED_UPDATE_FIELDS = ("output_id", "author_id", "status", "progress", "narra
 
 
 def country_rows(
-    programme: Programme, country: Country, moment: ReportMoment = ReportMoment(), *, include_pending: bool = False
+    programme: Programme, country: Country, moment: ReportMoment = ReportMoment(), *,
+    reader: ProgrammeAccess | None = None,
 ) -> list["OutputRow"]:
-    """The component's outputs in natural order with their reported update, its author and evidence.
+    """The component's outputs in natural order with their reported update, its author and evidence,
+    and the pending update where ``reader`` sees it (outputs.selectors.update_visibility_q; None: no
+    pending update).
 
     Six queries whatever the size: outputs, outcomes, reported updates, their evidence, their
-    authors, and (for readers who see them) pending updates. Shared rows (outcomes, authors) are
+    authors, and (for readers who see some) pending updates. Shared rows (outcomes, authors) are
     fetched once rather than joined onto every output, which keeps a 200-output page fast.
     """
     outputs = list(
@@ -238,8 +243,8 @@ def country_rows(
         update.author = authors[update.author_id]
         update.evidence_items = evidence.get(update.pk, [])
     pending = {}
-    if include_pending and not moment.is_past:
-        pending = StatusUpdate.objects.only(*REPORTED_UPDATE_FIELDS).in_bulk(
+    if reader is not None and reader.sees_pending and not moment.is_past:
+        pending = updates_seen_in(reader).only(*REPORTED_UPDATE_FIELDS).in_bulk(
             [output.pending_update_id for output in outputs if output.pending_update_id]
         )
     rows = []
@@ -258,8 +263,15 @@ def country_rows(
 
 
 def outputs_for_list(programme: Programme, moment: ReportMoment = ReportMoment()) -> QuerySet[Output]:
-    """The outputs list's base queryset: one row per output with its component joined in."""
-    return outputs_at(programme, moment).select_related("outcome__country", "pending_update")
+    """The outputs list's base queryset: one row per output with its component joined in (pending
+    updates: with_pending_seen_by)."""
+    return outputs_at(programme, moment).select_related("outcome__country")
+
+
+def with_pending_seen_by(outputs: QuerySet[Output], reader: ProgrammeAccess) -> QuerySet[Output]:
+    """``outputs`` with their pending update, None where the reader may not see it: one query for
+    the outputs read."""
+    return outputs.prefetch_related(Prefetch("pending_update", queryset=updates_seen_in(reader)))
 
 
 def overdue_outputs(programme: Programme, moment: ReportMoment = ReportMoment(), limit: int = 10) -> QuerySet[Output]:
@@ -288,11 +300,12 @@ def waiting_for_review_by_country(programme: Programme) -> dict[int, dict]:
 
 
 def recent_activity(
-    programme: Programme, moment: ReportMoment = ReportMoment(), *, include_review: bool = True, limit: int = 15
+    programme: Programme, reader: ProgrammeAccess, moment: ReportMoment = ReportMoment(), *, limit: int = 15
 ) -> QuerySet[ReviewEvent]:
-    """The latest review events of the programme; approvals only for readers who see no review data."""
-    events = ReviewEvent.objects.filter(programme=programme)
-    if not include_review:
+    """The latest review events of the programme's updates the reader sees; approvals only for
+    readers who see no review data."""
+    events = ReviewEvent.objects.filter(update_visibility_q(reader, prefix="update__"), programme=programme)
+    if not reader.sees_pending:
         events = events.filter(action=ReviewEvent.Action.APPROVED)
     if moment.is_past:
         events = events.filter(at__lte=moment.cutoff)

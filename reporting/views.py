@@ -143,7 +143,7 @@ def component_or_404(programme, slug):
 
 def country_context(request, programme, access, moment, component):
     """Everything the country page shows; the PDF report renders the same."""
-    rows = selectors.country_rows(programme, component, moment, include_pending=access.sees_pending)
+    rows = selectors.country_rows(programme, component, moment, reader=access)
     summary = selectors.summaries_by_country(programme, moment, country=component).get(
         component.pk, selectors.StatusSummary()
     )
@@ -161,14 +161,19 @@ def country_context(request, programme, access, moment, component):
 
 
 def cached_fragment(kind: str, programme, access, moment: selectors.ReportMoment, build, *parts: str):
-    """``build()`` from Django's cache, keyed by all the fragment depends on: the programme's own data
-    version, the language and today's date (programme.caching), the reader's view (with or without
-    updates awaiting review), the report moment and the page's ``parts``.
+    """``build(shared_access)`` from Django's cache, keyed by all the fragment depends on: the
+    programme's own data version, the language and today's date (programme.caching), the reader's
+    view (ProgrammeAccess.view_key: approved updates only, or pending work with the drafts of the
+    reader's countries), the report moment and the page's ``parts``.
 
-    Officers and coordinators share the view with pending updates: a fragment must hold nothing one
-    of them may see and the other not (add it to the key first)."""
-    view = "pending" if access.sees_pending else "approved"
-    return cached_for_programmes(f"report-{kind}", [(programme.pk, programme.data_version)], build, view, moment.as_of, *parts)
+    ``build`` reads with ``shared_access``, the reader's view without their own drafts elsewhere
+    (ProgrammeAccess.shared): a fragment must hold nothing that another reader with the same key may
+    not see (add it to the key first)."""
+    view = access.view_key()
+    return cached_for_programmes(
+        f"report-{kind}", [(programme.pk, programme.data_version)], lambda: build(access.shared),
+        view, moment.as_of, *parts,
+    )
 
 
 # Read-only, and mostly from the fragment cache: no request transaction (its BEGIN and COMMIT would
@@ -176,9 +181,9 @@ def cached_fragment(kind: str, programme, access, moment: selectors.ReportMoment
 @transaction.non_atomic_requests
 @programme_page
 def country_page(request, programme, access, moment, country):
-    def build():
+    def build(shared_access):
         component = component_or_404(programme, country)
-        context = country_context(request, programme, access, moment, component)
+        context = country_context(request, programme, shared_access, moment, component)
         # Rendered without the request: the fragment is shared by every reader of the same view.
         return {"name": component.name, "body": render_to_string("reporting/_country_page_body.html", context)}
 
@@ -195,8 +200,10 @@ def country_page(request, programme, access, moment, country):
 @transaction.non_atomic_requests
 @programme_page
 def dashboard(request, programme, access, moment):
-    def build():
-        return render_to_string("reporting/_dashboard_body.html", dashboard_context(request, programme, access, moment))
+    def build(shared_access):
+        return render_to_string(
+            "reporting/_dashboard_body.html", dashboard_context(request, programme, shared_access, moment)
+        )
 
     context = _base_context(programme, access, moment, request)
     context.update(
@@ -234,7 +241,7 @@ def dashboard_context(request, programme, access, moment):
         due_soon_until=moment.today + datetime.timedelta(days=selectors.DUE_SOON_DAYS),
         show_review=show_review,
         waiting_total=sum(row["n"] for row in waiting.values()),
-        activity=list(selectors.recent_activity(programme, moment, include_review=access.sees_pending)),
+        activity=list(selectors.recent_activity(programme, access, moment)),
     )
     return context
 
@@ -242,6 +249,9 @@ def dashboard_context(request, programme, access, moment):
 @programme_page
 def output_list(request, programme, access, moment):
     filterset, queryset = outputs_filtered(request.GET, programme, moment)
+    show_pending = access.sees_pending and not moment.is_past
+    if show_pending:
+        queryset = selectors.with_pending_seen_by(queryset, access)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -253,7 +263,7 @@ def output_list(request, programme, access, moment):
         page=page,
         query=query.urlencode(),
         filtered=any(key not in ("as_of", "page", "sort") for key in request.GET),
-        show_pending=access.sees_pending and not moment.is_past,
+        show_pending=show_pending,
         exports=export_offer(programme, access, queryset),
         breadcrumbs=_crumbs(programme, {"label": _("All outputs"), "url": ""}),
     )

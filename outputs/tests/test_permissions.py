@@ -293,3 +293,110 @@ def test_review_queue_lists_only_the_coordinators_programmes(scene, client_for, 
     assert "Pending narrative, not for donors." not in response.content.decode()
     seed_queue = client_for(scene.users.coordinator).get(reverse("outputs:review_queue"))
     assert [u.pk for u in seed_queue.context["updates"]] == [scene.update.pk]
+
+
+# Drafts and evidence in each review state, for every demo account, on the output page, the API and
+# the evidence download (issue 15): a draft is seen by its author and the officers of its country,
+# a submitted or returned update by the programme's officers and coordinators, an approved one by
+# everyone with a grant on the programme.
+MW2, MZ, VN, GLOBAL, ADMIN = "officer_mw2", "officer_mz", "officer_vn", "officer_global", "admin"
+DEMO_ACCOUNTS = [ANON, MW, MW2, ZM, MZ, VN, GLOBAL, COORD, DONOR, ADMIN, NOGRANT]
+REVIEW_STAGE_READERS = {MW, MW2, ZM, MZ, VN, GLOBAL, COORD, ADMIN}
+SEEN_BY = {
+    ReviewState.DRAFT: {MW, MW2},
+    ReviewState.SUBMITTED: REVIEW_STAGE_READERS,
+    ReviewState.RETURNED: REVIEW_STAGE_READERS,
+    ReviewState.APPROVED: REVIEW_STAGE_READERS | {DONOR},
+}
+STATE_MATRIX = [(state, person) for state in SEEN_BY for person in DEMO_ACCOUNTS]
+
+
+def update_in_state(state, users, files):
+    """officer-mw's update of Malawi 1.3 in ``state``, with a narrative and a PDF named after it."""
+    from outputs import services
+    from outputs.testing import approve, save_update, seed_output
+
+    update = save_update(
+        seed_output("MW", "1.3"), users.officer_mw, submit=state != ReviewState.DRAFT,
+        narrative=f"The {state} narrative.", files=[files.upload("pdf", f"{state}-evidence.pdf")],
+    )
+    if state == ReviewState.APPROVED:
+        approve(update, users.coordinator)
+    elif state == ReviewState.RETURNED:
+        update.output.refresh_from_db()
+        services.status_update_return(update=update, user=users.coordinator, reason="Add the minutes.",
+                                      base_revision=update.output.revision)
+    update.refresh_from_db()
+    assert update.review_state == state
+    return update
+
+
+@pytest.mark.parametrize(("state", "person"), STATE_MATRIX, ids=[f"{s}-{p}" for s, p in STATE_MATRIX])
+def test_who_sees_an_update_and_its_evidence(users, files, client_for, state, person):
+    update = update_in_state(state, users, files)
+    evidence = update.evidence.get()
+    output = update.output
+    client = client_for(getattr(users, person))
+    sees = person in SEEN_BY[state]
+    before = _snapshot()
+
+    page = client.get(reverse("outputs:detail", args=[output.pk]))
+    download = client.get(reverse("outputs:evidence", args=[evidence.pk]))
+    api_update = client.get(f"/api/updates/{update.pk}/")
+    api_timeline = client.get(f"/api/outputs/{output.pk}/updates/")
+    api_output = client.get(f"/api/outputs/{output.pk}/")
+
+    if person == ANON:
+        assert page.status_code == download.status_code == 302
+        assert {api_update.status_code, api_timeline.status_code, api_output.status_code} <= {401, 403}
+    elif person == NOGRANT:
+        assert page.status_code == download.status_code == 404
+        assert api_update.status_code == api_timeline.status_code == api_output.status_code == 404
+    else:
+        assert page.status_code == 200
+        content = page.content.decode()
+        assert (f"The {state} narrative." in content) is sees
+        assert (f"{state}-evidence.pdf" in content) is sees
+        assert download.status_code == (200 if sees else 404)
+        if sees:
+            assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")
+        assert api_update.status_code == (200 if sees else 404)
+        if sees:
+            assert api_update.json()["evidence"][0]["name"] == f"{state}-evidence.pdf"
+        assert api_timeline.status_code == 200
+        assert (update.pk in [row["id"] for row in api_timeline.json()]) is sees
+        assert api_output.status_code == 200
+        pending = api_output.json()["pending"]
+        assert (pending is not None) is (sees and state != ReviewState.APPROVED)
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("person", [MW, MW2, ZM, COORD, DONOR])
+def test_the_output_page_names_a_pending_update_only_to_its_readers(users, files, client_for, person):
+    """The "Pending update" fact and the review actions follow the same rule as the timeline."""
+    update = update_in_state(ReviewState.DRAFT, users, files)
+    page = client_for(getattr(users, person)).get(reverse("outputs:detail", args=[update.output_id])).content.decode()
+    assert ("Pending update" in page) is (person in SEEN_BY[ReviewState.DRAFT])
+    assert "Awaiting your review" not in page
+
+
+def test_a_draft_never_reaches_the_review_queue(users, files, client_for):
+    update_in_state(ReviewState.DRAFT, users, files)
+    for person in (COORD, ADMIN):
+        response = client_for(getattr(users, person)).get(reverse("outputs:review_queue"))
+        assert "The draft narrative." not in response.content.decode()
+    assert client_for(users.coordinator).get("/api/updates/").json()["count"] == 0
+
+
+def test_the_author_still_sees_their_draft_without_their_officer_grant(users, files, client_for):
+    """Drafts are seen by their author too: officer-mw moved to a coordinator's role keeps reading
+    the draft they wrote, which other coordinators do not see."""
+    from programme.models import AccessGrant, Role
+
+    update = update_in_state(ReviewState.DRAFT, users, files)
+    AccessGrant.objects.filter(user=users.officer_mw).update(role=Role.COORDINATOR, country=None)
+    author = client_for(users.officer_mw)
+    assert "The draft narrative." in author.get(reverse("outputs:detail", args=[update.output_id])).content.decode()
+    assert author.get(reverse("outputs:evidence", args=[update.evidence.get().pk])).status_code == 200
+    assert author.get(f"/api/updates/{update.pk}/").status_code == 200
+    assert client_for(users.coordinator).get(f"/api/updates/{update.pk}/").status_code == 404

@@ -121,12 +121,14 @@ def test_donor_never_gets_a_coordinator_s_cached_page(users, client_for, reporte
 
 
 def test_readers_of_the_same_view_share_a_fragment(users, client_for, reported, django_assert_max_num_queries):
-    malawi = html(client_for(users.officer_mw), COUNTRY)
-    other_officer = client_for(users.officer_mz)
+    first = html(client_for(users.officer_mw), COUNTRY)
+    other_officer = client_for(users.officer_mw2)
     with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
-        mozambique = html(other_officer, COUNTRY)  # another officer: the same view
-    assert main(mozambique) == main(malawi)
+        second = html(other_officer, COUNTRY)  # another officer of the same country: the same view
+    assert main(second) == main(first)
     assert queries(client_for(users.donor), COUNTRY) > CACHED_PAGE_QUERIES  # the donor's view: its own
+    # Officers of other countries see other drafts: a view of their own.
+    assert queries(client_for(users.officer_mz), COUNTRY) > CACHED_PAGE_QUERIES
 
 
 def test_a_changed_role_changes_the_view_at_the_next_request(users, client_for, reported):
@@ -355,3 +357,63 @@ def test_renaming_a_person_of_the_programme_changes_its_pages(users, client_for,
     officer.first_name, officer.last_name = "Renamed", "Officer"
     officer.save()
     assert "Renamed Officer" in html(client, COUNTRY)  # the author of Malawi's approved updates
+
+
+DRAFT_ROW = 'class="review-state review-draft"'
+OUTPUT_LIST = "/programmes/glo-22-31-irl/outputs/"
+
+
+def test_a_draft_s_fragment_is_kept_for_the_officers_of_its_country(users, client_for, reported,
+                                                                     django_assert_max_num_queries):
+    """officer-mw's draft: cached for them, served to officer-mw2 (Malawi too) from that entry, never
+    to officer-zm, the coordinator or the donor, whoever reads the page first."""
+    save_update(seed_output("MW", "1.4"), users.officer_mw, submit=False, status="at_risk")
+    for url in (COUNTRY, DASHBOARD):
+        # Another country's officer and the coordinator read first: their entries hold no draft.
+        assert DRAFT_ROW not in html(client_for(users.officer_zm), url)
+        assert DRAFT_ROW not in html(client_for(users.coordinator), url)
+        author = html(client_for(users.officer_mw), url)
+        assert DRAFT_ROW in author or "Draft saved" in author
+        colleague_client = client_for(users.officer_mw2)
+        with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
+            colleague = html(colleague_client, url)  # the author's entry, from the cache
+        assert main(colleague) == main(author)
+        # Read after the author: still their own entries, without the draft.
+        for person in (users.officer_zm, users.coordinator, users.donor):
+            page = html(client_for(person), url)
+            assert DRAFT_ROW not in page and "Draft saved" not in page, (url, person.username)
+    assert DRAFT_ROW in html(client_for(users.officer_mw), COUNTRY)
+    assert "Draft saved" in html(client_for(users.officer_mw2), DASHBOARD)
+
+
+def test_a_submitted_draft_reaches_the_coordinator_s_pages(users, client_for, reported):
+    output = seed_output("MW", "1.4")
+    save_update(output, users.officer_mw, submit=False, status="at_risk", narrative="Draft words.")
+    coordinator = client_for(users.coordinator)
+    assert "Draft saved" not in html(coordinator, DASHBOARD)
+    assert html(coordinator, COUNTRY).count("(pending)") == 1  # only the fixture's submitted 1.2
+    save_update(output, users.officer_mw, status="at_risk", narrative="Draft words.")
+    assert "Submitted for review" in html(coordinator, DASHBOARD)
+    assert html(coordinator, COUNTRY).count("(pending)") == 2
+
+
+def test_the_api_list_keeps_drafts_to_their_country_s_officers(users, client_for, reported):
+    update = save_update(seed_output("MW", "1.4"), users.officer_mw, submit=False, status="at_risk")
+
+    def pending_of(person):
+        rows = get(client_for(person), API).json()["results"]
+        return {row["id"]: row["pending"] for row in rows}[update.output_id]
+
+    assert pending_of(users.officer_mw)["review_state"] == "draft"
+    assert pending_of(users.officer_zm) is None
+    assert pending_of(users.coordinator) is None
+    assert pending_of(users.officer_mw2)["review_state"] == "draft"
+    assert pending_of(users.donor) is None
+
+
+def test_the_outputs_list_shows_a_draft_to_its_country_s_officers_only(users, client_for, reported):
+    save_update(seed_output("MW", "1.4"), users.officer_mw, submit=False, status="at_risk")
+    assert DRAFT_ROW in html(client_for(users.officer_mw2), OUTPUT_LIST, country="mw")
+    assert DRAFT_ROW not in html(client_for(users.officer_zm), OUTPUT_LIST, country="mw")
+    page = html(client_for(users.coordinator), OUTPUT_LIST, country="mw")
+    assert DRAFT_ROW not in page and 'class="review-state review-submitted"' in page  # the fixture's 1.2
