@@ -11,7 +11,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,10 +25,24 @@ from simple_history.admin import SimpleHistoryAdmin
 from programme.admin import ProgrammeScopedAdmin
 from programme.models import Outcome
 
-from . import services
+from . import selectors, services
 from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
 from .resources import OutputResource
 from .spreadsheets import check_zip_archive
+
+
+class UpdatesSeenAdmin(ProgrammeScopedAdmin):
+    """Admin over status updates or what hangs on them: staff who are not superusers see only the
+    updates their grants show them on the app's pages (selectors.updates_visible_q), so another
+    country's drafts stay out of the admin too. ``update_prefix`` leads from the model to its update."""
+
+    update_prefix = ""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(selectors.updates_visible_q(request.user, prefix=self.update_prefix))
 
 
 class ReadOnlyHistoryAdmin(ProgrammeScopedAdmin, SimpleHistoryAdmin):
@@ -364,7 +378,7 @@ class EvidenceInline(RecordInline):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(ReadOnlyHistoryAdmin):
+class StatusUpdateAdmin(UpdatesSeenAdmin, ReadOnlyHistoryAdmin):
     """Updates are written by officers and reviewed by coordinators in the app; here they are read."""
 
     programme_path = "output__outcome__programme"
@@ -401,7 +415,8 @@ class RecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(ProgrammeScopedAdmin, RecordAdmin):
+class ReviewEventAdmin(UpdatesSeenAdmin, RecordAdmin):
+    update_prefix = "update__"
     list_display = ["at", "action", "update", "actor", "reason"]
     list_filter = ["action", ("programme", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["reason", "actor__username", "update__output__code"]
@@ -416,8 +431,9 @@ class ReviewEventAdmin(ProgrammeScopedAdmin, RecordAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+class EvidenceAdmin(UpdatesSeenAdmin, admin.ModelAdmin):
     programme_path = "update__output__outcome__programme"
+    update_prefix = "update__"
     list_display = ["__str__", "update", "content_type", "size", "added_by", "added_at"]
     search_fields = ["original_name", "url"]
     list_select_related = ["update__output", "added_by"]

@@ -175,6 +175,18 @@ def test_only_superusers_add_programmes(staff, admin_client):
     assert admin_client.get(reverse("admin:programme_programme_add")).status_code == 200
 
 
+def test_shared_countries_are_read_not_changed_by_staff(staff, admin_client):
+    malawi = Country.objects.get(code="MW")
+    url = reverse("admin:programme_country_change", args=[malawi.pk])
+    assert staff.get(url).status_code == 200  # their view permission: read only
+    form = {"name": "Renamed", "code": "MW", "slug": "mw"}
+    assert staff.post(url, form).status_code == 403
+    assert staff.get(reverse("admin:programme_country_add")).status_code == 403
+    malawi.refresh_from_db()
+    assert malawi.name == "Malawi"
+    assert admin_client.post(url, form).status_code == 302
+
+
 def export_rows(client, query=""):
     fields = {f"outputresource_{name}": "on" for name in ["id", "programme", "country", "outcome", "code", "title", "deadline"]}
     response = client.post("/admin/outputs/output/export/" + query, {"format": "0", "resource": "0", **fields})
@@ -226,3 +238,24 @@ def test_import_into_another_programme_is_refused(staff, other, seed_programme):
     fields = dict(re.findall(r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"', html))
     assert staff.post("/admin/outputs/output/process_import/", {**fields, "confirm": "Confirm import"}).status_code == 302
     assert Output.objects.get(outcome__programme=seed_programme, outcome__country__code="MW", code="1.3").title.endswith("(revised)")
+
+
+def test_drafts_stay_with_their_country_in_the_admin_too(staff, admin_client, users, seed_programme, client_for):
+    """The coordinator-staff user reads submitted work of their programme, not a country's draft,
+    which its officers read (as on the app's pages)."""
+    draft = save_update(Output.objects.get(outcome__programme=seed_programme, outcome__country__code="MW", code="1.3"),
+                        users.officer_mw, submit=False, narrative="Unfinished Malawi draft", links=["https://example.org/d"])
+    submitted = save_update(Output.objects.get(outcome__programme=seed_programme, outcome__country__code="ZM", code="1.1"),
+                            users.officer_zm, narrative="Submitted Zambia work")
+    officer_staff = make_staff("mw-officer-staff", coordinates=seed_programme)
+    AccessGrant.objects.create(user=officer_staff, programme=seed_programme, country=draft.output.outcome.country, role=Role.OFFICER)
+    officer = client_for(officer_staff)
+    evidence = Evidence.objects.get(update=draft)
+    for name, row in [("outputs_statusupdate", draft), ("outputs_evidence", evidence)]:
+        assert f"/{row.pk}/change/" not in staff.get(reverse(f"admin:{name}_changelist")).content.decode(), name
+        assert staff.get(reverse(f"admin:{name}_change", args=[row.pk])).status_code == 302, name
+        assert f"/{row.pk}/change/" in officer.get(reverse(f"admin:{name}_changelist")).content.decode(), name
+        assert f"/{row.pk}/change/" in admin_client.get(reverse(f"admin:{name}_changelist")).content.decode(), name
+    assert staff.get(reverse("admin:outputs_statusupdate_history", args=[draft.pk])).status_code == 404
+    assert "0 status updates" in staff.get(reverse("admin:outputs_statusupdate_changelist") + "?q=Unfinished").content.decode()
+    assert staff.get(reverse("admin:outputs_statusupdate_change", args=[submitted.pk])).status_code == 200
