@@ -13,6 +13,8 @@ from lxml import etree
 from outputs import services
 from outputs.testing import seed_output
 
+from .test_export_language import ENGLISH_PDF
+
 BASE = "/programmes/glo-22-31-irl"
 IATI_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "iati" / "iati-activities-schema.xsd"
 
@@ -172,6 +174,7 @@ def test_pdf_report_renders_the_outputs(users, client_for, reported):
         assert f"Output {code}" in text
     assert "Budget delayed." in text
     assert "Download PDF report" not in text and "Log out" not in text  # no buttons or navigation
+    assert [phrase for phrase in ENGLISH_PDF if phrase not in text] == []  # which a French report must not hold
 
 
 @pytest.mark.parametrize(
