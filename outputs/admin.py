@@ -306,7 +306,9 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
         try:
             return super().export_action(request)
         except IncorrectLookupParameters:
-            self.message_user(request, _("This export's filters were not understood: choose them again on the list."), messages.ERROR)
+            self.message_user(
+                request, _("This export's filters were not understood: choose them again on the list."), messages.ERROR
+            )
             return HttpResponseRedirect(reverse("admin:outputs_output_changelist"))
 
     def changelist_view(self, request, extra_context=None):

@@ -98,7 +98,9 @@ class OutputResource(resources.ModelResource):
             _check_fits("id", Output, "id", _text(row, "id"), errors)
         programme = coordinated_programmes(kwargs["user"]).filter(code=_text(row, "programme")).first()
         if programme is None:
-            errors["programme"] = _("No programme you coordinate has the code '%(code)s'.") % {"code": _text(row, "programme")}
+            errors["programme"] = (
+                _("No programme you coordinate has the code '%(code)s'.") % {"code": _text(row, "programme")}
+            )
         country = _country(_text(row, "country"))
         if country is None:
             errors["country"] = _("'%(name)s' is not a known country (name, ISO code or Global).") % {"name": _text(row, "country")}

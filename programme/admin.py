@@ -55,11 +55,12 @@ class ProgrammeScopedAdmin:
         return SafeChangeList
 
     def refuse_out_of_scope(self, request, object_id):
-        """A 404, as for a missing object, when the object is outside the user's programmes."""
+        """A 404, as for a missing object, when the object is not among those the admin shows the
+        user (superusers also read the history of deleted objects)."""
         if request.user.is_superuser:
             return
         try:
-            found = self.in_scope(request, self.model._default_manager.filter(pk=object_id)).exists()
+            found = self.get_queryset(request).filter(pk=object_id).exists()
         except (ValueError, TypeError, ValidationError):
             found = False
         if not found:
@@ -127,7 +128,8 @@ class ProgrammeForm(forms.ModelForm):
             raise ValidationError(_("A programme's code needs letters or digits, such as GLO/22/31/IRL."))
         if Programme.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
             raise ValidationError(
-                _("Another programme's code gives the same web address (%(slug)s): choose another code.") % {"slug": slug}
+                _("Another programme's code gives the same web address (%(slug)s): choose another code.")
+                % {"slug": slug}
             )
         return code
 
@@ -159,7 +161,9 @@ class AccessGrantAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     """Who may do what: officers per country, coordinators and donors programme-wide."""
 
     list_display = ["user", "user_full_name", "role", "programme", "country", "created_at"]
-    list_filter = ["role", ("programme", admin.RelatedOnlyFieldListFilter), ("country", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "role", ("programme", admin.RelatedOnlyFieldListFilter), ("country", admin.RelatedOnlyFieldListFilter)
+    ]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email", "programme__code"]
     list_select_related = ["user", "programme", "country"]
     autocomplete_fields = ["user", "country"]

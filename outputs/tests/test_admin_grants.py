@@ -42,7 +42,7 @@ def other(users):
     outcome = Outcome.objects.create(programme=programme, country=zambia, number=1, title="Other outcome")
     output = Output.objects.create(outcome=outcome, code="1.1", title=OTHER_OUTPUT_TITLE, deadline="2026-06-30")
     AccessGrant.objects.create(user=users.officer_zm, programme=programme, country=zambia, role=Role.OFFICER)
-    update = save_update(output, users.officer_zm, narrative=OTHER_NARRATIVE, links=["https://example.org/other"])
+    save_update(output, users.officer_zm, narrative=OTHER_NARRATIVE, links=["https://example.org/other"])
     ReminderSent.objects.create(user=users.officer_zm, output=output, threshold="overdue", deadline=output.deadline)
     return programme
 
