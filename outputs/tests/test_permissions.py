@@ -400,3 +400,16 @@ def test_the_author_still_sees_their_draft_without_their_officer_grant(users, fi
     assert author.get(reverse("outputs:evidence", args=[update.evidence.get().pk])).status_code == 200
     assert author.get(f"/api/updates/{update.pk}/").status_code == 200
     assert client_for(users.coordinator).get(f"/api/updates/{update.pk}/").status_code == 404
+
+
+def test_my_outputs_shows_a_draft_to_the_officers_of_its_country_only(users, files, client_for):
+    """My outputs lists the officer's own countries, whose drafts they all see."""
+    update_in_state(ReviewState.DRAFT, users, files)
+    colleague = client_for(users.officer_mw2).get(reverse("outputs:my_outputs"))
+    row = next(output for output in colleague.context["outputs"]
+               if output.code == "1.3" and output.outcome.country.code == "MW")
+    assert row.pending_update.review_state == ReviewState.DRAFT
+    assert 'class="review-state review-draft"' in colleague.content.decode()
+    zambia = client_for(users.officer_zm).get(reverse("outputs:my_outputs"))
+    assert {output.outcome.country.code for output in zambia.context["outputs"]} == {"ZM"}
+    assert 'class="review-state review-draft"' not in zambia.content.decode()
