@@ -197,6 +197,13 @@ AXES_HTTP_RESPONSE_CODE = 429
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
 
+# Password reset by e-mail (programme.passwords): a link works this many hours, and once; at most
+# this many requests per e-mail address and per client address within the window, then 429.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 1) * 3600
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 20)
+PASSWORD_RESET_WINDOW_SECONDS = 3600
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

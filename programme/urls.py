@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core import health, tokens
+from programme.passwords import PasswordResetView
 from programme.views import language_set
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/token/", tokens.api_token, name="api_token"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("reporting.api.urls")),
     # The reports first: they are what is read most (each pattern tried before costs time).
