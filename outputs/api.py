@@ -7,15 +7,19 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.http import parse_etags, quote_etag
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from programme.access import programme_access, sees_pending_by_programme, view_keys_by_programme, visible_programmes
+from programme.access import programme_access, sees_pending_by_programme, visible_programmes
 from programme.api import IntegerFilter
 from programme.caching import cached_for_programmes
 
@@ -23,6 +27,11 @@ from . import selectors, services
 from .models import Evidence, Output, ReviewEvent, ReviewState, Status, StatusUpdate, is_overdue, overdue_q
 
 # Serializers
+
+REVISION_HELP = (
+    "The output's revision: every change to the output or to one of its updates moves it on. "
+    "Detail responses carry it as their ETag, which a change sends back in If-Match."
+)
 
 
 class ReportedStatusSerializer(serializers.ModelSerializer):
@@ -41,6 +50,7 @@ class OutputSerializer(serializers.Serializer):
     """An output with its reported (approved) status; ``pending`` only for officers and coordinators."""
 
     id = serializers.IntegerField(read_only=True)
+    revision = serializers.IntegerField(read_only=True, help_text=REVISION_HELP)
     programme = serializers.CharField(source="outcome.programme.slug", read_only=True)
     country = serializers.CharField(source="outcome.country.slug", read_only=True)
     country_name = serializers.CharField(source="outcome.country.name", read_only=True)
@@ -60,8 +70,7 @@ class OutputSerializer(serializers.Serializer):
     @extend_schema_field(PendingUpdateSerializer(allow_null=True))
     def get_pending(self, output):
         sees_pending = self.context.get("sees_pending", {})
-        # None where the reader may not see it (outputs.selectors.outputs_visible_to).
-        if output.pending_update is not None and sees_pending.get(output.outcome.programme_id):
+        if output.pending_update_id and sees_pending.get(output.outcome.programme_id):
             return PendingUpdateSerializer(output.pending_update).data
         return None
 
@@ -89,13 +98,14 @@ class ReviewEventSerializer(serializers.ModelSerializer):
 class StatusUpdateSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
     output = serializers.IntegerField(source="output_id", read_only=True)
+    revision = serializers.IntegerField(source="output.revision", read_only=True, help_text=REVISION_HELP)
     evidence = EvidenceSerializer(many=True, read_only=True)
     events = ReviewEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = StatusUpdate
         fields = [
-            "id", "output", "author", "status", "progress", "narrative", "as_of", "review_state",
+            "id", "output", "revision", "author", "status", "progress", "narrative", "as_of", "review_state",
             "submitted_at", "reviewed_at", "evidence", "events",
         ]
         read_only_fields = fields
@@ -132,10 +142,6 @@ class StatusUpdateWriteSerializer(serializers.Serializer):
                   f"most {services.MAX_LINKS}. Every refused link is named.",
     )
     submit = serializers.BooleanField(required=False, default=True)
-    base_revision = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=0,
-        help_text="The output's revision when you read it; a save over someone else's change is refused (409).",
-    )
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -146,18 +152,55 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
 
 
-# Errors
+# Conditional writes: a change names, in If-Match, the revision it was made from (RFC 9110 13.1.1).
+# The ETag is the output's revision as a strong validator, because If-Match compares strongly and a
+# weak one could never match; it names the output's data, so every representation of the output or
+# of one of its updates (JSON or the browsable page, in any language, for any role) shares it.
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The output changed since you read it; read it again and retry.")
-    default_code = "conflict"
+def revision_etag(revision: int) -> str:
+    return quote_etag(str(revision))
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = _(
+        'Send the ETag you read, quoted as the ETag header gave it (for example "7"), in an If-Match '
+        "header: GET the output or the update first. Without it, or with If-Match: *, your change "
+        "could overwrite one you have not seen."
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+    def __init__(self, current_revision: int):
+        super().__init__(
+            gettext(
+                "The output changed since you read it: it is now at revision %(revision)s. "
+                "Read it again, check what changed, and retry with its new ETag."
+            ) % {"revision": current_revision}
+        )
+
+
+def if_match_revision(request, output: Output) -> int:
+    """The output's revision if the request's If-Match names it: the base revision of the change.
+    428 when If-Match names no entity tag (absent, ``*`` or unreadable, such as an unquoted 7),
+    412 when it names others only."""
+    tags = parse_etags(request.headers.get("If-Match", ""))
+    if not tags or "*" in tags:
+        raise PreconditionRequired()
+    if revision_etag(output.revision) not in tags:
+        raise PreconditionFailed(output.revision)
+    return output.revision
 
 
 @contextmanager
 def service_refusals_as_api_errors():
-    """A service's refusal as DRF's answer: 400 naming the fields, 403, or 409 for a stale revision."""
+    """A service's refusal as DRF's answer: 400 naming the fields, 403, or 412 when another change
+    took the revision the request was made from (the service's compare-and-swap)."""
     try:
         yield
     except DjangoValidationError as error:
@@ -165,8 +208,33 @@ def service_refusals_as_api_errors():
         raise ValidationError(detail) from None
     except DjangoPermissionDenied as error:
         raise PermissionDenied(str(error)) from None
-    except services.EditConflict:
-        raise Conflict() from None
+    except services.EditConflict as conflict:
+        raise PreconditionFailed(conflict.output.revision) from None
+
+
+def with_etag(response: Response, revision: int) -> Response:
+    response["ETag"] = revision_etag(revision)
+    return response
+
+
+def etag_header(*status_codes: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag", str, OpenApiParameter.HEADER, required=True, response=list(status_codes),
+        description="The output's revision as a strong validator, e.g. \"7\": send it back in If-Match to change "
+                    "the output or its updates.",
+    )
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    description="The ETag of the output (or of the update) as you read it, e.g. \"7\". Without it the "
+                "change is refused with 428; if the output changed since, with 412 and nothing is written.",
+)
+PRECONDITION_RESPONSES = {
+    412: OpenApiResponse(ErrorSerializer, description="The output changed since the revision If-Match names: "
+                                                      "read it again. Nothing was written."),
+    428: OpenApiResponse(ErrorSerializer, description="If-Match is missing (or is *): nothing was written."),
+}
 
 
 # Views
@@ -226,7 +294,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         language and the whole address (filters, page, and the host the page's links name)."""
         user = request.user
         programmes = list(visible_programmes(user))
-        views = sorted(view_keys_by_programme(user, programmes).items())
+        views = sorted(sees_pending_by_programme(user, programmes).items())
         data = cached_for_programmes(
             "api-outputs", [(p.pk, p.data_version) for p in programmes],
             lambda: super(OutputViewSet, self).list(request, *args, **kwargs).data,
@@ -234,19 +302,23 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(data)
 
+    @extend_schema(parameters=[etag_header(200)])
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        return with_etag(response, response.data["revision"])
+
     @extend_schema(
         methods=["GET"],
+        parameters=[etag_header(200)],
         responses=StatusUpdateSerializer(many=True),
         summary="The output's status updates (approved only for donors)",
     )
     @extend_schema(
         methods=["POST"],
+        parameters=[IF_MATCH, etag_header(201)],
         request=StatusUpdateWriteSerializer,
-        responses={
-            201: StatusUpdateSerializer,
-            409: OpenApiResponse(ErrorSerializer, description="Changed meanwhile"),
-        },
-        summary="Report on the output (officers of its country)",
+        responses={201: StatusUpdateSerializer, **PRECONDITION_RESPONSES},
+        summary="Report on the output (officers of its country), from the revision you read",
     )
     @action(detail=True, methods=["get", "post"], url_path="updates", pagination_class=None, filter_backends=[])
     def updates(self, request, pk=None):
@@ -254,20 +326,23 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         access = programme_access(request.user, output.outcome.programme)
         context = {"sees_pending": {output.outcome.programme_id: access.sees_pending}}
         if request.method == "GET":
-            updates = selectors.output_timeline(output, access)
-            return Response(StatusUpdateSerializer(updates, many=True, context=context).data)
+            updates = selectors.output_timeline(output, include_pending=access.sees_pending)
+            return with_etag(Response(StatusUpdateSerializer(updates, many=True, context=context).data),
+                             output.revision)
         if not access.can_report_on(output.outcome.country_id):
             raise PermissionDenied(_("Only officers of this country may report on this output."))
+        base_revision = if_match_revision(request, output)
         incoming = StatusUpdateWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         with service_refusals_as_api_errors():
             update = services.status_update_save(
-                output=output, user=request.user, base_revision=data["base_revision"],
+                output=output, user=request.user, base_revision=base_revision,
                 status=data["status"], progress=data["progress"], narrative=data["narrative"],
                 as_of=data["as_of"], links=data["links"], submit=data["submit"],
             )
-        return Response(StatusUpdateSerializer(update, context=context).data, status=status.HTTP_201_CREATED)
+        response = Response(StatusUpdateSerializer(update, context=context).data, status=status.HTTP_201_CREATED)
+        return with_etag(response, output.revision)
 
 
 @extend_schema_view(
@@ -288,29 +363,43 @@ class StatusUpdateViewSet(
             return queryset.filter(review_state=ReviewState.SUBMITTED).order_by("submitted_at", "pk")
         return queryset.order_by("-pk")
 
-    def reviewable_update(self):
+    @extend_schema(parameters=[etag_header(200)])
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        return with_etag(response, response.data["revision"])
+
+    def reviewable_update(self) -> tuple[StatusUpdate, int]:
+        """The update a coordinator reviews, and the revision they read it at (If-Match)."""
         update = self.get_object()
         if not programme_access(self.request.user, update.output.outcome.programme).can_review:
             raise PermissionDenied(_("Only coordinators review updates."))
-        return update
+        return update, if_match_revision(self.request, update.output)
 
-    @extend_schema(request=None, responses={200: StatusUpdateSerializer}, summary="Approve a submitted update")
+    @extend_schema(
+        request=None, parameters=[IF_MATCH, etag_header(200)],
+        responses={200: StatusUpdateSerializer, **PRECONDITION_RESPONSES},
+        summary="Approve a submitted update, as you read it",
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        update = self.reviewable_update()
+        update, base_revision = self.reviewable_update()
         with service_refusals_as_api_errors():
-            update = services.status_update_approve(update=update, user=request.user)
-        return Response(self.get_serializer(update).data)
+            update = services.status_update_approve(update=update, user=request.user, base_revision=base_revision)
+        return with_etag(Response(self.get_serializer(update).data), update.output.revision)
 
-    @extend_schema(request=ReturnSerializer, responses={200: StatusUpdateSerializer},
-                   summary="Return a submitted update to its officer with a reason")
+    @extend_schema(
+        request=ReturnSerializer, parameters=[IF_MATCH, etag_header(200)],
+        responses={200: StatusUpdateSerializer, **PRECONDITION_RESPONSES},
+        summary="Return a submitted update to its officer with a reason, as you read it",
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        update = self.reviewable_update()
+        update, base_revision = self.reviewable_update()
         incoming = ReturnSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         with service_refusals_as_api_errors():
             update = services.status_update_return(
-                update=update, user=request.user, reason=incoming.validated_data["reason"]
+                update=update, user=request.user, reason=incoming.validated_data["reason"],
+                base_revision=base_revision,
             )
-        return Response(self.get_serializer(update).data)
+        return with_etag(Response(self.get_serializer(update).data), update.output.revision)

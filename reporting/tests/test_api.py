@@ -1,4 +1,5 @@
-"""The REST API under the pages' access rules: a permission matrix, filters, writes through the services."""
+"""The REST API under the pages' access rules: a permission matrix, filters, writes through the
+services, each made from the revision its client read (ETag and If-Match)."""
 
 import logging
 
@@ -6,7 +7,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from outputs.models import ReviewEvent, StatusUpdate
+from outputs.models import Output, ReviewEvent, ReviewState, StatusUpdate
 from outputs.services import status_update_approve
 from outputs.testing import save_update, seed_output
 
@@ -23,6 +24,15 @@ def api_for(users):
         return client
 
     return make
+
+
+def current_etag(output):
+    """The output's ETag as the API gives it now: its revision, quoted."""
+    return f'"{Output.objects.get(pk=output.pk).revision}"'
+
+
+def if_match(output):
+    return {"If-Match": current_etag(output)}
 
 
 @pytest.fixture
@@ -52,15 +62,17 @@ def _matrix():
 @pytest.mark.parametrize(("method", "url", "who", "status"), list(_matrix()))
 def test_permission_matrix(users, api_for, submitted, method, url, who, status):
     client = api_for(getattr(users, who))
-    path = url.format(mw=seed_output("MW", "1.3").pk, update=submitted.pk)
+    output = seed_output("MW", "1.3")
+    path = url.format(mw=output.pk, update=submitted.pk)
     updates_before = StatusUpdate.objects.count()
     events_before = ReviewEvent.objects.count()
     if method == "get":
         response = client.get(path)
     elif method == "post-update":
-        response = client.post(path, {"status": "on_track", "progress": 50, "narrative": "Moving."}, format="json")
+        response = client.post(path, {"status": "on_track", "progress": 50, "narrative": "Moving."}, format="json",
+                               headers=if_match(output))
     else:
-        response = client.post(path, {"reason": "Add the budget figures."}, format="json")
+        response = client.post(path, {"reason": "Add the budget figures."}, format="json", headers=if_match(output))
     assert response.status_code == status, response.content
     if status >= 400:
         assert StatusUpdate.objects.count() == updates_before
@@ -129,20 +141,27 @@ def test_the_outputs_list_follows_a_review_and_the_reader_s_view(users, api_for,
 def test_review_cycle_through_the_api(users, api_for, submitted):
     coordinator = api_for(users.coordinator)
     assert coordinator.get("/api/updates/").json()["count"] == 1
-    refused = coordinator.post(f"/api/updates/{submitted.pk}/return/", {}, format="json")
+    output = seed_output("MW", "1.3")
+    read = coordinator.get(f"/api/updates/{submitted.pk}/")
+    refused = coordinator.post(f"/api/updates/{submitted.pk}/return/", {}, format="json",
+                               headers={"If-Match": read["ETag"]})
     assert refused.status_code == 400 and "reason" in refused.json()
-    returned = coordinator.post(f"/api/updates/{submitted.pk}/return/", {"reason": "Add figures."}, format="json")
+    returned = coordinator.post(f"/api/updates/{submitted.pk}/return/", {"reason": "Add figures."}, format="json",
+                                headers={"If-Match": read["ETag"]})
     assert returned.json()["review_state"] == "returned"
     officer = api_for(users.officer_mw, token=False)  # session authentication works too
-    output = seed_output("MW", "1.3")
+    etag = officer.get(f"/api/outputs/{output.pk}/")["ETag"]
+    assert etag == returned["ETag"]
     resubmitted = officer.post(f"/api/outputs/{output.pk}/updates/",
                                {"status": "at_risk", "progress": 45, "narrative": "Budget delayed; figures added."},
-                               format="json")
+                               format="json", headers={"If-Match": etag})
     assert resubmitted.status_code == 201 and resubmitted.json()["id"] == submitted.pk
-    approved = coordinator.post(f"/api/updates/{submitted.pk}/approve/", format="json")
+    approved = coordinator.post(f"/api/updates/{submitted.pk}/approve/", format="json",
+                                headers={"If-Match": resubmitted["ETag"]})
     assert approved.json()["review_state"] == "approved"
     assert [e["action"] for e in approved.json()["events"]] == ["submitted", "returned", "submitted", "approved"]
-    twice = coordinator.post(f"/api/updates/{submitted.pk}/approve/", format="json")
+    twice = coordinator.post(f"/api/updates/{submitted.pk}/approve/", format="json",
+                             headers={"If-Match": approved["ETag"]})
     assert twice.status_code == 400
     donor = api_for(users.donor)
     reported = donor.get(f"/api/outputs/{output.pk}/").json()["reported"]
@@ -153,23 +172,124 @@ def test_service_rules_apply(users, api_for):
     officer = api_for(users.officer_mw)
     output = seed_output("MW", "1.1")
     url = f"/api/outputs/{output.pk}/updates/"
-    assert officer.post(url, {"status": "off_track", "progress": 10}, format="json").json() == {
+    headers = if_match(output)
+    assert officer.post(url, {"status": "off_track", "progress": 10}, format="json", headers=headers).json() == {
         "narrative": ["Explain the status: a narrative is required for Off track."]
     }
-    assert "as_of" in officer.post(url, {"status": "on_track", "progress": 10, "as_of": "2999-01-01"}, format="json").json()
-    assert officer.post(url, {"status": "on_track", "progress": 101}, format="json").status_code == 400
+    assert "as_of" in officer.post(url, {"status": "on_track", "progress": 10, "as_of": "2999-01-01"}, format="json",
+                                   headers=headers).json()
+    assert officer.post(url, {"status": "on_track", "progress": 101}, format="json", headers=headers).status_code == 400
     assert officer.post(url, {"status": "on_track", "progress": 10, "links": ["javascript:alert(1)"]},
-                        format="json").status_code == 400
+                        format="json", headers=headers).status_code == 400
     assert StatusUpdate.objects.count() == 0
 
 
-def test_stale_revision_is_a_409(users, api_for):
-    officer = api_for(users.officer_mw)
+# --- Revisions, ETag and If-Match -----------------------------------------------------------------
+
+PRECONDITION_REQUIRED = (
+    'Send the ETag you read, quoted as the ETag header gave it (for example "7"), in an If-Match header: GET '
+    "the output or the update first. Without it, or with If-Match: *, your change could overwrite one you have "
+    "not seen."
+)
+
+
+def test_outputs_and_updates_carry_their_revision_and_etag(users, api_for, submitted):
+    output = seed_output("MW", "1.3")
+    revision = Output.objects.get(pk=output.pk).revision
+    assert revision > 0
+    client = api_for(users.coordinator)
+    detail = client.get(f"/api/outputs/{output.pk}/")
+    assert detail.json()["revision"] == revision and detail["ETag"] == f'"{revision}"'
+    timeline = client.get(f"/api/outputs/{output.pk}/updates/")
+    assert timeline["ETag"] == f'"{revision}"' and [u["revision"] for u in timeline.json()] == [revision]
+    update = client.get(f"/api/updates/{submitted.pk}/")
+    assert update.json()["revision"] == revision and update["ETag"] == f'"{revision}"'
+    listed = {row["code"]: row["revision"] for row in client.get("/api/outputs/", {"country": "mw"}).json()["results"]}
+    assert listed["1.3"] == revision and listed["1.1"] == 0
+    assert client.get("/api/updates/").json()["results"][0]["revision"] == revision
+
+
+@pytest.mark.parametrize("header", [None, "", "*", "3", "not an etag"])
+def test_a_write_without_a_revision_is_428_and_writes_nothing(users, api_for, submitted, header):
+    output = seed_output("MW", "1.3")
+    headers = {} if header is None else {"If-Match": header}
+    officer, coordinator = api_for(users.officer_mw), api_for(users.coordinator)
+    answers = [
+        officer.post(f"/api/outputs/{output.pk}/updates/", {"status": "on_track", "progress": 50}, format="json",
+                     headers=headers),
+        coordinator.post(f"/api/updates/{submitted.pk}/approve/", format="json", headers=headers),
+        coordinator.post(f"/api/updates/{submitted.pk}/return/", {"reason": "Figures?"}, format="json", headers=headers),
+    ]
+    assert [(answer.status_code, answer.json()) for answer in answers] == [
+        (428, {"detail": PRECONDITION_REQUIRED})
+    ] * 3
+    submitted.refresh_from_db()
+    assert (submitted.review_state, submitted.progress, StatusUpdate.objects.count()) == (ReviewState.SUBMITTED, 40, 1)
+    assert ReviewEvent.objects.count() == 1
+
+
+def test_a_stale_if_match_is_412_and_writes_nothing(users, api_for):
     output = seed_output("MW", "1.1")
     url = f"/api/outputs/{output.pk}/updates/"
-    assert officer.post(url, {"status": "on_track", "progress": 10, "base_revision": 0}, format="json").status_code == 201
-    stale = officer.post(url, {"status": "on_track", "progress": 20, "base_revision": 0}, format="json")
-    assert stale.status_code == 409
+    first, second = api_for(users.officer_mw), api_for(users.officer_mw2)
+    read_by_both = first.get(f"/api/outputs/{output.pk}/")["ETag"]
+    assert second.get(f"/api/outputs/{output.pk}/")["ETag"] == read_by_both == '"0"'
+    saved = first.post(url, {"status": "on_track", "progress": 10, "narrative": "First."}, format="json",
+                       headers={"If-Match": read_by_both})
+    assert saved.status_code == 201 and saved["ETag"] == '"1"' and saved.json()["revision"] == 1
+    for stale in (read_by_both, 'W/"1"'):  # a weak tag never matches: If-Match compares strongly
+        refused = second.post(url, {"status": "off_track", "progress": 5, "narrative": "Second."}, format="json",
+                              headers={"If-Match": stale})
+        assert refused.status_code == 412, stale
+        assert refused.json() == {"detail": "The output changed since you read it: it is now at revision 1. "
+                                            "Read it again, check what changed, and retry with its new ETag."}
+    update = StatusUpdate.objects.get()
+    assert (update.narrative, update.last_edited_by, update.output.revision) == ("First.", users.officer_mw, 1)
+    # One of several tags naming the current revision is a match (RFC 9110 13.1.1).
+    again = second.post(url, {"status": "off_track", "progress": 5, "narrative": "Second."}, format="json",
+                        headers={"If-Match": '"0", "1"'})
+    assert again.status_code == 201 and again["ETag"] == '"2"'
+    assert StatusUpdate.objects.get().narrative == "Second."
+
+
+def test_a_coordinator_cannot_approve_a_version_they_never_read(users, api_for, submitted):
+    output = seed_output("MW", "1.3")
+    coordinator, officer = api_for(users.coordinator), api_for(users.officer_mw)
+    read = coordinator.get(f"/api/updates/{submitted.pk}/")
+    edited = officer.post(f"/api/outputs/{output.pk}/updates/",
+                          {"status": "off_track", "progress": 10, "narrative": "Worse than reported."},
+                          format="json", headers={"If-Match": read["ETag"]})
+    assert edited.status_code == 201 and edited.json()["id"] == submitted.pk
+    for action, body in (("approve", {}), ("return", {"reason": "Figures?"})):
+        refused = coordinator.post(f"/api/updates/{submitted.pk}/{action}/", body, format="json",
+                                   headers={"If-Match": read["ETag"]})
+        assert refused.status_code == 412, action
+    submitted.refresh_from_db()
+    assert submitted.review_state == ReviewState.SUBMITTED and submitted.reviewed_by is None
+    reread = coordinator.get(f"/api/updates/{submitted.pk}/")
+    assert reread.json()["narrative"] == "Worse than reported." and reread["ETag"] == edited["ETag"]
+    approved = coordinator.post(f"/api/updates/{submitted.pk}/approve/", format="json",
+                                headers={"If-Match": reread["ETag"]})
+    assert approved.status_code == 200
+    assert approved["ETag"] == f'"{reread.json()["revision"] + 1}"' == current_etag(output)
+    reported = api_for(users.donor).get(f"/api/outputs/{output.pk}/").json()["reported"]
+    assert (reported["status"], reported["progress"]) == ("off_track", 10)
+
+
+def test_schema_and_docs_need_a_login(users, client_for, api_for):
+    """A client without credentials gets 401 from the schema; a browser on the docs goes to the
+    login page and back. A token or a session opens both."""
+    anonymous = client_for(None)
+    schema = anonymous.get("/api/schema/")
+    assert schema.status_code == 401 and schema["WWW-Authenticate"] == "Token"
+    docs = anonymous.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"] == "/accounts/login/?next=/api/docs/"
+    script = anonymous.get("/api/docs/?script=")
+    assert script.status_code == 302 and script["Location"].startswith("/accounts/login/?next=")
+    assert APIClient(HTTP_AUTHORIZATION="Token not-a-real-token").get("/api/schema/").status_code == 401
+    with_token = api_for(users.donor)
+    assert with_token.get("/api/schema/").status_code == 200
+    assert with_token.get("/api/docs/").status_code == 200
 
 
 def test_schema_and_docs_are_served_locally(users, client_for):

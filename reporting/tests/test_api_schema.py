@@ -18,10 +18,12 @@ from schemathesis.specs.openapi.checks import (
 from programme.wsgi import application
 
 
+# The schema drf-spectacular serves at /api/schema/, generated from the code (no database needed).
+DOCUMENT = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
+
+
 def load_schema():
-    """The schema drf-spectacular serves at /api/schema/, generated from the code (no database needed)."""
-    document = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
-    loaded = schemathesis.openapi.from_dict(document)
+    loaded = schemathesis.openapi.from_dict(DOCUMENT)
     loaded.app = application  # requests go through the WSGI app, in the test's transaction
     return loaded
 
@@ -87,3 +89,25 @@ def test_api_as_officer(case, users, token_for):
 @FUZZ
 def test_api_anonymous(case, users):
     case.call_and_validate(checks=CONFORMANCE)
+
+
+CONDITIONAL_WRITES = [("/api/outputs/{id}/updates/", "201"), ("/api/updates/{id}/approve/", "200"),
+                      ("/api/updates/{id}/return/", "200")]
+
+
+@pytest.mark.parametrize(("path", "success"), CONDITIONAL_WRITES)
+def test_conditional_writes_are_documented(path, success):
+    """Each write names the revision it was made from: If-Match is a required header, a missing or
+    stale one is documented as 428 or 412, and the answer carries the new ETag."""
+    operation = DOCUMENT["paths"][path]["post"]
+    (if_match,) = [parameter for parameter in operation["parameters"] if parameter["name"] == "If-Match"]
+    assert (if_match["in"], if_match["required"]) == ("header", True)
+    assert {"412", "428"} <= set(operation["responses"])
+    assert operation["responses"][success]["headers"]["ETag"]["required"] is True
+
+
+@pytest.mark.parametrize("path", ["/api/outputs/{id}/", "/api/outputs/{id}/updates/", "/api/updates/{id}/"])
+def test_reads_document_their_etag_and_revision(path):
+    assert DOCUMENT["paths"][path]["get"]["responses"]["200"]["headers"]["ETag"]["required"] is True
+    for component in ("Output", "StatusUpdate"):
+        assert DOCUMENT["components"]["schemas"][component]["properties"]["revision"]["type"] == "integer"
