@@ -121,12 +121,6 @@ class UndecodableFileNames(FileUploadHandler):
         self.count = scan.undecodable_file_parts
         return parsed
 
-    def receive_data_chunk(self, raw_data, start):
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
 
 class _PartHeaderScan:
     """A multipart body read through as it streams, looking only at each part's header block."""
