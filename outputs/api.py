@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from programme.access import programme_access, sees_pending_by_programme, visible_programmes
+from programme.access import programme_access, sees_pending_by_programme, view_keys_by_programme, visible_programmes
 from programme.api import IntegerFilter
 from programme.caching import cached_for_programmes
 
@@ -70,7 +70,8 @@ class OutputSerializer(serializers.Serializer):
     @extend_schema_field(PendingUpdateSerializer(allow_null=True))
     def get_pending(self, output):
         sees_pending = self.context.get("sees_pending", {})
-        if output.pending_update_id and sees_pending.get(output.outcome.programme_id):
+        # None where the reader may not see it (outputs.selectors.outputs_visible_to).
+        if output.pending_update is not None and sees_pending.get(output.outcome.programme_id):
             return PendingUpdateSerializer(output.pending_update).data
         return None
 
@@ -294,7 +295,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         language and the whole address (filters, page, and the host the page's links name)."""
         user = request.user
         programmes = list(visible_programmes(user))
-        views = sorted(sees_pending_by_programme(user, programmes).items())
+        views = sorted(view_keys_by_programme(user, programmes).items())
         data = cached_for_programmes(
             "api-outputs", [(p.pk, p.data_version) for p in programmes],
             lambda: super(OutputViewSet, self).list(request, *args, **kwargs).data,
@@ -326,7 +327,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         access = programme_access(request.user, output.outcome.programme)
         context = {"sees_pending": {output.outcome.programme_id: access.sees_pending}}
         if request.method == "GET":
-            updates = selectors.output_timeline(output, include_pending=access.sees_pending)
+            updates = selectors.output_timeline(output, access)
             return with_etag(Response(StatusUpdateSerializer(updates, many=True, context=context).data),
                              output.revision)
         if not access.can_report_on(output.outcome.country_id):
