@@ -64,7 +64,7 @@ def _activities(programme: Programme, rows: list[dict], moment: ReportMoment, la
         root,
         "iati-activity",
         {
-            XML_LANG: language,
+            XML_LANG: language.split("-")[0],  # IATI's Language codelist holds ISO 639-1 codes ("en", not "en-gb")
             "default-currency": "USD",
             "last-updated-datetime": timezone.now().replace(microsecond=0).isoformat(),
         },

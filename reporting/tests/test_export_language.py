@@ -147,3 +147,9 @@ def test_iati_file_of_a_programme_written_in_french_declares_and_writes_french(u
     comments = [narrative.text for narrative in document.iterfind(".//actual/comment/narrative")]
     assert "Statut : En bonne voie; avancement 60 % (au 2025-09-01). Budget released." in comments
     assert "Status:" not in etree.tostring(document, encoding="unicode")
+
+
+def test_iati_declares_the_languages_iso_639_1_code(users, client_for, reported, settings):
+    settings.LANGUAGE_CODE = "en-gb"  # IATI's Language codelist has "en", not "en-gb"
+    document = etree.fromstring(download(client_for(users.donor), "/exports/iati.xml"))
+    assert document.find("iati-activity").get(XML_LANG) == "en"
