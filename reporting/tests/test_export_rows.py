@@ -3,9 +3,9 @@
 import datetime
 import zoneinfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from reporting.exporters import OUTPUT_KEYS, history_rows, output_rows
+from reporting.exporters import OUTPUT_KEYS, history_rows, output_header, output_rows
 
 TODAY = datetime.date(2025, 12, 1)
 MAPUTO = zoneinfo.ZoneInfo("Africa/Maputo")
@@ -49,3 +49,11 @@ def test_history_rows_label_statuses_and_show_local_times():
         [row] = history_rows([("Malawi", "1.3", datetime.date(2025, 9, 1), "at_risk", 40, "Delayed.", "officer",
                                "coordinator", APPROVED_AT)])
     assert row[3] == "At risk" and row[8] == datetime.datetime(2025, 9, 1, 15, 0, tzinfo=MAPUTO)
+
+
+def test_labels_are_in_the_language_active_when_the_rows_are_read():
+    rows = output_rows([selector_row(datetime.date(2025, 4, 25), "at_risk")], TODAY)  # nothing read yet
+    with translation.override("pt"):
+        [row] = [dict(zip(OUTPUT_KEYS, row)) for row in rows]
+        assert output_header()[7] == "Estado"
+    assert row["status"] == "Em risco" and row["overdue"] == "sim"
