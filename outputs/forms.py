@@ -55,9 +55,12 @@ class StatusUpdateForm(forms.Form):
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, max_date=None, **kwargs):
+    def __init__(self, *args, max_date=None, min_date=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The date picker offers the days the services accept: none in the future or before the programme.
         self.fields["as_of"].widget.attrs["max"] = (max_date or timezone.localdate()).isoformat()
+        if min_date:
+            self.fields["as_of"].widget.attrs["min"] = min_date.isoformat()
         # Filled in here, in the reader's language (a lazy text cannot be %-formatted at import).
         self.fields["files"].help_text = gettext("%(types)s, at most %(size)s MB each.") % {
             "types": ALLOWED_LABEL,

@@ -162,7 +162,7 @@ def _output_update(request, pk, undecodable_names):
     pending = output.pending_update if output.pending_update_id else None
     conflict = None
     if request.method == "POST":
-        form = StatusUpdateForm(request.POST, request.FILES)
+        form = StatusUpdateForm(request.POST, request.FILES, min_date=output.outcome.programme.start_date)
         if not form.is_valid() or undecodable_names.count:
             _add_rule_errors(form, output, request.user)
             if undecodable_names.count:
@@ -207,7 +207,7 @@ def _output_update(request, pk, undecodable_names):
                 initial["as_of"] = pending.as_of
         else:
             initial.update(status=Status.NOT_STARTED, progress=0)
-        form = StatusUpdateForm(initial=initial)
+        form = StatusUpdateForm(initial=initial, min_date=output.outcome.programme.start_date)
     return render(
         request,
         "outputs/update_form.html",

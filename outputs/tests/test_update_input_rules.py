@@ -258,3 +258,9 @@ def test_programme_start_is_shown_in_the_readers_date_format(users, malawi_outpu
     assert response.context["form"].errors["as_of"] == [
         "The 'as of' date cannot be before the programme started (1 Mar 2022)."
     ]
+
+
+def test_the_date_picker_offers_the_days_the_rules_accept(users, malawi_output, client_for, seed_programme):
+    Programme.objects.filter(code="GLO/22/31/IRL").update(start_date=date(2022, 3, 1))
+    html = client_for(users.officer_mw).get(reverse("outputs:update", args=[malawi_output.pk])).content.decode()
+    assert 'min="2022-03-01"' in html and f'max="{TODAY().isoformat()}"' in html
