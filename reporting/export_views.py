@@ -141,6 +141,8 @@ def country_report_pdf(request, programme, access, moment, country):
         raise PermissionDenied(_("Officers export the reports of their own countries."))
     context = country_context(request, programme, access, moment, component)
     context["for_pdf"] = True
+    # An officer's report says, as their other exports do, that it holds a country they report for.
+    context["export_scope"] = export_scope(None if allowed is None else [component])
     html = render_to_string("reporting/country_page.html", context, request=request)
     response = HttpResponse(render_pdf(html, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
     filename = _filename(programme, moment, "report", "pdf", [component])

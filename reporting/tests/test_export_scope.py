@@ -115,3 +115,12 @@ def test_an_officers_outputs_list_counts_what_their_downloads_hold(users, client
 def test_a_donors_outputs_list_offers_every_export(users, client_for):
     line = download_line(client_for(users.donor).get(LIST, {"country": "zm"}).content.decode())
     assert line.startswith("Download these outputs:") and "IATI XML" in line
+
+
+def test_an_officers_pdf_report_says_so_in_its_header(users, client_for, reported):
+    from pypdf import PdfReader
+
+    response, content = get(client_for(users.officer_mw), "/countries/mw/report.pdf")
+    first_page = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert first_page.startswith("Malawi only: the country you report for")
+    assert filename(response) == "glo-22-31-irl-mw-report-2025-12-01.pdf"

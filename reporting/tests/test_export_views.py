@@ -174,6 +174,7 @@ def test_pdf_report_renders_the_outputs(users, client_for, reported):
         assert f"Output {code}" in text
     assert "Budget delayed." in text
     assert "Download PDF report" not in text and "Log out" not in text  # no buttons or navigation
+    assert "you report for" not in text  # a donor's report is limited to no one's countries
     assert [phrase for phrase in ENGLISH_PDF if phrase not in text] == []  # which a French report must not hold
 
 
