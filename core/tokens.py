@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -63,7 +64,10 @@ def api_token(request: HttpRequest) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()
     new_key = None
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
+        action = request.POST.get("action")
+        if action not in ("create", "revoke"):
+            raise BadRequest("Unknown action.")
+        if action == "revoke":
             if token is not None:
                 token.delete()
                 audit("api_token_revoked", request)

@@ -109,6 +109,12 @@ def test_create_see_once_and_revoke(users):
     assert not Token.objects.filter(user=users.officer_mw).exists()
 
 
+def test_an_unknown_action_is_a_bad_request(users, client_for):
+    response = client_for(users.officer_mw).post(PAGE, {"action": "steal"})
+    assert response.status_code == 400 and 'class="site-header"' in response.content.decode()
+    assert not Token.objects.filter(user=users.officer_mw).exists()
+
+
 def test_posting_without_the_csrf_token_is_refused(users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users.officer_mw)
