@@ -215,13 +215,15 @@ class AccessGrant(models.Model):
         verbose_name_plural = _("access grants")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "programme", "country"], name="grant_unique_per_country"
+                fields=["user", "programme", "country"], name="grant_unique_per_country",
+                violation_error_message=_("This person already has a grant for this programme and country."),
             ),
             # NULLs are distinct in a unique index, so programme-wide grants need their own.
             models.UniqueConstraint(
                 fields=["user", "programme"],
                 condition=models.Q(country__isnull=True),
                 name="grant_unique_programme_wide",
+                violation_error_message=_("This person already has a grant for the whole programme."),
             ),
         ]
 
