@@ -1,9 +1,12 @@
 """API tokens: they expire, end with their owner's password or account, and people manage their own."""
 
 import datetime
+import getpass
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -54,6 +57,13 @@ def test_a_password_set_in_the_admin_deletes_the_tokens(users):
                           {"password1": "Another-pass-2026", "password2": "Another-pass-2026", "usable_password": "true"})
     assert response.status_code == 302
     assert not Token.objects.filter(pk=token.pk).exists()
+
+
+def test_changepassword_deletes_the_tokens(users, monkeypatch):
+    token_aged(users.officer_mw, 1)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": "Changed-by-command-2026")
+    call_command("changepassword", "officer-mw", stdout=io.StringIO())
+    assert not Token.objects.filter(user=users.officer_mw).exists()
 
 
 def test_deactivation_deletes_the_tokens(users):
