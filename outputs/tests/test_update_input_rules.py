@@ -2,6 +2,7 @@
 services, the update page's form (posted as a browser posts it, multipart) and the API. Every
 error comes back at once, by field, and a refusal writes nothing."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -46,9 +47,12 @@ def _through_the_form(output, user, client_for, **fields):
     errors = response.context["form"].errors
     html = response.content.decode()
     for field, messages in errors.items():
-        # Each error is shown at its field (the status choices are a fieldset of their own).
-        if field != "status":
-            assert f'id="id_{field}-errors"' in html
+        # Each error is shown at its field, which names it for screen readers (the status choices
+        # are a fieldset of their own).
+        assert f'id="id_{field}_error"' in html
+        described = "<fieldset" if field == "status" else f'id="id_{field}"'
+        assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error\b[^"]*"[^>]*{described}|'
+                         rf'{described}[^>]*aria-describedby="[^"]*\bid_{field}_error\b', html)
         for message in messages:
             assert str(message).replace("'", "&#x27;") in html
     return {field: [str(message) for message in messages] for field, messages in errors.items()}
@@ -205,6 +209,7 @@ def test_links_already_on_the_open_update_count(users, malawi_output, workflow):
 
 
 def test_a_field_the_form_cannot_read_keeps_its_error_and_the_rules_still_answer(users, malawi_output, client_for):
+    """Progress that is not a number is the form's to refuse; the rules answer for the rest."""
     malawi_output.refresh_from_db()
     response = client_for(users.officer_mw).post(reverse("outputs:update", args=[malawi_output.pk]), {
         "status": "cancelled", "progress": "a lot", "narrative": "", "as_of": "2999-01-01",
@@ -264,3 +269,9 @@ def test_the_date_picker_offers_the_days_the_rules_accept(users, malawi_output, 
     Programme.objects.filter(code="GLO/22/31/IRL").update(start_date=date(2022, 3, 1))
     html = client_for(users.officer_mw).get(reverse("outputs:update", args=[malawi_output.pk])).content.decode()
     assert 'min="2022-03-01"' in html and f'max="{TODAY().isoformat()}"' in html
+
+
+def test_an_unknown_status_is_refused_at_its_fieldset_with_the_rest(users, malawi_output, client_for):
+    errors = _through_the_form(malawi_output, users.officer_mw, client_for, status="bogus", progress=150)
+    assert errors == {"status": ["Select a valid choice. bogus is not one of the available choices."],
+                      "progress": ["Progress is a percentage from 0 to 100."]}
