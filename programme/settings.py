@@ -424,7 +424,11 @@ SPECTACULAR_SETTINGS = {
         "authenticate with a session or with `Authorization: Token <key>`. Each person creates and revokes "
         "their own token on the page /accounts/token/; a token works for API_TOKEN_DAYS days (90 unless set), "
         "and ends when its owner's password changes or the account is deactivated. An expired token is "
-        "answered 401."
+        "answered 401.\n\n"
+        "No blind writes: outputs and updates carry `revision`, the output's revision counter, and detail "
+        "answers send it as a strong `ETag` (e.g. `\"7\"`). Reporting on an output, approving and returning "
+        "an update require `If-Match` with the ETag you read: 428 without it (or with `*`), 412 when the "
+        "output changed since, with nothing written; a write answers with the new ETag."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -104,6 +104,7 @@ def test_conditional_writes_are_documented(path, success):
     assert (if_match["in"], if_match["required"]) == ("header", True)
     assert {"412", "428"} <= set(operation["responses"])
     assert operation["responses"][success]["headers"]["ETag"]["required"] is True
+    assert "`If-Match`" in DOCUMENT["info"]["description"]
 
 
 @pytest.mark.parametrize("path", ["/api/outputs/{id}/", "/api/outputs/{id}/updates/", "/api/updates/{id}/"])
