@@ -143,3 +143,18 @@ def test_the_page_in_french(users, client_for):
     client.cookies["django_language"] = "fr"
     body = client.get(PAGE).content.decode()
     assert re.search(r"<h1>Jeton d’API</h1>", body)
+
+
+def test_a_password_changed_on_its_page_deletes_the_token_and_keeps_this_session(users, client_for):
+    token_aged(users.officer_mw, 1)
+    client = client_for(users.officer_mw)
+    page = client.get(PAGE).content.decode()
+    assert 'href="/accounts/password_change/"' in page
+    form = client.get("/accounts/password_change/").content.decode()
+    assert 'class="site-header"' in form and 'autocomplete="current-password"' in form
+    done = client.post("/accounts/password_change/", {
+        "old_password": DEMO_PASSWORD, "new_password1": "Lilongwe-rains-2031", "new_password2": "Lilongwe-rains-2031",
+    }, follow=True)
+    assert "Your password is set" in done.content.decode()
+    assert not Token.objects.filter(user=users.officer_mw).exists()
+    assert client.get(PAGE).status_code == 200  # still signed in here
