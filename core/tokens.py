@@ -17,6 +17,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,7 +42,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             raise AuthenticationFailed(
                 _("This token expired on %(date)s. Sign in to the tracker and create a new one on %(page)s.")
                 % {"date": date_format(timezone.localtime(token_expiry(token)), "DATE_FORMAT"),
-                   "page": f"{settings.SITE_URL}/accounts/token/"}
+                   "page": settings.SITE_URL + reverse("api_token")}
             )
         return user, token
 
