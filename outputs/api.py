@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from programme.access import programme_access, sees_pending_by_programme, view_keys_by_programme, visible_programmes
@@ -186,7 +187,7 @@ class PreconditionFailed(APIException):
         )
 
 
-def if_match_revision(request, output: Output) -> int:
+def if_match_revision(request: Request, output: Output) -> int:
     """The output's revision if the request's If-Match names it: the base revision of the change.
     428 when If-Match names no entity tag (absent, ``*`` or unreadable, such as an unquoted 7),
     412 when it names others only."""
