@@ -275,3 +275,16 @@ def test_an_unknown_status_is_refused_at_its_fieldset_with_the_rest(users, malaw
     errors = _through_the_form(malawi_output, users.officer_mw, client_for, status="bogus", progress=150)
     assert errors == {"status": ["Select a valid choice. bogus is not one of the available choices."],
                       "progress": ["Progress is a percentage from 0 to 100."]}
+
+
+def test_narratives_stored_before_keep_their_text_with_newline_endings(users, malawi_output, workflow):
+    """The data migration's step, on the real database: earlier rows kept what browsers sent."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    update = workflow.save(malawi_output, users.officer_mw, narrative="First")
+    StatusUpdate.objects.filter(pk=update.pk).update(narrative="Line one\r\nline two\rline three\n")
+    import_module("outputs.migrations.0003_narratives_with_newline_endings").newline_endings(apps, None)
+    update.refresh_from_db()
+    assert update.narrative == "Line one\nline two\nline three\n"
