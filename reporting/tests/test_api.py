@@ -218,7 +218,8 @@ def test_a_write_without_a_revision_is_428_and_writes_nothing(users, api_for, su
         officer.post(f"/api/outputs/{output.pk}/updates/", {"status": "on_track", "progress": 50}, format="json",
                      headers=headers),
         coordinator.post(f"/api/updates/{submitted.pk}/approve/", format="json", headers=headers),
-        coordinator.post(f"/api/updates/{submitted.pk}/return/", {"reason": "Figures?"}, format="json", headers=headers),
+        coordinator.post(f"/api/updates/{submitted.pk}/return/", {"reason": "Figures?"}, format="json",
+                         headers=headers),
     ]
     assert [(answer.status_code, answer.json()) for answer in answers] == [
         (428, {"detail": PRECONDITION_REQUIRED})

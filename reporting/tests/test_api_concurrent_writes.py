@@ -16,7 +16,8 @@ from outputs.testing import save_update, seed_output
 
 pytestmark = [
     pytest.mark.postgres_only,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time: PostgreSQL shows row locks"),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="SQLite has one writer at a time: PostgreSQL shows row locks"),
     pytest.mark.django_db(transaction=True),
 ]
 
