@@ -4,7 +4,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import get_user, logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
@@ -123,7 +123,9 @@ class UploadSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit:
-            audit("upload_refused", request, length=length, limit=limit, level=logging.WARNING)
+            # Before AuthenticationMiddleware: the signed-in person is read from the session here.
+            audit("upload_refused", request, user=get_user(request), reason="too_large", length=length, limit=limit,
+                  level=logging.WARNING)
             return too_large_response(request, limit)
         return self.get_response(request)
 

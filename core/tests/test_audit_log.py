@@ -163,3 +163,14 @@ def test_django_logs_each_line_once(settings):
     beside the root's handler."""
     assert logging.getLogger("django").handlers == []
     assert logging.getLogger("django").propagate
+
+
+def test_a_request_body_too_large_is_logged_with_the_user(users, client_for, audit_lines, settings):
+    settings.UPLOAD_MAX_REQUEST_BYTES = 1024
+    output = seed_output("MW", "1.1")
+    upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n" + b"\0" * 4096)
+    response = client_for(users.officer_mw).post(f"/outputs/{output.pk}/update/", {"files": [upload]})
+    assert response.status_code == 413
+    (refusal,) = audit_lines("upload_refused")
+    assert refusal.audit["username"] == "officer-mw" and refusal.audit["reason"] == "too_large"
+    assert refusal.audit["length"] > 1024
