@@ -57,13 +57,18 @@ class ProgrammeAccess:
             return None
         return self.officer_country_ids
 
+    def may_export_country(self, country_id: int) -> bool:
+        allowed = self.export_country_ids
+        return self.can_export and (allowed is None or country_id in allowed)
+
     def view_key(self) -> tuple:
-        """What the reader sees of the programme's updates, for the keys of values shared between
-        readers: approved ones only, or pending work with the drafts of the countries they report
-        for."""
+        """What the reader sees of the programme, for the keys of values shared between readers:
+        approved updates only, or pending work with the drafts of the countries they report for; and
+        the countries they may export (the pages offer only those downloads)."""
         if not self.sees_pending:
             return ("approved",)
-        return ("pending", tuple(sorted(self.officer_country_ids)))
+        exports = self.export_country_ids
+        return ("pending", tuple(sorted(self.officer_country_ids)), "all" if exports is None else tuple(sorted(exports)))
 
     @property
     def shared(self) -> "ProgrammeAccess":

@@ -150,6 +150,7 @@ def country_context(request, programme, access, moment, component):
     context = _base_context(programme, access, moment, request)
     context.update(
         country=component,
+        may_export=access.may_export_country(component.pk),
         rows=rows,
         summary=summary,
         outcomes=selectors.outcome_progress(rows),

@@ -115,6 +115,17 @@ def test_access(users, client_for, who, status):
     assert client_for(getattr(users, who)).get(URL.format("mw")).status_code == status
 
 
+@pytest.mark.parametrize(("who", "country", "offered"), [
+    ("officer_mw", "mw", True), ("officer_zm", "mw", False), ("coordinator", "mw", True), ("donor", "zm", True),
+])
+def test_downloads_are_offered_only_to_readers_who_may_export_the_country(users, client_for, who, country, offered):
+    # officer_zm's page is rendered first for officer_mw's view and the reverse: each keeps their own links.
+    for reader in ("officer_mw", "officer_zm", who):
+        html = page(client_for(getattr(users, reader)), country)
+    assert ("Download PDF report" in html) is offered
+    assert (f"exports/outputs.xlsx?country={country}" in html) is offered
+
+
 def test_unknown_component_is_404(users, client_for):
     assert client_for(users.donor).get(URL.format("fr")).status_code == 404
 
