@@ -60,7 +60,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, form, values, message", CASES, ids=lambda case: str(case)[:40])
+@pytest.mark.parametrize("name, form, values, message", CASES, ids=lambda value: getattr(value, "__name__", str(value))[:40])
 def test_bad_values_are_told_and_nothing_is_written(admin_seed, name, form, values, message):
     counts = [model.objects.count() for model in (Region, Country, Programme, Outcome, Output)]
     response = admin_seed.post(reverse(f"admin:{name}_add"), form(**values))
