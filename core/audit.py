@@ -32,7 +32,9 @@ def client_ip(request):
 
 
 def _quote(value):
-    text = str(value).replace("\n", " ").replace("\r", " ")
+    # A value may hold undecodable bytes as surrogates (an upload's name): written as escapes, since
+    # a log line must encode as UTF-8.
+    text = str(value).replace("\n", " ").replace("\r", " ").encode("utf-8", "backslashreplace").decode("utf-8")
     if not text or any(char in text for char in ' "='):
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text

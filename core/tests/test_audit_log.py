@@ -89,6 +89,15 @@ def test_lines_are_key_value_pairs(users, audit_lines):
     )
 
 
+def test_undecodable_bytes_in_a_value_are_written_as_escapes(audit_lines):
+    from core.audit import audit
+
+    audit("upload_refused", None, user=None, name=b"r\xe9sum\xe9.pdf".decode("utf-8", "surrogateescape"))
+    (line,) = audit_lines("upload_refused")
+    assert line.getMessage().endswith(r"name=r\udce9sum\udce9.pdf")
+    line.getMessage().encode("utf-8")  # a log line encodes as UTF-8
+
+
 def test_api_error_before_authentication_is_not_a_500(users):
     """DRF refuses an unknown format suffix before authenticating: the audit must not authenticate
     then (the transaction is already marked for rollback)."""
