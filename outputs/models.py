@@ -352,3 +352,48 @@ class ReminderSent(models.Model):
                 fields=["user", "output", "threshold", "deadline"], name="reminder_sent_once"
             )
         ]
+
+
+class NotificationPreference(models.Model):
+    """Which review e-mails a person receives. Without a row, every kind that concerns them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    review_outcomes = models.BooleanField(
+        _("When an update of my countries is approved or returned"), default=True,
+        help_text=_("For country officers: one e-mail per review, with the coordinator's reason when returned."),
+    )
+    review_digest = models.BooleanField(
+        _("A daily digest of the updates submitted for review"), default=True,
+        help_text=_("For coordinators: at most one e-mail a day, listing the updates submitted since the last one."),
+    )
+
+    def __str__(self):
+        return str(self.user)
+
+
+class ReviewNotificationSent(models.Model):
+    """An e-mail about a review (approved, returned) already sent to one person: never sent twice."""
+
+    event = models.ForeignKey(ReviewEvent, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="review_notification_sent_once")
+        ]
+
+
+class ReviewDigest(models.Model):
+    """A coordinator's review digest of one day: at most one per day. ``up_to`` is where the next
+    digest starts; a day with nothing submitted keeps its row but sent no e-mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    up_to = models.DateTimeField()
+    update_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="review_digest_once_a_day")]

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import PurePath
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from programme.services import (
     programme_touch,
 )
 
-from . import selectors
+from . import selectors, tasks
 from .evidence import check_evidence_file
 from .models import (
     NARRATIVE_REQUIRED,
@@ -462,7 +463,7 @@ def _review(
         update.reviewed_by = user
         update._history_user = user
         update.save()
-        ReviewEvent.objects.create(
+        event = ReviewEvent.objects.create(
             update=update,
             action=action,
             from_state=ReviewState.SUBMITTED,
@@ -470,6 +471,9 @@ def _review(
             actor=user,
             reason=reason,
         )
+        # The officers' e-mail is queued once the review is committed: a rolled-back one sends
+        # nothing. Robust: the review stands even if queuing fails (it is logged).
+        transaction.on_commit(partial(tasks.send_review_outcome.enqueue, event_id=event.pk), robust=True)
         if to_state == ReviewState.APPROVED:
             reported = output_reported_update(output)
             Output.objects.filter(pk=output.pk).update(reported_update=reported)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("updates/<int:pk>/approve/", views.update_approve, name="approve"),
     path("updates/<int:pk>/return/", views.update_return, name="return"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("accounts/notifications/", views.notification_settings, name="notification_settings"),
 ]

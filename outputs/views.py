@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import modelform_factory
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,14 +11,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from programme.access import officer_country_ids, programme_access, programme_access_or_404, visible_programmes
 
-from . import selectors, services
+from . import notifications, selectors, services
 from .evidence import UndecodableFileNames, undecodable_name_error
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
-from .models import NARRATIVE_REQUIRED, Evidence, Output, Status
+from .models import NARRATIVE_REQUIRED, Evidence, NotificationPreference, Output, Status
 
 
 def _output_and_access(request, pk):
@@ -350,3 +351,19 @@ def evidence_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """Each person switches off the review e-mails that concern them (by the roles they hold)."""
+    kinds = notifications.notification_kinds(request.user)
+    form_class = modelform_factory(NotificationPreference, fields=kinds)
+    form = form_class(request.POST if request.method == "POST" else None,
+                      instance=notifications.notification_preference(request.user))
+    if request.method == "POST" and form.is_valid():
+        notifications.notification_preference_set(user=request.user, choices=form.cleaned_data)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("outputs:notification_settings")
+    return render(request, "outputs/notification_settings.html",
+                  {"form": form, "breadcrumbs": [{"label": _("E-mail notifications"), "url": ""}]})

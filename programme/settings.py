@@ -281,6 +281,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # Links in e-mails point here (no request to take the host from when cron sends them).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Coordinators' daily digest of updates submitted for review goes out at the first run of
+# send_review_digests at or after this hour, local time (TIME_ZONE).
+REVIEW_DIGEST_HOUR = env_int("REVIEW_DIGEST_HOUR", 7)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "output-tracker@localhost")
 # Error reports to ADMINS come from this address.
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
