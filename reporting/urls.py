@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import change_views, export_views, views
 
 app_name = "reporting"
 
@@ -15,5 +15,8 @@ urlpatterns = [
     path("programmes/<slug:slug>/exports/outputs.json", export_views.outputs_json, name="export_json"),
     path("programmes/<slug:slug>/exports/history.csv", export_views.history_csv, name="export_history_csv"),
     path("programmes/<slug:slug>/exports/iati.xml", export_views.iati_xml, name="export_iati"),
+    path("programmes/<slug:slug>/changes/", change_views.changes_page, name="changes"),
+    path("programmes/<slug:slug>/exports/changes.xlsx", change_views.changes_xlsx, name="export_changes_xlsx"),
+    path("programmes/<slug:slug>/exports/changes.pdf", change_views.changes_pdf, name="export_changes_pdf"),
     path("programmes/<slug:slug>/exports/jobs/<str:job>/", export_views.export_job, name="export_job"),
 ]

@@ -1,0 +1,106 @@
+""""What changed" as XLSX: a Summary sheet with the counts by country, one sheet per kind of change
+and an About sheet, in the active language. Written as the outputs export is (``exporters.xlsx``):
+bold frozen headers with an autofilter, dates as dates, numbers as numbers, text neutralised.
+"""
+
+import datetime
+import tempfile
+from dataclasses import astuple
+from collections.abc import Iterable
+from typing import IO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from outputs.models import Status
+from outputs.spreadsheets import neutralise
+
+from ..changes import ChangesReport
+from .xlsx import IN_MEMORY_BYTES, TIME_FORMAT
+
+
+def _header_cell(sheet, label: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=label)
+    cell.font = Font(bold=True)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, int]], rows: Iterable[tuple]) -> None:
+    """A data sheet: ``columns`` are (heading, width)."""
+    sheet = workbook.create_sheet(title)
+    for index, (_heading, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([_header_cell(sheet, heading) for heading, _width in columns])
+    count = 0
+    for row in rows:
+        cells = []
+        for value in row:
+            if isinstance(value, str):
+                value = neutralise(value) or None
+            elif isinstance(value, datetime.datetime):
+                value = WriteOnlyCell(sheet, value=timezone.localtime(value).replace(tzinfo=None))
+                value.number_format = TIME_FORMAT
+            cells.append(value)
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+
+
+def write_changes_workbook(report: ChangesReport, about: list[tuple[str, str]]) -> IO[bytes]:
+    """The report's sheets as a file object at its start."""
+    labels = {key: str(label) for key, label in Status.choices} | {None: _("Not reported")}
+    workbook = Workbook(write_only=True)
+    country, code, text = (_("Country"), 16), (_("Output code"), 10), (_("Output text"), 60)
+    summary_rows = [(part.country.name, *astuple(report.counts([part]))) for part in report.countries]
+    _sheet(workbook, _("Summary"), [
+        country, (_("Status changes"), 12), (_("Achieved"), 11), (_("Became overdue"), 12),
+        (_("Updates approved"), 12), (_("Evidence items"), 11), (_("Titles and deadlines changed"), 14),
+    ], [*summary_rows, (_("All countries"), *astuple(report.totals))])
+    _sheet(workbook, _("Status changes"), [
+        country, code, text, (_("Status at start"), 14), (_("Status at end"), 14),
+        (_("Progress % at start"), 11), (_("Progress % at end"), 11),
+    ], (
+        (part.country.name, change.output.code, change.after.title, labels[change.before.status],
+         labels[change.after.status], change.before.progress, change.after.progress)
+        for part in report.countries for change in part.status_changes
+    ))
+    _sheet(workbook, _("Approved updates"), [
+        country, code, (_("As of"), 12), (_("Status"), 14), (_("Progress %"), 10), (_("Narrative"), 70),
+        (_("Evidence"), 40), (_("Reported by"), 18), (_("Approved at"), 18),
+    ], (
+        (part.country.name, update.output.code, update.as_of, labels[update.status], update.progress,
+         update.narrative, "\n".join(item.url or item.original_name for item in update.evidence.all()),
+         update.author.get_full_name() or update.author.username, update.reviewed_at)
+        for part in report.countries for update in part.approved
+    ))
+    _sheet(workbook, _("Overdue and achieved"), [
+        country, code, text, (_("Deadline"), 12), (_("Status at end"), 14), (pgettext("column heading", "Change"), 16),
+    ], (
+        (part.country.name, change.output.code, change.after.title, change.after.deadline,
+         labels[change.after.status], _("Achieved") if change.achieved else _("Became overdue"))
+        for part in report.countries for change in part.changes if change.achieved or change.became_overdue
+    ))
+    _sheet(workbook, _("Titles and deadlines"), [
+        country, code, (_("Text at start"), 50), (_("Text at end"), 50),
+        (_("Deadline at start"), 12), (_("Deadline at end"), 12),
+    ], (
+        (part.country.name, change.output.code, change.before.title, change.after.title,
+         change.before.deadline, change.after.deadline)
+        for part in report.countries for change in part.text_changes
+    ))
+    about_sheet = workbook.create_sheet(_("About"))
+    about_sheet.column_dimensions["A"].width = 22
+    about_sheet.column_dimensions["B"].width = 90
+    for label, value in about:
+        about_sheet.append([_header_cell(about_sheet, label), neutralise(value)])
+    handle = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)
+    workbook.save(handle)
+    handle.seek(0)
+    return handle

@@ -1,0 +1,166 @@
+"""'What changed' between two dates: the window, what each section holds against known data written
+through the services, the same history as ``?as_of=``, access, bad dates, languages and queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from outputs.models import Output
+from outputs.testing import approve, save_update
+from programme.models import Programme
+from reporting import changes
+from reporting.selectors import ReportMoment, outputs_at
+
+from .changes_data import Q3, q3, today  # noqa: F401 - fixtures
+
+URL = "/programmes/glo-22-31-irl/changes/"
+
+
+def get(client, **params):
+    return client.get(URL, params)
+
+
+def test_default_window_is_the_last_full_quarter(users, client_for, today):
+    response = get(client_for(users.donor))
+    assert response.status_code == 200
+    assert response.context["window"] == changes.ChangeWindow(datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+    assert "From the end of 1 July 2026 to the end of 30 September 2026" in response.content.decode()
+
+
+@pytest.mark.parametrize("day, start, end", [
+    ("2026-12-01", "2026-07-01", "2026-09-30"),
+    ("2026-01-15", "2025-10-01", "2025-12-31"),
+    ("2026-04-01", "2026-01-01", "2026-03-31"),
+    ("2026-09-30", "2026-04-01", "2026-06-30"),
+])
+def test_last_full_quarter(day, start, end):
+    window = changes.last_full_quarter(datetime.date.fromisoformat(day))
+    assert (window.start.isoformat(), window.end.isoformat()) == (start, end)
+
+
+def test_sections_hold_the_approved_changes_of_the_window(users, client_for, q3):
+    response = get(client_for(users.donor), **Q3)
+    assert response.status_code == 200
+    report = response.context["report"]
+    by_code = {part.country.code: part for part in report.countries}
+    malawi, zambia = by_code["MW"], by_code["ZM"]
+    assert [(c.output.code, c.before.status, c.after.status) for c in malawi.status_changes] == [
+        ("1.1", "at_risk", "achieved"), ("1.2", None, "on_track"),
+    ]
+    assert [c.output.code for c in malawi.achieved] == ["1.1"]
+    assert [c.output.code for c in malawi.became_overdue] == ["1.4"]
+    assert [(c.output.code, c.title_changed, c.deadline_changed) for c in malawi.text_changes] == [("1.6", True, False)]
+    assert [(u.output.code, u.narrative) for u in malawi.approved] == [
+        ("1.1", "Plan adopted by cabinet."), ("1.2", "Registry pilots running."),
+    ]
+    assert [(c.output.code, c.after.status) for c in zambia.status_changes] == [("1.2", "on_track")]
+    totals = report.totals
+    assert (totals.status_changes, totals.achieved, totals.became_overdue, totals.approved, totals.evidence,
+            totals.text_changes) == (3, 1, 1, 3, 1, 1)
+
+    html = response.content.decode()
+    assert "Plan adopted by cabinet." in html and "https://example.org/plan.pdf" in html
+    assert "Social protection financing strategy costed and validated" in html
+    # Approved before or after the window, submitted, returned or draft: none of it is shown.
+    for text in ("Cabinet memo delayed.", "After the window.", "Submitted, not yet approved.",
+                 "Returned narrative.", "A draft narrative."):
+        assert text not in html
+    assert '<span class="stat-value">3</span><span class="stat-label">status changes</span>' in html
+    assert "Nothing changed in Mozambique in this window." in html
+
+
+def test_ends_are_the_as_of_reports_of_the_two_days(users, client_for, q3):
+    """The status at each end is what ``?as_of=`` of that day shows, for every output reported."""
+    programme = Programme.objects.get(code="GLO/22/31/IRL")
+    report = get(client_for(users.coordinator), **Q3).context["report"]
+    changed = {change.output.pk: change for part in report.countries for change in part.changes}
+    for day, side in (("2026-07-01", "before"), ("2026-09-30", "after")):
+        as_of = dict(outputs_at(programme, ReportMoment(datetime.date.fromisoformat(day))).values_list("pk", "reported_status"))
+        for pk, change in changed.items():
+            assert getattr(change, side).status == as_of[pk]
+    # An approval on the window's first day is part of the report of that day, not a change after it.
+    shifted = get(client_for(users.coordinator), **{"from": "2026-08-14", "to": "2026-09-30"}).context["report"]
+    assert "1.1" not in [c.output.code for part in shifted.countries for c in part.status_changes]
+
+
+def test_country_filter_and_officer_scope(users, client_for, q3):
+    zambia = get(client_for(users.coordinator), country="zm", **Q3)
+    assert [part.country.code for part in zambia.context["report"].countries] == ["ZM"]
+    officer = get(client_for(users.officer_mw), **Q3)
+    assert [part.country.code for part in officer.context["report"].countries] == ["MW"]
+    assert "Malawi only: the country you report for" in officer.content.decode()
+    refused = get(client_for(users.officer_mw), country="zm", **Q3)
+    assert refused.status_code == 403
+    assert "not Zambia" in refused.content.decode()
+    assert get(client_for(users.nogrant), **Q3).status_code == 404
+    assert get(client_for(None), **Q3).status_code == 302
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"from": "2026-09-30", "to": "2026-07-01"}, "The window must end after it starts"),
+    ({"from": "2026-07-01", "to": "2026-07-01"}, "The window must end after it starts"),
+    ({"from": "last year", "to": "2026-09-30"}, "&#x27;last year&#x27; (from) is not a date"),
+    ({"from": "2026-07-01", "to": "2026-13-01"}, "(to) is not a date"),
+    ({"from": "2026-07-01", "to": "2027-01-01"}, "2027-01-01 is in the future"),
+    ({"from": "2019-01-01", "to": "2026-01-01"}, "2019-01-01 is before the programme started (2022-03-01)"),
+    ({"from": "2026-07-01"}, "Give both dates"),
+    ({"country": "xx"}, "This programme has no country component &#x27;xx&#x27;"),
+])
+def test_bad_requests_get_a_400_page_saying_why(users, client_for, today, params, message):
+    Programme.objects.filter(code="GLO/22/31/IRL").update(start_date=datetime.date(2022, 3, 1))
+    for url in (URL, "/programmes/glo-22-31-irl/exports/changes.xlsx", "/programmes/glo-22-31-irl/exports/changes.pdf"):
+        response = client_for(users.donor).get(url, params)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+
+
+def test_linked_from_the_overview_and_the_dashboard(users, client_for, today):
+    client = client_for(users.coordinator)
+    link = f'href="{reverse("reporting:changes", args=["glo-22-31-irl"])}"'
+    for page in ("/programmes/glo-22-31-irl/", "/programmes/glo-22-31-irl/dashboard/"):
+        assert link in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize("language, heading", [
+    ("fr", "Ce qui a changé"), ("pt", "O que mudou"), ("vi", "Những gì đã thay đổi"),
+])
+def test_translated(users, client_for, q3, language, heading):
+    html = client_for(users.donor).get(URL, Q3, headers={"accept-language": language}).content.decode()
+    assert f"<h1>{heading}</h1>" in html
+
+
+def test_exports_offered_with_the_same_query(users, client_for, q3):
+    html = get(client_for(users.donor), country="mw", **Q3).content.decode()
+    assert 'href="/programmes/glo-22-31-irl/exports/changes.pdf?from=2026-07-01&amp;to=2026-09-30&amp;country=mw"' in html
+    assert 'href="/programmes/glo-22-31-irl/exports/changes.xlsx?from=2026-07-01&amp;to=2026-09-30&amp;country=mw"' in html
+
+
+# The page's queries, the same at any size: the session, the user, their grants (with the programme),
+# the outputs' values as of the start, the outputs as of the end with their component, the updates
+# approved in the window with their author, those updates' evidence, the components for the country
+# choice, and the navigation's count of updates waiting for review.
+CHANGES_PAGE_QUERIES = 9
+
+
+def test_query_count_does_not_grow_with_the_rows(users, client_for, q3, today, django_assert_max_num_queries):
+    client = client_for(users.coordinator)
+    with django_assert_max_num_queries(CHANGES_PAGE_QUERIES):
+        small = get(client, **Q3)
+    assert small.context["report"].totals.approved == 3
+
+    # Thirty more outputs approved in the window, in four countries, each with a link.
+    today.move_to("2026-08-20 10:00:00+00:00")
+    outputs = Output.objects.filter(outcome__country__code__in=["MZ", "VN", "ZM", "MW"]).exclude(
+        pk__in=Output.objects.filter(pending_update__isnull=False).values("pk")
+    ).select_related("outcome__country")[:30]
+    for output in outputs:
+        officer = getattr(users, f"officer_{output.outcome.country.code.lower()}")
+        update = save_update(output, officer, status="at_risk", progress=20, narrative="Slower than planned.",
+                             links=["https://example.org/note"])
+        approve(update, users.coordinator)
+    today.move_to("2026-12-01 09:00:00+00:00")
+    with django_assert_max_num_queries(CHANGES_PAGE_QUERIES):
+        large = get(client, **Q3)
+    assert large.context["report"].totals.approved >= 30
+    assert large.content.decode().count("Slower than planned.") >= 30
