@@ -16,6 +16,10 @@ import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
 
+# The real-browser fixtures (one Chromium per test process), for every app's tests: defined once, since
+# a second definition would start a second Playwright in the same thread.
+pytest_plugins = ["reporting.tests.browser"]
+
 ROOT = Path(__file__).resolve().parent
 SEED_PAGE = ROOT / "fixtures" / "glo-22-31-irl-outputs.txt"
 SEED_CODE = "GLO/22/31/IRL"
@@ -92,6 +96,17 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language. A request activates its reader's language in the
+    thread and leaves it active (the next request activates its own), so a test calling code
+    directly after a French request would otherwise run in French."""
+    from django.utils import translation
+
+    translation.deactivate()
     yield
 
 

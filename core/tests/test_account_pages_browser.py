@@ -9,12 +9,12 @@ from playwright.sync_api import expect
 
 from conftest import DEMO_PASSWORD
 from programme.passwords import send_password_reset
-from reporting.tests.browser import PHONE, chromium, journeys  # noqa: F401  (fixtures)
+from reporting.tests.browser import PHONE
 
 pytestmark = pytest.mark.browser
 
 
-def test_token_page_and_password_reset_on_a_phone(users, journeys):  # noqa: F811
+def test_token_page_and_password_reset_on_a_phone(users, journeys):
     journey = journeys("accounts", PHONE)
     officer = journey.new_page()
     journey.login(officer, "officer-mw", DEMO_PASSWORD)

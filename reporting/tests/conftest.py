@@ -7,8 +7,6 @@ from django.core.management import call_command
 from outputs.testing import approve, save_update, seed_output
 from programme.models import Programme
 
-from .browser import chromium, journeys  # noqa: F401 - the real-browser fixtures (browser.py)
-
 
 @pytest.fixture
 def frozen_today():
