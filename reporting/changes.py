@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from outputs.models import Evidence, Output, ReviewState, Status, StatusUpdate, is_overdue
+from outputs.models import (
+    Evidence,
+    Output,
+    ReviewState,
+    Status,
+    StatusUpdate,
+    is_overdue,
+)
 from programme.models import Country, Programme
 
 from .selectors import ReportMoment, outputs_at

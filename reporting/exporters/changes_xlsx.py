@@ -5,8 +5,8 @@ bold frozen headers with an autofilter, dates as dates, numbers as numbers, text
 
 import datetime
 import tempfile
-from dataclasses import astuple
 from collections.abc import Iterable
+from dataclasses import astuple
 from typing import IO
 
 from django.utils import timezone

@@ -20,7 +20,8 @@ def today():
 
 @pytest.fixture
 def q3(users, today):
-    """Known changes around the third quarter of 2026, written through the services on known days."""
+    """Known changes around the third quarter of 2026, written through the services on known days;
+    the query of that quarter (``Q3``) for the tests to ask with."""
 
     def at(day, hour="10:00"):
         today.move_to(f"{day} {hour}:00+00:00")
@@ -53,3 +54,4 @@ def q3(users, today):
     report("MW", "1.2", "achieved", 100, "After the window.", on="2026-10-15")
     save_update(seed_output("MW", "2.2"), users.officer_mw, submit=False, narrative="A draft narrative.")
     at("2026-12-01", "09:00")
+    return Q3

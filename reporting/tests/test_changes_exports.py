@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pypdf
 
-from .changes_data import Q3, q3, today  # noqa: F401 - fixtures
+pytest_plugins = ["reporting.tests.changes_data"]  # the fixtures q3 and today
 
 XLSX = "/programmes/glo-22-31-irl/exports/changes.xlsx"
 PDF = "/programmes/glo-22-31-irl/exports/changes.pdf"
@@ -29,7 +29,7 @@ def pdf_text(response):
 
 
 def test_xlsx_holds_the_report(users, client_for, q3):
-    response = client_for(users.donor).get(XLSX, Q3)
+    response = client_for(users.donor).get(XLSX, q3)
     assert response["Content-Disposition"] == 'attachment; filename="glo-22-31-irl-changes-2026-07-01-2026-09-30.xlsx"'
     book = workbook(response)
     assert book.sheetnames == ["Summary", "Status changes", "Approved updates", "Overdue and achieved",
@@ -59,19 +59,19 @@ def test_xlsx_holds_the_report(users, client_for, q3):
 
 def test_officer_files_hold_their_countries_and_say_so(users, client_for, q3):
     client = client_for(users.officer_zm)
-    response = client.get(XLSX, Q3)
+    response = client.get(XLSX, q3)
     assert response["Content-Disposition"].endswith('filename="glo-22-31-irl-zm-changes-2026-07-01-2026-09-30.xlsx"')
     book = workbook(response)
     assert [row[0] for row in rows(book["Summary"])[1:]] == ["Zambia", "All countries"]
     assert dict(rows(book["About"]))["Countries"] == "Zambia only: the country you report for"
-    assert client.get(XLSX, {**Q3, "country": "mw"}).status_code == 403
-    assert client.get(PDF, {**Q3, "country": "mw"}).status_code == 403
-    text = pdf_text(client.get(PDF, Q3))
+    assert client.get(XLSX, {**q3, "country": "mw"}).status_code == 403
+    assert client.get(PDF, {**q3, "country": "mw"}).status_code == 403
+    text = pdf_text(client.get(PDF, q3))
     assert "Zambia registry live." in text and "Plan adopted by cabinet." not in text
 
 
 def test_pdf_holds_the_report(users, client_for, q3):
-    response = client_for(users.coordinator).get(PDF, {**Q3, "country": "mw"})
+    response = client_for(users.coordinator).get(PDF, {**q3, "country": "mw"})
     assert response["Content-Disposition"] == 'attachment; filename="glo-22-31-irl-mw-changes-2026-07-01-2026-09-30.pdf"'
     text = pdf_text(response)
     assert "What changed" in text
@@ -84,7 +84,7 @@ def test_pdf_holds_the_report(users, client_for, q3):
 
 def test_files_in_the_readers_language(users, client_for, q3):
     client = client_for(users.donor)
-    book = workbook(client.get(XLSX, Q3, headers={"accept-language": "pt"}))
+    book = workbook(client.get(XLSX, q3, headers={"accept-language": "pt"}))
     assert book.sheetnames[0] == "Resumo"
     assert rows(book["Resumo"])[0][0] == "País"
-    assert "O que mudou" in pdf_text(client.get(PDF, Q3, headers={"accept-language": "pt"}))
+    assert "O que mudou" in pdf_text(client.get(PDF, q3, headers={"accept-language": "pt"}))

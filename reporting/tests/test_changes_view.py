@@ -12,7 +12,7 @@ from programme.models import Programme
 from reporting import changes
 from reporting.selectors import ReportMoment, outputs_at
 
-from .changes_data import Q3, q3, today  # noqa: F401 - fixtures
+pytest_plugins = ["reporting.tests.changes_data"]  # the fixtures q3 and today
 
 URL = "/programmes/glo-22-31-irl/changes/"
 
@@ -40,7 +40,7 @@ def test_last_full_quarter(day, start, end):
 
 
 def test_sections_hold_the_approved_changes_of_the_window(users, client_for, q3):
-    response = get(client_for(users.donor), **Q3)
+    response = get(client_for(users.donor), **q3)
     assert response.status_code == 200
     report = response.context["report"]
     by_code = {part.country.code: part for part in report.countries}
@@ -73,7 +73,7 @@ def test_sections_hold_the_approved_changes_of_the_window(users, client_for, q3)
 def test_ends_are_the_as_of_reports_of_the_two_days(users, client_for, q3):
     """The status at each end is what ``?as_of=`` of that day shows, for every output reported."""
     programme = Programme.objects.get(code="GLO/22/31/IRL")
-    report = get(client_for(users.coordinator), **Q3).context["report"]
+    report = get(client_for(users.coordinator), **q3).context["report"]
     changed = {change.output.pk: change for part in report.countries for change in part.changes}
     for day, side in (("2026-07-01", "before"), ("2026-09-30", "after")):
         as_of = dict(outputs_at(programme, ReportMoment(datetime.date.fromisoformat(day))).values_list("pk", "reported_status"))
@@ -85,16 +85,16 @@ def test_ends_are_the_as_of_reports_of_the_two_days(users, client_for, q3):
 
 
 def test_country_filter_and_officer_scope(users, client_for, q3):
-    zambia = get(client_for(users.coordinator), country="zm", **Q3)
+    zambia = get(client_for(users.coordinator), country="zm", **q3)
     assert [part.country.code for part in zambia.context["report"].countries] == ["ZM"]
-    officer = get(client_for(users.officer_mw), **Q3)
+    officer = get(client_for(users.officer_mw), **q3)
     assert [part.country.code for part in officer.context["report"].countries] == ["MW"]
     assert "Malawi only: the country you report for" in officer.content.decode()
-    refused = get(client_for(users.officer_mw), country="zm", **Q3)
+    refused = get(client_for(users.officer_mw), country="zm", **q3)
     assert refused.status_code == 403
     assert "not Zambia" in refused.content.decode()
-    assert get(client_for(users.nogrant), **Q3).status_code == 404
-    assert get(client_for(None), **Q3).status_code == 302
+    assert get(client_for(users.nogrant), **q3).status_code == 404
+    assert get(client_for(None), **q3).status_code == 302
 
 
 @pytest.mark.parametrize("params, message", [
@@ -126,12 +126,12 @@ def test_linked_from_the_overview_and_the_dashboard(users, client_for, today):
     ("fr", "Ce qui a changé"), ("pt", "O que mudou"), ("vi", "Những gì đã thay đổi"),
 ])
 def test_translated(users, client_for, q3, language, heading):
-    html = client_for(users.donor).get(URL, Q3, headers={"accept-language": language}).content.decode()
+    html = client_for(users.donor).get(URL, q3, headers={"accept-language": language}).content.decode()
     assert f"<h1>{heading}</h1>" in html
 
 
 def test_exports_offered_with_the_same_query(users, client_for, q3):
-    html = get(client_for(users.donor), country="mw", **Q3).content.decode()
+    html = get(client_for(users.donor), country="mw", **q3).content.decode()
     assert 'href="/programmes/glo-22-31-irl/exports/changes.pdf?from=2026-07-01&amp;to=2026-09-30&amp;country=mw"' in html
     assert 'href="/programmes/glo-22-31-irl/exports/changes.xlsx?from=2026-07-01&amp;to=2026-09-30&amp;country=mw"' in html
 
@@ -146,7 +146,7 @@ CHANGES_PAGE_QUERIES = 9
 def test_query_count_does_not_grow_with_the_rows(users, client_for, q3, today, django_assert_max_num_queries):
     client = client_for(users.coordinator)
     with django_assert_max_num_queries(CHANGES_PAGE_QUERIES):
-        small = get(client, **Q3)
+        small = get(client, **q3)
     assert small.context["report"].totals.approved == 3
 
     # Thirty more outputs approved in the window, in four countries, each with a link.
@@ -161,6 +161,6 @@ def test_query_count_does_not_grow_with_the_rows(users, client_for, q3, today, d
         approve(update, users.coordinator)
     today.move_to("2026-12-01 09:00:00+00:00")
     with django_assert_max_num_queries(CHANGES_PAGE_QUERIES):
-        large = get(client, **Q3)
+        large = get(client, **q3)
     assert large.context["report"].totals.approved >= 30
     assert large.content.decode().count("Slower than planned.") >= 30

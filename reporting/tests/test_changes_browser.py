@@ -1,0 +1,55 @@
+"""'What changed' in a real browser: a donor finds it from the programme overview, picks a window
+and reads it, at desktop width and at 375 px, and in the four languages on a phone. Every page is
+photographed under build/screenshots/ and checked by axe-core (browser.py)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import DEMO_PASSWORD
+
+from .browser import DESKTOP, PHONE
+
+pytest_plugins = ["reporting.tests.changes_data"]  # the fixtures q3 and today
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_donor_reads_what_changed_in_a_quarter(q3, journeys, width):
+    journey = journeys("changes-donor", width)
+    page = journey.new_page()
+    journey.login(page, "donor", DEMO_PASSWORD)
+    page.get_by_role("link", name="What changed").click()
+    expect(page.get_by_role("heading", name="What changed", level=1)).to_be_visible()
+    expect(page.locator(".report-cover")).to_contain_text("From the end of 1 July 2026 to the end of 30 September 2026")
+    journey.look(page, "last full quarter")
+
+    page.get_by_label("From").fill("2026-08-01")
+    page.get_by_label("To").fill("2026-09-30")
+    page.get_by_label("Country").select_option("mw")
+    page.get_by_role("button", name="Show", exact=True).click()
+    expect(page.locator(".report-cover")).to_contain_text("From the end of 1 August 2026")
+    malawi = page.locator("#changes-mw")
+    expect(malawi.get_by_role("table", name=re.compile("outputs whose reported status changed"))).to_contain_text("Achieved")
+    expect(malawi).to_contain_text("Plan adopted by cabinet.")
+    expect(page.locator("#changes-zm")).to_have_count(0)
+    journey.look(page, "malawi august september")
+
+    page.goto("/programmes/glo-22-31-irl/changes/?from=2026-09-30&to=2026-07-01")
+    expect(page.get_by_role("alert")).to_contain_text("The window must end after it starts")
+    journey.look(page, "bad window")
+
+
+@pytest.mark.parametrize("language, heading", [
+    ("en", "What changed"), ("fr", "Ce qui a changé"), ("pt", "O que mudou"), ("vi", "Những gì đã thay đổi"),
+])
+def test_what_changed_on_a_phone_in_each_language(q3, journeys, language, heading):
+    journey = journeys(f"changes-{language}", PHONE)
+    page = journey.new_page()
+    journey.login(page, "coordinator", DEMO_PASSWORD)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": journey.base_url}])
+    page.goto("/programmes/glo-22-31-irl/changes/")
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    journey.look(page, "last full quarter")
