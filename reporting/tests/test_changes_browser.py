@@ -42,14 +42,12 @@ def test_donor_reads_what_changed_in_a_quarter(q3, journeys, width):
     journey.look(page, "bad window")
 
 
-@pytest.mark.parametrize("language, heading", [
-    ("en", "What changed"), ("fr", "Ce qui a changé"), ("pt", "O que mudou"), ("vi", "Những gì đã thay đổi"),
-])
-def test_what_changed_on_a_phone_in_each_language(q3, journeys, language, heading):
-    journey = journeys(f"changes-{language}", PHONE)
+def test_what_changed_on_a_phone_in_each_language(q3, journeys):
+    journey = journeys("changes-languages", PHONE)
     page = journey.new_page()
     journey.login(page, "coordinator", DEMO_PASSWORD)
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": journey.base_url}])
-    page.goto("/programmes/glo-22-31-irl/changes/")
-    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
-    journey.look(page, "last full quarter")
+    for language, heading in [("fr", "Ce qui a changé"), ("pt", "O que mudou"), ("vi", "Những gì đã thay đổi")]:
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": journey.base_url}])
+        page.goto("/programmes/glo-22-31-irl/changes/")
+        expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+        journey.look(page, f"last full quarter {language}")
