@@ -73,7 +73,11 @@ def change_window(start: str | None, end: str | None, programme: Programme, toda
     the programme's start or after today."""
     start, end = (start or "").strip(), (end or "").strip()
     if not start and not end:
-        return last_full_quarter(today)
+        quarter = last_full_quarter(today)
+        # A programme that started during that quarter is reported from its first day.
+        if programme.start_date and quarter.start < programme.start_date < quarter.end:
+            return ChangeWindow(programme.start_date, quarter.end)
+        return quarter
     if not start or not end:
         raise BadWindow(_("Give both dates (from and to), or neither for the last full quarter."))
     window = ChangeWindow(_day(start, "from"), _day(end, "to"))

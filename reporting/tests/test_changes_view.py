@@ -39,6 +39,14 @@ def test_last_full_quarter(day, start, end):
     assert (window.start.isoformat(), window.end.isoformat()) == (start, end)
 
 
+def test_default_window_starts_no_earlier_than_the_programme():
+    started = Programme(code="X/1", title="Started in August", start_date=datetime.date(2026, 8, 10))
+    window = changes.change_window("", "", started, datetime.date(2026, 12, 1))
+    assert window == changes.ChangeWindow(datetime.date(2026, 8, 10), datetime.date(2026, 9, 30))
+    assert changes.change_window(None, None, Programme(code="X/2", title="Older"), datetime.date(2026, 12, 1)) == \
+        changes.ChangeWindow(datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+
+
 def test_sections_hold_the_approved_changes_of_the_window(users, client_for, q3):
     response = get(client_for(users.donor), **q3)
     assert response.status_code == 200
