@@ -3,19 +3,21 @@ worker, in each officer's language, with an absolute link, once, and only after 
 committed. Each person can switch these e-mails off on their notification settings page."""
 
 import re
+import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from outputs import services
+from outputs import notifications, services
 from outputs.models import NotificationPreference, ReviewEvent
 from outputs.tasks import send_review_outcome
 from outputs.testing import approve, save_update, seed_output
 from outputs.tests.test_tasks import run_worker
 from programme.services import user_language_set
+from reporting.tests.test_api_concurrent_writes import run_together
 
 
 def _return(update, coordinator, reason):
@@ -138,3 +140,33 @@ def test_switching_off_is_saved_with_csrf_and_in_the_persons_language(users, cli
     client.post(url, {"review_outcomes": "on", "review_digest": ""})
     assert NotificationPreference.objects.get(user=users.officer_mw).review_digest is True
     assert client.put(url).status_code == 405
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time: PostgreSQL shows row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_the_same_task_at_once_send_each_email_once(users, mailoutbox, monkeypatch):
+    """Each send is slowed, so the other worker, going through the same officers in the same order,
+    reaches the first officer's record while it is claimed and not yet committed: it waits on the
+    row, finds it taken, and sends nothing for that officer."""
+    update = _return(save_update(seed_output("MW", "1.1"), users.officer_mw), users.coordinator, "Too vague.")
+    event = ReviewEvent.objects.get(update=update, action=ReviewEvent.Action.RETURNED)
+    original, runs = notifications.send_mail, []
+
+    def slow_send(**message):
+        original(**message)
+        time.sleep(0.5)
+
+    def worker():
+        started = time.monotonic()
+        result = send_review_outcome.call(event_id=event.pk)
+        runs.append((started, time.monotonic()))
+        return result
+
+    monkeypatch.setattr(notifications, "send_mail", slow_send)
+    results = run_together({"a": worker, "b": worker})
+
+    assert sorted(message.to[0] for message in mailoutbox) == sorted([users.officer_mw.email, users.officer_mw2.email])
+    assert sum(result["emails"] for result in results.values()) == 2
+    (_, first_end), (second_start, _) = sorted(runs)
+    assert second_start < first_end  # the two workers ran at the same time
