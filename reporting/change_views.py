@@ -33,12 +33,13 @@ class BadCountry(ValueError):
     """``?country=`` names no component of the programme."""
 
 
-def _countries(request, programme, access):
-    """(the components the report holds, None for all; those the reader may read, None for all).
-    Raises BadCountry for an unknown component and PermissionDenied for an officer asking for a
-    country they do not report for."""
+def _countries(
+    asked: str, programme: Programme, access: ProgrammeAccess
+) -> tuple[list[Country] | None, list[Country] | None]:
+    """(the components the report holds, None for all; those the reader may read, None for all),
+    for ``asked``, the ``?country=`` of the request ("" for none). Raises BadCountry for an unknown
+    component and PermissionDenied for an officer asking for a country they do not report for."""
     allowed = export_countries(programme, access)
-    asked = (request.GET.get("country") or "").strip().lower()
     if not asked:
         return allowed, allowed
     component = programme_component(programme, asked)
@@ -91,9 +92,10 @@ def changes_view(view):
     @wraps(view)
     def wrapper(request, programme, access, moment):
         today = timezone.localdate()
+        asked_country = (request.GET.get("country") or "").strip().lower()
         try:
             window = changes.change_window(request.GET.get("from"), request.GET.get("to"), programme, today)
-            countries, allowed = _countries(request, programme, access)
+            countries, allowed = _countries(asked_country, programme, access)
         except (changes.BadWindow, BadCountry) as error:
             return render(request, "reporting/changes_bad_request.html", {
                 "programme": programme,
@@ -104,7 +106,7 @@ def changes_view(view):
             }, status=400)
         asked = ChangesRequest(
             programme=programme, access=access, report=changes.changes_report(programme, window, countries),
-            countries=countries, allowed=allowed, country=(request.GET.get("country") or "").strip().lower(),
+            countries=countries, allowed=allowed, country=asked_country,
         )
         return view(request, asked)
 
