@@ -51,6 +51,7 @@ def q3(users, today):
     at("2026-09-03")
     services.status_update_return(update=returned, user=users.coordinator, reason="Say more.")
     report("ZM", "1.2", "on_track", 50, "Zambia registry live.", on="2026-09-10")
+    edit("ZM", "1.3", "2026-09-15", deadline=datetime.date(2027, 3, 31))  # no longer overdue
     report("MW", "1.2", "achieved", 100, "After the window.", on="2026-10-15")
     save_update(seed_output("MW", "2.2"), users.officer_mw, submit=False, narrative="A draft narrative.")
     at("2026-12-01", "09:00")

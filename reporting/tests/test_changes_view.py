@@ -63,9 +63,12 @@ def test_sections_hold_the_approved_changes_of_the_window(users, client_for, q3)
         ("1.1", "Plan adopted by cabinet."), ("1.2", "Registry pilots running."),
     ]
     assert [(c.output.code, c.after.status) for c in zambia.status_changes] == [("1.2", "on_track")]
+    assert [(c.output.code, c.title_changed, c.deadline_changed, c.before.deadline, c.after.deadline)
+            for c in zambia.text_changes] == [("1.3", False, True, datetime.date(2025, 12, 31), datetime.date(2027, 3, 31))]
+    assert zambia.became_overdue == []
     totals = report.totals
     assert (totals.status_changes, totals.achieved, totals.became_overdue, totals.approved, totals.evidence,
-            totals.text_changes) == (3, 1, 1, 3, 1, 1)
+            totals.text_changes) == (3, 1, 1, 3, 1, 2)
 
     html = response.content.decode()
     assert "Plan adopted by cabinet." in html and "https://example.org/plan.pdf" in html
