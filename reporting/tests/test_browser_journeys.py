@@ -337,6 +337,12 @@ def test_empty_states_dashboard_and_error_pages(people, journeys, width):
     coordinator.get_by_role("link", name="Edit output").click()
     expect(coordinator.get_by_label("Output text")).to_be_visible()
     journey.look(coordinator, "edit output")
+    coordinator.get_by_label("Reason for the change").fill("Wording agreed with the ministry")
+    coordinator.get_by_role("button", name="Save").click()
+    coordinator.get_by_text("Changes to this output").click()
+    expect(coordinator.locator(".table-history")).to_contain_text("Wording agreed with the ministry")
+    # On a phone the table scrolls inside its box; the page keeps the screen's width (look checks it).
+    journey.look(coordinator, "output history")
 
     officer = journey.new_page()
     journey.login(officer, "officer-mw", DEMO_PASSWORD)
