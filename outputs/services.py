@@ -187,11 +187,24 @@ def outputs_import_page(
 
 
 class EditConflict(Exception):
-    """The output changed after the form was loaded: the save is refused, nothing is written."""
+    """The output changed after the form was loaded: the save is refused, nothing is written.
 
-    def __init__(self, output):
+    ``saved_by`` made the latest change (None when nobody is recorded): a person who saved in
+    another tab is told so, not that someone else did."""
+
+    def __init__(self, output: Output, saved_by: User | None = None):
         self.output = output
+        self.saved_by = saved_by
         super().__init__(f"Output {output.pk} changed meanwhile (now at revision {output.revision}).")
+
+
+def output_latest_change_by(output: Output) -> User | None:
+    """Who made the output's latest change: the actor of its updates' latest review event or the
+    author of its latest edit, whichever came later."""
+    event = ReviewEvent.objects.filter(update__output=output).select_related("actor").order_by("at", "pk").last()
+    edit = output.history.select_related("history_user").order_by("history_date", "history_id").last()
+    changes = ([(event.at, event.actor)] if event else []) + ([(edit.history_date, edit.history_user)] if edit else [])
+    return max(changes, key=lambda change: change[0])[1] if changes else None
 
 
 def output_revision_claim(output: Output, base_revision: int | None) -> None:
@@ -214,7 +227,8 @@ def output_revision_claim(output: Output, base_revision: int | None) -> None:
         raise EditConflict(
             Output.objects.select_related("pending_update__last_edited_by", "reported_update").get(
                 pk=output.pk
-            )
+            ),
+            saved_by=output_latest_change_by(output),
         )
     output.revision = base_revision + 1
 

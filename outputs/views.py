@@ -188,7 +188,11 @@ def _output_update(request, pk, undecodable_names):
                 _apply_errors(form, error)
             except services.EditConflict as error:
                 conflict = error.output
-                _keep_typed_after_conflict(form, conflict, _("Someone else saved a change to this output after you opened the form. Your text is kept below: compare it with the change and save again."))
+                if error.saved_by == request.user:
+                    message = _("You saved a change to this output in another tab or window after you opened this form. Your text is kept below: compare it with the change and save again.")
+                else:
+                    message = _("Someone else saved a change to this output after you opened the form. Your text is kept below: compare it with the change and save again.")
+                _keep_typed_after_conflict(form, conflict, message)
             else:
                 if submit:
                     messages.success(request, _("Update submitted for review. A coordinator will approve it or return it to you."))
@@ -248,7 +252,11 @@ def output_edit(request, pk):
                 _apply_errors(form, error)
             except services.EditConflict as error:
                 conflict = error.output
-                _keep_typed_after_conflict(form, conflict, _("Someone else changed this output after you opened the form. Your text is kept below: compare and save again."))
+                if error.saved_by == request.user:
+                    message = _("You changed this output in another tab or window after you opened this form. Your text is kept below: compare and save again.")
+                else:
+                    message = _("Someone else changed this output after you opened the form. Your text is kept below: compare and save again.")
+                _keep_typed_after_conflict(form, conflict, message)
             else:
                 messages.success(request, _("Output saved. The change is kept in its history."))
                 return redirect("outputs:detail", pk=output.pk)
