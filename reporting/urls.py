@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import change_views, export_views, views
+from . import change_views, export_views, views, workbook_views
 
 app_name = "reporting"
 
@@ -18,5 +18,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/changes/", change_views.changes_page, name="changes"),
     path("programmes/<slug:slug>/exports/changes.xlsx", change_views.changes_xlsx, name="export_changes_xlsx"),
     path("programmes/<slug:slug>/exports/changes.pdf", change_views.changes_pdf, name="export_changes_pdf"),
+    path("programmes/<slug:slug>/reporting-workbook.xlsx", workbook_views.reporting_workbook_download, name="reporting_workbook_download"),
+    path("programmes/<slug:slug>/reporting-workbook/", workbook_views.reporting_workbook, name="reporting_workbook"),
     path("programmes/<slug:slug>/exports/jobs/<str:job>/", export_views.export_job, name="export_job"),
 ]
