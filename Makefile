@@ -54,7 +54,7 @@ test-sqlite: setup catalogues
 
 test-postgres: setup catalogues
 	@echo "== Test suite on PostgreSQL =="
-	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not browser and not nginx"
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not scaleout and not browser and not nginx"
 	@echo "== Alone on PostgreSQL: the database outage (stops and restarts the cluster), then two app servers"
 	@echo "   behind nginx with Redis and the task worker (make scaleout, with a 5 s wrk run) =="
 	SCALEOUT_WRK_SECONDS=5 scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m "db_outage or scaleout"
