@@ -32,7 +32,7 @@ schema = load_schema()
 pytestmark = pytest.mark.django_db
 
 FUZZ = settings(
-    max_examples=20,
+    max_examples=12,  # per endpoint and reader; the suite runs it on both databases
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
