@@ -309,7 +309,7 @@ def _parse_row(sheet: str, number: int, cells: tuple, statuses: dict[str, str]) 
 def read_reporting_workbook(source: BinaryIO, *, max_rows: int) -> WorkbookContent:
     """The filled rows of an uploaded workbook (checked for zip bombs by the caller). Raises
     WorkbookRefused for a file that is not a reporting workbook of this site or holds more than
-    ``max_rows`` filled rows."""
+    ``max_rows`` rows."""
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
@@ -333,16 +333,17 @@ def read_reporting_workbook(source: BinaryIO, *, max_rows: int) -> WorkbookConte
             if tuple(header[len(KEYS):len(KEYS) + 2]) != (OUTPUT_ID_MARK, REVISION_MARK):
                 continue  # the instructions, or a sheet the officer added
             for number, cells in enumerate(lines, start=2):
+                # Empty rows count too: a sheet of a million blank rows is refused, not read through.
+                if len(rows) + skipped >= max_rows:
+                    raise WorkbookRefused(
+                        _("This workbook has more than %(limit)s rows: upload at most %(limit)s at a time.")
+                        % {"limit": max_rows}
+                    )
                 row = _parse_row(sheet.title, number, cells, statuses)
                 if row is None:
                     skipped += 1
-                    continue
-                rows.append(row)
-                if len(rows) > max_rows:
-                    raise WorkbookRefused(
-                        _("This workbook has more than %(limit)s filled rows: upload at most %(limit)s at a time.")
-                        % {"limit": max_rows}
-                    )
+                else:
+                    rows.append(row)
     finally:
         workbook.close()
     return WorkbookContent(programme_slug=info.get("programme", ""), rows=rows, skipped=skipped)

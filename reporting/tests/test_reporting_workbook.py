@@ -66,6 +66,12 @@ def as_file(workbook, name="malawi.xlsx"):
     return handle
 
 
+def for_this_programme(workbook):
+    """The workbook with its programme put back (a test above changed it)."""
+    workbook[INFO_SHEET]["B1"] = SLUG
+    return workbook
+
+
 def upload(client, handle):
     return client.post(reverse("reporting:reporting_workbook", args=[SLUG]), {"workbook": handle})
 
@@ -241,6 +247,10 @@ def test_refused_files_get_a_clear_message(users, client_for, malawi_workbook, s
     plain = openpyxl.Workbook()
     response = upload(client, as_file(plain))
     assert response.status_code == 400 and "not a reporting workbook" in response.context["refusal"]
+
+    settings.IMPORT_MAX_ROWS = 5
+    response = upload(client, as_file(for_this_programme(malawi_workbook)))
+    assert response.status_code == 400 and "more than 5 rows" in response.context["refusal"]
 
     settings.IMPORT_MAX_BYTES = 1000
     response = upload(client, as_file(malawi_workbook))
