@@ -450,6 +450,44 @@ def _status_update_write(
     return update
 
 
+EVIDENCE_REMOVABLE_STATES = frozenset({ReviewState.DRAFT, ReviewState.RETURNED})
+
+
+def evidence_remove(*, evidence: Evidence, user: User, base_revision: int | None = None) -> None:
+    """Remove a file or link from a draft (or returned) update, by an officer of its country.
+
+    The removal is an edit of the update: its event names what was removed. A file leaves storage
+    once the removal is committed. Raises PermissionDenied, ValidationError (the update is under
+    review or approved) or EditConflict (the output changed since ``base_revision``).
+    """
+    update = evidence.update
+    output = update.output
+    access = _access_for(user, output)
+    if not access.can_report_on(output.outcome.country_id):
+        raise PermissionDenied(_("Only officers of this country may change its updates."))
+    with transaction.atomic():
+        output_revision_claim(output, base_revision)
+        update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+        if update.review_state not in EVIDENCE_REMOVABLE_STATES:
+            raise ValidationError(
+                _("Evidence can be removed from a draft only; this update is %(state)s.")
+                % {"state": update.get_review_state_display().lower()}
+            )
+        removed, _counts = Evidence.objects.filter(pk=evidence.pk, update=update).delete()
+        if not removed:
+            raise ValidationError(_("This evidence was already removed."))
+        update.last_edited_by = user
+        update._history_user = user
+        update.save(update_fields=["last_edited_by", "updated_at"])
+        ReviewEvent.objects.create(
+            update=update, action=ReviewEvent.Action.EDITED, from_state=update.review_state,
+            to_state=update.review_state, actor=user,
+            reason=_("Evidence removed: %(name)s") % {"name": evidence.original_name or evidence.url},
+        )
+        if evidence.file:
+            transaction.on_commit(partial(evidence.file.storage.delete, evidence.file.name))
+
+
 def _reviewable(update: StatusUpdate, user: User) -> None:
     access = _access_for(user, update.output)
     if not access.can_review:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("updates/<int:pk>/approve/", views.update_approve, name="approve"),
     path("updates/<int:pk>/return/", views.update_return, name="return"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("accounts/notifications/", views.notification_settings, name="notification_settings"),
 ]

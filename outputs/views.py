@@ -223,6 +223,7 @@ def _output_update(request, pk, undecodable_names):
             "conflict": conflict,
             "today": timezone.localdate(),
             "evidence": list(pending.evidence.all()) if pending else [],
+            "evidence_removable": pending is not None and pending.review_state in services.EVIDENCE_REMOVABLE_STATES,
             "breadcrumbs": _crumbs(output, {"label": _("Report progress"), "url": ""}),
             "narrative_required": " ".join(sorted(NARRATIVE_REQUIRED)),
         },
@@ -359,6 +360,28 @@ def evidence_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk):
+    """An officer removes a file or link from their draft; back to the update form."""
+    try:
+        evidence = selectors.evidence_visible_to(request.user, pk)
+    except Evidence.DoesNotExist:
+        raise Http404("No such file.") from None
+    form = ApproveForm(request.POST)  # the revision the page was loaded at, as the review buttons send it
+    base_revision = form.cleaned_data.get("base_revision") if form.is_valid() else None
+    name = evidence.original_name or evidence.url
+    try:
+        services.evidence_remove(evidence=evidence, user=request.user, base_revision=base_revision)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except services.EditConflict:
+        messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
+    else:
+        messages.success(request, _("Removed from the draft: %(name)s") % {"name": name})
+    return redirect("outputs:update", pk=evidence.update.output_id)
 
 
 @login_required

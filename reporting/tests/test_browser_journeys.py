@@ -324,6 +324,11 @@ def test_update_form_and_filters_work_without_javascript(people, journeys):
     expect(page.locator(".message-success")).to_contain_text("Draft saved")
     expect(page.get_by_role("link", name="https://example.org/toolkit")).to_be_visible()
     journey.look(page, "draft saved")
+    page.get_by_role("link", name="Continue update").click()
+    page.get_by_role("button", name="Remove https://example.org/toolkit").click()
+    expect(page.locator(".message-success")).to_contain_text("Removed from the draft: https://example.org/toolkit")
+    expect(page.get_by_role("link", name="https://example.org/toolkit")).to_have_count(0)
+    journey.look(page, "link removed from the draft")
 
     page.get_by_role("link", name="All outputs").click()
     page.get_by_label("Search").fill("transparency")

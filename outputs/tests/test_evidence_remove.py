@@ -1,0 +1,117 @@
+"""An officer removes evidence files and links from their country's draft: a POST with the page's
+revision, the removal recorded as an edit of the update, the file gone from storage once committed."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from outputs.models import Evidence, ReviewEvent, ReviewState
+from outputs.testing import approve, save_update
+
+from .conftest import pdf_bytes
+
+pytestmark = pytest.mark.usefixtures("tmp_media")
+
+
+@pytest.fixture
+def draft(users, malawi_output):
+    """Malawi 1.1's draft with a PDF and a link."""
+    return save_update(malawi_output, users.officer_mw, submit=False, links=["https://example.org/minutes"],
+                       files=[SimpleUploadedFile("minutes.pdf", pdf_bytes("Minutes"), content_type="application/pdf")])
+
+
+def _items(update):
+    pdf = update.evidence.get(original_name="minutes.pdf")
+    link = update.evidence.get(url="https://example.org/minutes")
+    return pdf, link
+
+
+def _remove(client, evidence, revision):
+    return client.post(reverse("outputs:evidence_remove", args=[evidence.pk]), {"base_revision": revision})
+
+
+def _messages(response):
+    return [str(message) for message in response.wsgi_request._messages]
+
+
+def test_officer_removes_a_file_and_a_link_from_their_draft(users, draft, client_for, tmp_media,
+                                                            django_capture_on_commit_callbacks):
+    pdf, link = _items(draft)
+    stored = tmp_media / pdf.file.name
+    assert stored.is_file()
+    officer = client_for(users.officer_mw2)  # a colleague of the same country may tidy the draft too
+    form = officer.get(reverse("outputs:update", args=[draft.output_id]))
+    html = form.content.decode()
+    assert html.count('form="remove-evidence-') == 2 and 'class="visually-hidden"> minutes.pdf</span>' in html
+    revision = form.context["form"]["base_revision"].value()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _remove(officer, pdf, revision)
+    assert response.status_code == 302 and response["Location"] == reverse("outputs:update", args=[draft.output_id])
+    assert not stored.exists(), "the file leaves storage with its row"
+    assert list(draft.evidence.all()) == [link]
+    event = ReviewEvent.objects.filter(update=draft).last()
+    assert (event.action, event.actor, event.from_state, event.to_state, event.reason) == (
+        "edited", users.officer_mw2, "draft", "draft", "Evidence removed: minutes.pdf")
+    draft.refresh_from_db()
+    assert (draft.last_edited_by, draft.review_state) == (users.officer_mw2, ReviewState.DRAFT)
+
+    page = officer.get(response["Location"])
+    assert "Removed from the draft: minutes.pdf" in _messages(page)
+    assert _remove(officer, link, page.context["form"]["base_revision"].value()).status_code == 302
+    assert not Evidence.objects.exists()
+    assert ReviewEvent.objects.filter(update=draft).last().reason == "Evidence removed: https://example.org/minutes"
+
+
+def test_a_page_loaded_before_another_save_removes_nothing(users, draft, client_for, tmp_media):
+    pdf, _link = _items(draft)
+    officer = client_for(users.officer_mw)
+    stale = officer.get(reverse("outputs:update", args=[draft.output_id])).context["form"]["base_revision"].value()
+    save_update(draft.output, users.officer_mw2, submit=False, narrative="A colleague's edit.")
+    response = _remove(officer, pdf, stale)
+    assert response.status_code == 302
+    assert "nothing was removed" in _messages(response)[0]
+    assert draft.evidence.count() == 2 and (tmp_media / pdf.file.name).is_file()
+    again = _remove(officer, pdf, stale)  # the same stale page cannot remove it on a second try either
+    assert draft.evidence.count() == 2 and "nothing was removed" in _messages(again)[0]
+
+
+def test_only_open_drafts_lose_evidence(users, draft, client_for, tmp_media):
+    pdf, _link = _items(draft)
+    submitted = save_update(draft.output, users.officer_mw, submit=True)
+    officer = client_for(users.officer_mw)
+    form = officer.get(reverse("outputs:update", args=[draft.output_id]))
+    assert 'form="remove-evidence-' not in form.content.decode()  # under review: no buttons
+    response = _remove(officer, pdf, form.context["form"]["base_revision"].value())
+    assert _messages(response) == ["Evidence can be removed from a draft only; this update is submitted for review."]
+
+    approve(submitted, users.coordinator)
+    submitted.output.refresh_from_db()
+    _remove(officer, pdf, submitted.output.revision)
+    # Approved evidence is public in the programme: another country's officer sees it, removes nothing.
+    assert _remove(client_for(users.officer_mz), pdf, submitted.output.revision).status_code == 403
+    assert submitted.evidence.count() == 2 and (tmp_media / pdf.file.name).is_file()
+
+
+@pytest.mark.parametrize("who, status", [
+    ("officer_mz", 404),  # another country's draft is not even visible
+    ("coordinator", 404),  # drafts are their officers' until submitted
+    ("donor", 404),
+    ("anon", 302),  # to the login page
+])
+def test_nobody_else_removes_evidence(users, draft, client_for, who, status):
+    pdf, _link = _items(draft)
+    draft.output.refresh_from_db()
+    assert _remove(client_for(getattr(users, who)), pdf, draft.output.revision).status_code == status
+    assert draft.evidence.count() == 2
+
+
+def test_removal_is_a_post_with_the_csrf_token(users, draft):
+    pdf, _link = _items(draft)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(users.officer_mw)
+    url = reverse("outputs:evidence_remove", args=[pdf.pk])
+    assert browser.get(url).status_code == 405
+    assert browser.post(url, {"base_revision": 1}).status_code == 403
+    assert draft.evidence.count() == 2
