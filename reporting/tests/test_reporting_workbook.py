@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -197,6 +198,8 @@ def test_confirm_saves_drafts_once_and_skips_empty_rows(users, client_for, malaw
     again = confirm(client, preview, "draft")
     assert again.status_code == 409
     assert "already saved" in again.content.decode()
+    cache.clear()  # without the claim (a server with its own cache), the revisions refuse it: nothing twice
+    assert confirm(client, preview, "submit").status_code == 409
     assert ReviewEvent.objects.count() == events + 2
 
 
