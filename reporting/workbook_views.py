@@ -8,8 +8,10 @@ claims it in the cache (as the admin's import does), so a second click or anothe
 nothing twice, and the revisions checked at the save refuse it even without the claim.
 """
 
+import logging
 import uuid
 from functools import partial
+from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
@@ -27,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.audit import audit
 from outputs.admin import IMPORT_CLAIM_SECONDS
 from outputs.spreadsheets import check_zip_archive
 from outputs.workbook import WorkbookRefused, read_reporting_workbook
@@ -64,6 +67,12 @@ def _reporting_countries(programme: Programme, access: ProgrammeAccess) -> list[
     return [country for country in selectors.programme_countries(programme) if access.can_report_on(country.pk)]
 
 
+def _check_workbook_reader(programme: Programme, access: ProgrammeAccess) -> None:
+    """Officers of a country and coordinators use the workbook; others are refused (403)."""
+    if not access.is_coordinator and not _reporting_countries(programme, access):
+        raise PermissionDenied(_("The reporting workbook is for the officers of a country and the programme's coordinators."))
+
+
 def _workbook_countries(programme: Programme, access: ProgrammeAccess, asked: str) -> list[Country]:
     """The countries a download holds: an officer's own (or the one asked among them); for a
     coordinator the one asked, or every country of the programme."""
@@ -78,8 +87,6 @@ def _workbook_countries(programme: Programme, access: ProgrammeAccess, asked: st
     if access.is_coordinator:
         return [component] if component else selectors.programme_countries(programme)
     own = _reporting_countries(programme, access)
-    if not own:
-        raise PermissionDenied(_("The reporting workbook is for the officers of a country and the programme's coordinators."))
     if component is None:
         return own
     if component not in own:
@@ -92,8 +99,6 @@ def _workbook_countries(programme: Programme, access: ProgrammeAccess, asked: st
 
 def _page(request, programme, access, *, status=200, **context):
     own = _reporting_countries(programme, access)
-    if not own and not access.is_coordinator:
-        raise PermissionDenied(_("The reporting workbook is for the officers of a country and the programme's coordinators."))
     return render(request, "reporting/reporting_workbook.html", {
         "programme": programme,
         "own_countries": own,
@@ -111,6 +116,7 @@ def _page(request, programme, access, *, status=200, **context):
 @programme_page
 def reporting_workbook_download(request, programme, access, moment):
     """The workbook to fill in offline, in the reader's language."""
+    _check_workbook_reader(programme, access)
     try:
         countries = _workbook_countries(programme, access, (request.GET.get("country") or "").strip().lower())
     except BadCountry as error:
@@ -124,6 +130,7 @@ def reporting_workbook_download(request, programme, access, moment):
 @programme_page
 def reporting_workbook(request, programme, access, moment):
     """GET: the page. POST with a file: its preview. POST with ``confirm``: the save."""
+    _check_workbook_reader(programme, access)
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, programme, access)
     if request.method != "POST":
@@ -133,7 +140,7 @@ def reporting_workbook(request, programme, access, moment):
         return _page(request, programme, access, status=400, form=form)
     upload = form.cleaned_data["workbook"]
     if upload.size > settings.IMPORT_MAX_BYTES:
-        return _page(request, programme, access, status=413, refusal=_(
+        return _refused(request, programme, access, upload, "too_large", 413, _(
             "This file is %(size)s: a reporting workbook takes at most %(limit)s. Upload one country at a time."
         ) % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)})
     try:
@@ -142,17 +149,25 @@ def reporting_workbook(request, programme, access, moment):
             programme=programme, user=request.user,
             content=read_reporting_workbook(upload, max_rows=settings.IMPORT_MAX_ROWS),
         )
-    except (ValidationError, WorkbookRefused) as error:
-        message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        return _page(request, programme, access, status=400, refusal=message)
+    except ValidationError as error:
+        return _refused(request, programme, access, upload, error.code, 400, " ".join(error.messages))
+    except WorkbookRefused as error:
+        return _refused(request, programme, access, upload, "not_a_reporting_workbook", 400, str(error))
     except PermissionDenied as error:
-        return _page(request, programme, access, status=403, refusal=str(error))
+        return _refused(request, programme, access, upload, "country_not_reported", 403, str(error))
     token = None
     if preview.confirmable:
         upload.seek(0)
         name = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
         token = signing.dumps({"name": name, "user": request.user.pk, "programme": programme.pk}, salt=SIGNING_SALT)
     return _preview_page(request, programme, access, preview, token)
+
+
+def _refused(request, programme, access, upload, reason: str, status: int, message: str):
+    """The page saying why the file is refused, the refusal recorded in the audit log."""
+    audit("upload_refused", request, level=logging.WARNING, file=PurePath(upload.name or "").name, reason=reason,
+          size=upload.size, programme=programme.slug)
+    return _page(request, programme, access, status=status, refusal=message)
 
 
 def _preview_page(request, programme, access, preview: WorkbookPreview, token: str | None):
@@ -189,6 +204,7 @@ def _confirm(request, programme, access):
         cache.delete(claimed)  # the file is still there: it may be confirmed again
         raise
     transaction.on_commit(partial(default_storage.delete, name))
+    audit("reporting_workbook_saved", request, programme=programme.slug, updates=len(saved), submitted=submit)
     if submit:
         message = ngettext("%(count)s update submitted for review.", "%(count)s updates submitted for review.", len(saved))
     else:

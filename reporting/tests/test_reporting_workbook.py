@@ -236,12 +236,13 @@ def test_an_output_changed_since_the_download_is_a_conflict_and_nothing_is_saved
 # --- Upload: refused files -----------------------------------------------------------------------
 
 
-def test_refused_files_get_a_clear_message(users, client_for, malawi_workbook, settings):
+def test_refused_files_get_a_clear_message(users, client_for, malawi_workbook, settings, caplog):
     client = client_for(users.officer_mw)
     text = io.BytesIO(b"Code,Status\n1.1,On track\n")
     text.name = "outputs.xlsx"
     response = upload(client, text)
     assert response.status_code == 400 and "is not an XLSX workbook" in response.context["refusal"]
+    assert any("event=upload_refused" in line and "file=outputs.xlsx" in line for line in caplog.messages)
 
     malawi_workbook[INFO_SHEET]["B1"] = "another-programme"
     response = upload(client, as_file(malawi_workbook))
