@@ -298,12 +298,27 @@ def _parse_row(sheet: str, number: int, cells: tuple, statuses: dict[str, str]) 
         output_id, revision = (_whole_number(value) for value in identity)
     except ValueError:
         output_id = revision = None
-    raw_narrative = by_key["narrative"]
     return FilledRow(
         sheet=sheet, number=number, output_id=output_id, revision=revision, status=status, progress=progress,
-        narrative="" if raw_narrative is None else str(raw_narrative), as_of=as_of,
+        narrative=_text(by_key["narrative"]), as_of=as_of,
         links=_text(by_key["links"]).split(), errors=errors,
     )
+
+
+# What openpyxl raises for a file that is no workbook, or one whose parts are damaged (an XML
+# ParseError is a SyntaxError); checked while the sheets are read too, since read-only mode parses lazily.
+UNREADABLE = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, IndexError,
+              SyntaxError)
+
+
+def _not_a_workbook() -> WorkbookRefused:
+    return WorkbookRefused(_("This file is not an XLSX workbook. Upload the reporting workbook downloaded "
+                             "from this page, filled in and saved as .xlsx."))
+
+
+def _not_a_reporting_workbook() -> WorkbookRefused:
+    return WorkbookRefused(_("This workbook is not a reporting workbook of this site: download the "
+                             "reporting workbook from this page, fill it in and upload it."))
 
 
 def read_reporting_workbook(source: BinaryIO, *, max_rows: int) -> WorkbookContent:
@@ -312,38 +327,47 @@ def read_reporting_workbook(source: BinaryIO, *, max_rows: int) -> WorkbookConte
     ``max_rows`` rows."""
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise WorkbookRefused(_("This file is not an XLSX workbook. Upload the reporting workbook downloaded "
-                                "from this page, filled in and saved as .xlsx.")) from None
+    except UNREADABLE:
+        raise _not_a_workbook() from None
     try:
-        if INFO_SHEET not in workbook.sheetnames:
-            raise WorkbookRefused(_("This workbook is not a reporting workbook of this site: download the "
-                                    "reporting workbook from this page, fill it in and upload it."))
-        info = {
-            _text(key): _text(value)
-            for key, value, *_rest in workbook[INFO_SHEET].iter_rows(max_row=20, max_col=2, values_only=True)
-        }
-        statuses = _status_values()
-        rows, skipped = [], 0
-        for sheet in workbook.worksheets:
-            if sheet.title == INFO_SHEET:
-                continue
-            lines = sheet.iter_rows(values_only=True, max_col=len(KEYS) + 2)
-            header = next(lines, ())
-            if tuple(header[len(KEYS):len(KEYS) + 2]) != (OUTPUT_ID_MARK, REVISION_MARK):
-                continue  # the instructions, or a sheet the officer added
-            for number, cells in enumerate(lines, start=2):
-                # Empty rows count too: a sheet of a million blank rows is refused, not read through.
-                if len(rows) + skipped >= max_rows:
-                    raise WorkbookRefused(
-                        _("This workbook has more than %(limit)s rows: upload at most %(limit)s at a time.")
-                        % {"limit": max_rows}
-                    )
-                row = _parse_row(sheet.title, number, cells, statuses)
-                if row is None:
-                    skipped += 1
-                else:
-                    rows.append(row)
+        return _read_rows(workbook, max_rows)
+    except WorkbookRefused:
+        raise
+    except UNREADABLE:
+        raise _not_a_workbook() from None
     finally:
         workbook.close()
+
+
+def _read_rows(workbook: Workbook, max_rows: int) -> WorkbookContent:
+    if INFO_SHEET not in workbook.sheetnames:
+        raise _not_a_reporting_workbook()
+    info = {
+        _text(row[0]): _text(row[1])
+        for row in workbook[INFO_SHEET].iter_rows(max_row=20, max_col=2, values_only=True) if len(row) >= 2
+    }
+    statuses = _status_values()
+    rows, skipped, data_sheets = [], 0, 0
+    for sheet in workbook.worksheets:
+        if sheet.title == INFO_SHEET:
+            continue
+        lines = sheet.iter_rows(values_only=True, max_col=len(KEYS) + 2)
+        header = next(lines, ())
+        if tuple(header[len(KEYS):len(KEYS) + 2]) != (OUTPUT_ID_MARK, REVISION_MARK):
+            continue  # the instructions, or a sheet the officer added
+        data_sheets += 1
+        for number, cells in enumerate(lines, start=2):
+            # Empty rows count too: a sheet of a million blank rows is refused, not read through.
+            if len(rows) + skipped >= max_rows:
+                raise WorkbookRefused(
+                    _("This workbook has more than %(limit)s rows: upload at most %(limit)s at a time.")
+                    % {"limit": max_rows}
+                )
+            row = _parse_row(sheet.title, number, cells, statuses)
+            if row is None:
+                skipped += 1
+            else:
+                rows.append(row)
+    if not data_sheets:
+        raise _not_a_reporting_workbook()
     return WorkbookContent(programme_slug=info.get("programme", ""), rows=rows, skipped=skipped)
