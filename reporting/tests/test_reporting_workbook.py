@@ -195,6 +195,11 @@ def test_confirm_saves_drafts_once_and_skips_empty_rows(users, client_for, malaw
     assert sorted(second.evidence.values_list("url", flat=True)) == ["https://example.org/photo", "https://example.org/report"]
     assert ReviewEvent.objects.count() == events + 2
 
+    downloaded_again = openpyxl.load_workbook(io.BytesIO(download(client)))["Malawi"]
+    row = [cell.value for cell in downloaded_again[row_of(downloaded_again, "1.1")]]
+    assert row[COLUMN["Pending"]] == "Draft: Achieved, 100%"
+    assert row[11] == seed_output("MW", "1.1").revision  # the new revision, for the next upload
+
     again = confirm(client, preview, "draft")
     assert again.status_code == 409
     assert "already saved" in again.content.decode()
