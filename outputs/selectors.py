@@ -95,11 +95,24 @@ def outputs_visible_to(user: User) -> QuerySet[Output]:
     )
 
 
+# My outputs' orders, each a key the page's ?sort= names ("-" before it reverses the order):
+# the most urgent first (overdue, then by deadline), by code, by reported status (the most worrying
+# first) or by deadline.
+OFFICER_ORDERS = {
+    "urgency": ("urgency", "deadline", "outcome__country__name", "sort_key", "position"),
+    "code": ("outcome__country__name", "sort_key", "position"),
+    "status": ("concern", "deadline", "outcome__country__name", "sort_key", "position"),
+    "deadline": ("deadline", "outcome__country__name", "sort_key", "position"),
+}
+STATUSES_BY_CONCERN = ["off_track", "at_risk", None, "not_started", "on_track", "achieved", "cancelled"]
+
+
 def outputs_for_officer(
     user: User, *, country_id: int | None = None, outcome_number: int | None = None, status: str | None = None,
-    today: datetime.date | None = None,
+    today: datetime.date | None = None, order: str = "urgency",
 ) -> QuerySet[Output]:
-    """The outputs of the officer's countries, most urgent first: overdue, then by deadline."""
+    """The outputs of the officer's countries, in one of OFFICER_ORDERS (most urgent first unless
+    told otherwise)."""
     today = today or timezone.localdate()
     scopes = Q(pk__in=[])
     for programme_id, country_ids in officer_country_ids(user).items():
@@ -113,9 +126,17 @@ def outputs_for_officer(
         queryset = queryset.filter(reported_update__isnull=True)
     elif status:
         queryset = queryset.filter(reported_update__status=status)
+    fields = OFFICER_ORDERS.get(order.removeprefix("-"), OFFICER_ORDERS["urgency"])
+    if order.startswith("-"):
+        fields = tuple(f"-{field}" for field in fields)
     return queryset.annotate(
-        urgency=Case(When(overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("urgency", "deadline", "outcome__country__name", "sort_key", "position")
+        urgency=Case(When(overdue_q(today), then=Value(0)), default=Value(1), output_field=IntegerField()),
+        concern=Case(
+            *(When(reported_update__status=key, then=Value(rank))
+              for rank, key in enumerate(STATUSES_BY_CONCERN) if key),
+            default=Value(STATUSES_BY_CONCERN.index(None)), output_field=IntegerField(),
+        ),
+    ).order_by(*fields, "pk")
 
 
 def officer_filter_choices(scopes: dict[int, set[int]]) -> tuple[list[Country], list[int]]:

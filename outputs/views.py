@@ -64,6 +64,20 @@ def _next_url(request, default):
     return default
 
 
+# More outputs than this are listed in the compact table unless the person asks for the cards.
+MY_OUTPUTS_CARDS_UP_TO = 10
+MY_OUTPUTS_SORTABLE = ("code", "status", "deadline")
+
+
+def _sort_columns(order):
+    """Each sortable column's state (ascending, descending or none) and the ?sort= its link asks for."""
+    columns = {}
+    for key in MY_OUTPUTS_SORTABLE:
+        state = "ascending" if order == key else "descending" if order == f"-{key}" else "none"
+        columns[key] = {"state": state, "sort": f"-{key}" if state == "ascending" else key}
+    return columns
+
+
 @login_required
 def my_outputs(request):
     scopes = officer_country_ids(request.user)
@@ -79,6 +93,8 @@ def my_outputs(request):
     outcome = chosen["outcome"]
     outcome_number = int(outcome) if outcome.isascii() and outcome.isdecimal() and len(outcome) < 6 else None
     status = chosen["status"] if chosen["status"] in {*Status.values, "not_reported"} else None
+    sort = request.GET.get("sort", "")
+    order = sort if sort.removeprefix("-") in MY_OUTPUTS_SORTABLE else "urgency"
     today = timezone.localdate()
     outputs = list(
         selectors.outputs_for_officer(
@@ -87,8 +103,12 @@ def my_outputs(request):
             outcome_number=outcome_number,
             status=status,
             today=today,
+            order=order,
         )
     )
+    layout = request.GET.get("view")
+    if layout not in ("table", "cards"):
+        layout = "table" if len(outputs) > MY_OUTPUTS_CARDS_UP_TO else "cards"
     return render(
         request,
         "outputs/my_outputs.html",
@@ -100,6 +120,9 @@ def my_outputs(request):
             "chosen": chosen,
             "today": today,
             "filtered": any(chosen.values()),
+            "layout": layout,
+            "sort": order if order != "urgency" else "",
+            "sort_columns": _sort_columns(order),
             "breadcrumbs": [{"label": _("My outputs"), "url": ""}],
         },
     )

@@ -92,10 +92,13 @@ def test_officer_reports_progress_on_an_overdue_output(people, journeys, width):
     journey.login(page, "officer-mw", DEMO_PASSWORD)
 
     expect(page.get_by_role("heading", name="My outputs")).to_be_visible()
-    journey.look(page, "my outputs")
-    card = page.locator(".output-card.due-overdue").filter(has_text="Output 1.1").first
-    expect(card).to_contain_text("overdue")
-    card.get_by_role("link", name="Report progress").click()
+    journey.look(page, "my outputs")  # twelve outputs: the compact table
+    page.get_by_role("link", name="Status", exact=True).click()  # sorted by the server: no script needed
+    expect(page.get_by_role("columnheader", name="Status")).to_have_attribute("aria-sort", "ascending")
+    journey.look(page, "my outputs by status")
+    row = page.locator(".my-outputs-table tbody tr").filter(has_text="Output 1.1")
+    expect(row).to_contain_text("overdue")
+    row.get_by_role("link", name="Report progress").click()
 
     expect(page.get_by_role("heading", name="Report progress")).to_be_visible()
     journey.look(page, "update form")
@@ -121,7 +124,8 @@ def test_officer_reports_progress_on_an_overdue_output(people, journeys, width):
     journey.look(page, "output pending")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My outputs").click()
-    expect(page.locator(".output-card").filter(has_text="Output 1.1").first).to_contain_text("Submitted for review: At risk 35%")
+    expect(page.locator(".my-outputs-table tbody tr").filter(has_text="Output 1.1")).to_contain_text(
+        "Submitted for review: At risk 35%")
     journey.look(page, "my outputs after")
 
     update = StatusUpdate.objects.get(output=seed_output("MW", "1.1"))
@@ -159,9 +163,9 @@ def test_coordinator_returns_officer_resubmits_coordinator_approves_by_keyboard(
 
     officer = journey.new_page()
     journey.login(officer, "officer-mw", DEMO_PASSWORD)
-    output_card = officer.locator(".output-card").filter(has_text="Output 1.1").first
-    expect(output_card).to_contain_text("Returned")
-    tab_to(officer, output_card.get_by_role("link", name="Continue update"))
+    output_row = officer.locator(".my-outputs-table tbody tr").filter(has_text="Output 1.1")
+    expect(output_row).to_contain_text("Returned")
+    tab_to(officer, output_row.get_by_role("link", name="Continue update"))
     officer.keyboard.press("Enter")
     expect(officer.locator(".panel-returned")).to_contain_text("Please say when cabinet meets.")
     journey.look(officer, "update form returned")
