@@ -1,10 +1,12 @@
 """Reads behind "What changed": what a programme's reports show at the end of one day against the
 end of a later one, per country, for the page and its XLSX and PDF exports.
 
-The two ends are the as-of reports of those days (``selectors.outputs_at``): the status at ``start``
-is what ``?as_of=<start>`` shows, the status at ``end`` what ``?as_of=<end>`` shows. Everything
-"in the window" therefore happened after the end of ``start`` and by the end of ``end``. Only
-approved updates count, for every reader: pending work is never part of an as-of report.
+The window holds both of its days, as a donor's quarter does: its two ends are the as-of reports
+(``selectors.outputs_at``) of the day before ``start`` and of ``end``, so the status before is what
+``?as_of=<the day before start>`` shows and the status after what ``?as_of=<end>`` shows. Everything
+"in the window" happened from the start of ``start`` to the end of ``end``, and consecutive windows
+(two quarters) miss nothing and count nothing twice. Only approved updates count, for every reader:
+pending work is never part of an as-of report.
 """
 
 import datetime
@@ -33,14 +35,19 @@ class BadWindow(ValueError):
 
 @dataclass(frozen=True)
 class ChangeWindow:
-    """From the end of ``start`` to the end of ``end`` (``?from=`` and ``?to=``)."""
+    """From the start of ``start`` to the end of ``end`` (``?from=`` and ``?to=``)."""
 
     start: datetime.date
     end: datetime.date
 
     @property
+    def day_before(self) -> datetime.date:
+        return self.start - datetime.timedelta(days=1)
+
+    @property
     def before(self) -> ReportMoment:
-        return ReportMoment(self.start)
+        """The report the window starts from: that of the end of the day before ``start``."""
+        return ReportMoment(self.day_before)
 
     @property
     def after(self) -> ReportMoment:
@@ -202,7 +209,7 @@ class ChangesReport:
         return self.counts()
 
 
-# The values an output's state is made of (OutputState), read at the start of the window.
+# The values an output's state is made of (OutputState), read as the window starts.
 STATE_FIELDS = ("pk", "reported_status", "reported_progress", "title_then", "deadline_then")
 # What the report shows of an approved update; reading another field would cost a query per row.
 APPROVED_UPDATE_FIELDS = (
@@ -220,7 +227,7 @@ def changes_report(programme: Programme, window: ChangeWindow, countries: Iterab
     (countries by name, the Global component last); ``countries``: only these (None: all).
 
     Four queries whatever the size: the outputs as the report of ``window.end`` shows them, with
-    their component; their reported values at ``window.start``; the updates approved in the window,
+    their component; their reported values before ``window.start``; the updates approved in the window,
     with output and author; and those updates' evidence."""
     outputs = outputs_at(programme, window.after).select_related("outcome__country")
     earlier = outputs_at(programme, window.before)
@@ -247,7 +254,7 @@ def changes_report(programme: Programme, window: ChangeWindow, countries: Iterab
             output=output, before=then, after=after,
             became_overdue=(
                 is_overdue(after.deadline, after.status, window.end)
-                and not is_overdue(then.deadline, then.status, window.start)
+                and not is_overdue(then.deadline, then.status, window.day_before)
             ),
         )
         if change.status_changed or change.title_changed or change.deadline_changed or change.became_overdue:

@@ -25,7 +25,7 @@ def test_default_window_is_the_last_full_quarter(users, client_for, today):
     response = get(client_for(users.donor))
     assert response.status_code == 200
     assert response.context["window"] == changes.ChangeWindow(datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
-    assert "From the end of 1 July 2026 to the end of 30 September 2026" in response.content.decode()
+    assert "From 1 July 2026 to 30 September 2026" in response.content.decode()
 
 
 @pytest.mark.parametrize("day, start, end", [
@@ -86,12 +86,15 @@ def test_ends_are_the_as_of_reports_of_the_two_days(users, client_for, q3):
     programme = Programme.objects.get(code="GLO/22/31/IRL")
     report = get(client_for(users.coordinator), **q3).context["report"]
     changed = {change.output.pk: change for part in report.countries for change in part.changes}
-    for day, side in (("2026-07-01", "before"), ("2026-09-30", "after")):
+    for day, side in (("2026-06-30", "before"), ("2026-09-30", "after")):
         as_of = dict(outputs_at(programme, ReportMoment(datetime.date.fromisoformat(day))).values_list("pk", "reported_status"))
         for pk, change in changed.items():
             assert getattr(change, side).status == as_of[pk]
-    # An approval on the window's first day is part of the report of that day, not a change after it.
-    shifted = get(client_for(users.coordinator), **{"from": "2026-08-14", "to": "2026-09-30"}).context["report"]
+    # Both days belong to the window: an approval on its first day is a change in it, and not in a
+    # window starting the day after.
+    on_the_day = get(client_for(users.coordinator), **{"from": "2026-08-14", "to": "2026-09-30"}).context["report"]
+    assert "1.1" in [c.output.code for part in on_the_day.countries for c in part.status_changes]
+    shifted = get(client_for(users.coordinator), **{"from": "2026-08-15", "to": "2026-09-30"}).context["report"]
     assert "1.1" not in [c.output.code for part in shifted.countries for c in part.status_changes]
 
 
