@@ -14,7 +14,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Func, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -394,3 +406,51 @@ def approved_history(
         "reviewed_by__username",
         "reviewed_at",
     ).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+
+
+STATUS_HISTORY_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    """The outputs by approved status at the end of a month (the current month: at the moment)."""
+
+    month: datetime.date  # its first day
+    summary: StatusSummary
+
+
+def statuses_by_month(
+    programme: Programme, moment: ReportMoment = ReportMoment(), months: int = STATUS_HISTORY_MONTHS
+) -> list[MonthStatus]:
+    """The last ``months`` months up to the moment, none before the programme's start, each with its
+    outputs counted by the status reported at the month's end: as outputs_at() reports a past day,
+    the latest update approved by then (the latest 'as of' date, then the latest approval). One
+    query, however many months and updates."""
+    firsts = []
+    first = moment.today.replace(day=1)
+    while len(firsts) < months and (programme.start_date is None or first >= programme.start_date.replace(day=1)):
+        firsts.insert(0, first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    if not firsts:
+        return []
+    ends = [next_first - datetime.timedelta(days=1) for next_first in firsts[1:]] + [moment.today]
+    cutoffs = [ReportMoment(as_of=end).cutoff for end in ends]
+    # Every output, with each of its updates approved by the last cutoff (none: one row of nulls).
+    approved = FilteredRelation(
+        "updates", condition=Q(updates__review_state=ReviewState.APPROVED, updates__reviewed_at__lte=cutoffs[-1])
+    )
+    updates_by_output = defaultdict(list)
+    for output_id, *update in (
+        Output.objects.filter(outcome__programme=programme)
+        .annotate(approved=approved)
+        .values_list("pk", "approved__as_of", "approved__reviewed_at", "approved__pk", "approved__status")
+    ):
+        updates_by_output[output_id] += [update] if update[2] else []
+    result = []
+    for month, cutoff in zip(firsts, cutoffs):
+        counts = Counter()
+        for updates in updates_by_output.values():
+            known = [update for update in updates if update[1] <= cutoff]
+            counts[max(known)[3] if known else None] += 1
+        result.append(MonthStatus(month=month, summary=StatusSummary(counts=counts)))
+    return result

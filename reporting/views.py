@@ -243,6 +243,7 @@ def dashboard_context(request, programme, access, moment):
         show_review=show_review,
         waiting_total=sum(row["n"] for row in waiting.values()),
         activity=list(selectors.recent_activity(programme, access, moment)),
+        status_months=selectors.statuses_by_month(programme, moment),
     )
     return context
 

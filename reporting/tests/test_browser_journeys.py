@@ -222,6 +222,14 @@ def test_donor_reads_country_page_as_of_june_and_downloads(malawi_history, journ
     expect(page.get_by_role("heading", name=re.compile("Universal Social Protection"))).to_be_visible()
     journey.look(page, "programme overview")
 
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    chart = page.get_by_role("img", name=re.compile("Approved status of the outputs at the end of each month"))
+    expect(chart).to_be_visible()
+    # Malawi 1.3, at risk since June 2025, is on track since this month's approval.
+    expect(chart.locator("rect.seg-at_risk")).to_have_count(11)
+    expect(chart.locator("rect.seg-on_track")).to_have_count(1)
+    journey.look(page, "dashboard status over time")
+
     page.get_by_role("link", name="Malawi", exact=True).click()
     expect(page.get_by_role("heading", name="Malawi: progress report")).to_be_visible()
     row = page.locator(".report-outputs > li").filter(has_text="Output 1.3")

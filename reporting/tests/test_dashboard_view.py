@@ -46,9 +46,9 @@ def test_access(users, client_for, who, status):
 
 
 # A first (uncached) request: session, user, grants (which name the programme), components, grouped
-# summary, waiting per country, overdue list, due-soon list, recent activity and the review-queue
-# count in the header (no request transaction: the page is read-only).
-DASHBOARD_QUERIES = 10
+# summary, waiting per country, overdue list, due-soon list, recent activity, the statuses by month
+# and the review-queue count in the header (no request transaction: the page is read-only).
+DASHBOARD_QUERIES = 11
 
 
 def test_query_count_at_two_sizes(users, client_for, reported, large_programme, django_assert_max_num_queries):
