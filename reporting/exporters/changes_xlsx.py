@@ -4,7 +4,6 @@ bold frozen headers with an autofilter, dates as dates, numbers as numbers, text
 """
 
 import datetime
-import tempfile
 from collections.abc import Iterable
 from dataclasses import astuple
 from typing import IO
@@ -13,44 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from outputs.models import Status
-from outputs.spreadsheets import neutralise
 
 from ..changes import ChangesReport
-from .xlsx import IN_MEMORY_BYTES, TIME_FORMAT
-
-
-def _header_cell(sheet, label: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=label)
-    cell.font = Font(bold=True)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
+from .xlsx import saved_with_about, write_sheet
 
 
 def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, int]], rows: Iterable[tuple]) -> None:
-    """A data sheet: ``columns`` are (heading, width)."""
-    sheet = workbook.create_sheet(title)
-    for index, (_heading, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([_header_cell(sheet, heading) for heading, _width in columns])
-    count = 0
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                value = neutralise(value) or None
-            elif isinstance(value, datetime.datetime):
-                value = WriteOnlyCell(sheet, value=timezone.localtime(value).replace(tzinfo=None))
-                value.number_format = TIME_FORMAT
-            cells.append(value)
-        sheet.append(cells)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    """A data sheet: ``columns`` are (heading, width); times are written in the site's time zone."""
+    local_rows = (
+        tuple(timezone.localtime(value) if isinstance(value, datetime.datetime) else value for value in row)
+        for row in rows
+    )
+    write_sheet(workbook, title, [heading for heading, _width in columns], [width for _heading, width in columns],
+                local_rows)
 
 
 def write_changes_workbook(report: ChangesReport, about: list[tuple[str, str]]) -> IO[bytes]:
@@ -95,12 +71,4 @@ def write_changes_workbook(report: ChangesReport, about: list[tuple[str, str]]) 
          change.before.deadline, change.after.deadline)
         for part in report.countries for change in part.text_changes
     ))
-    about_sheet = workbook.create_sheet(_("About"))
-    about_sheet.column_dimensions["A"].width = 22
-    about_sheet.column_dimensions["B"].width = 90
-    for label, value in about:
-        about_sheet.append([_header_cell(about_sheet, label), neutralise(value)])
-    handle = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return saved_with_about(workbook, about)

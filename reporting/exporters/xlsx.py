@@ -27,19 +27,21 @@ TIME_FORMAT = "yyyy-mm-dd hh:mm"
 IN_MEMORY_BYTES = 16 * 1024 * 1024  # a larger workbook is kept in a temporary file
 
 
-def _bold(sheet, label: str) -> WriteOnlyCell:
+def header_cell(sheet, label: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=label)
     cell.font = Font(bold=True)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 
 
-def _write_sheet(workbook: Workbook, title: str, header: list[str], widths: list[int], rows: Iterable[tuple]) -> None:
+def write_sheet(workbook: Workbook, title: str, header: list[str], widths: list[int], rows: Iterable[tuple]) -> None:
+    """A data sheet: bold frozen ``header`` with an autofilter, columns ``widths`` wide, then ``rows``
+    (times as their wall clock reads: convert them to the zone wanted first)."""
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.append([_bold(sheet, label) for label in header])
+    sheet.append([header_cell(sheet, label) for label in header])
 
     def time(value: datetime.datetime) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
@@ -63,14 +65,19 @@ def write_workbook(outputs: Iterable[tuple], history: Iterable[tuple], about: li
     """The Outputs, History and About sheets as a file object at its start. ``outputs`` and
     ``history``: rows of ``exporters.output_rows`` and ``exporters.history_rows``."""
     workbook = Workbook(write_only=True)
-    _write_sheet(workbook, _("Outputs"), output_header(), OUTPUT_WIDTHS, outputs)
-    _write_sheet(workbook, _("History"), history_header(), HISTORY_WIDTHS, history)
+    write_sheet(workbook, _("Outputs"), output_header(), OUTPUT_WIDTHS, outputs)
+    write_sheet(workbook, _("History"), history_header(), HISTORY_WIDTHS, history)
+    return saved_with_about(workbook, about)
+
+
+def saved_with_about(workbook: Workbook, about: list[tuple[str, str]]) -> IO[bytes]:
+    """``workbook`` with an About sheet of (label, value) rows, saved to a file object at its start."""
     about_sheet = workbook.create_sheet(_("About"))
     about_sheet.column_dimensions["A"].width = 22
     about_sheet.column_dimensions["B"].width = 90
     for label, value in about:
-        about_sheet.append([_bold(about_sheet, label), neutralise(value)])
-    handle = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)
+        about_sheet.append([header_cell(about_sheet, label), neutralise(value)])
+    handle = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)  # noqa: SIM115 (the caller streams and closes it)
     workbook.save(handle)
     handle.seek(0)
     return handle
