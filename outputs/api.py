@@ -146,6 +146,30 @@ class StatusUpdateWriteSerializer(serializers.Serializer):
     submit = serializers.BooleanField(required=False, default=True)
 
 
+def parsed_or_every_error(request: Request, output: Output) -> dict:
+    """What the officer sent, parsed; or a 400 naming every refused field at once, as the form does: a
+    field that does not parse keeps its own error, and the services' rules judge the others."""
+    incoming = StatusUpdateWriteSerializer(data=request.data)
+    if incoming.is_valid():
+        return incoming.validated_data
+    errors = dict(incoming.errors)
+    readable_data = request.data.copy()
+    for field in errors:
+        readable_data.pop(field, None)
+    readable = StatusUpdateWriteSerializer(data=readable_data, partial=True)
+    if readable.is_valid():
+        parsed = readable.validated_data
+        try:
+            services.status_update_validate(
+                output=output, user=request.user, status=parsed.get("status"), progress=parsed.get("progress"),
+                narrative=parsed.get("narrative"), as_of=parsed.get("as_of"), links=parsed.get("links", []),
+            )
+        except DjangoValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, messages)
+    raise ValidationError(errors)
+
+
 class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
@@ -334,9 +358,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         if not access.can_report_on(output.outcome.country_id):
             raise PermissionDenied(_("Only officers of this country may report on this output."))
         base_revision = if_match_revision(request, output)
-        incoming = StatusUpdateWriteSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        data = parsed_or_every_error(request, output)
         with service_refusals_as_api_errors():
             update = services.status_update_save(
                 output=output, user=request.user, base_revision=base_revision,

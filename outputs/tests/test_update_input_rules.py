@@ -224,6 +224,23 @@ def test_a_field_the_form_cannot_read_keeps_its_error_and_the_rules_still_answer
     assert not StatusUpdate.objects.exists()
 
 
+def test_a_field_the_api_cannot_read_keeps_its_error_and_the_rules_still_answer(users, malawi_output):
+    malawi_output.refresh_from_db()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=users.officer_mw)[0].key}")
+    response = client.post(f"/api/outputs/{malawi_output.pk}/updates/", {
+        "status": "cancelled", "progress": "a lot", "narrative": "", "as_of": "2999-01-01",
+        "links": ["ftp://a.example.org/1"],
+    }, format="json", headers={"If-Match": f'"{malawi_output.revision}"'})
+    assert response.status_code == 400
+    errors = response.json()
+    assert errors["progress"] == ["A valid integer is required."]
+    assert errors["narrative"] == ["Explain the status: a narrative is required for Cancelled."]
+    assert errors["as_of"] == ["The 'as of' date cannot be in the future."]
+    assert errors["links"] == ["ftp://a.example.org/1 is not a valid http or https link."]
+    assert not StatusUpdate.objects.exists()
+
+
 def test_the_rules_speak_the_readers_language(users, malawi_output, client_for):
     client = client_for(users.officer_mw)
     malawi_output.refresh_from_db()
