@@ -2,8 +2,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
-# Two workers: the suite runs on both cores.
-PYTEST_ARGS ?= -n 2
+# Two workers: the suite runs on both cores; an idle worker takes tests queued for the other (worksteal),
+# so a long browser journey near the end does not leave one core waiting.
+PYTEST_ARGS ?= -n 2 --dist worksteal
 
 .PHONY: help setup catalogues messages run test test-sqlite test-postgres bench fixtures clean serve backup restore loadtest scaleout
 
