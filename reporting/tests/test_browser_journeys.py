@@ -71,7 +71,7 @@ def check_status_icons(page):
     assert not any(choice["struck"] for choice in choices), choices
 
 
-def in_each_language(page, journey, label, languages=("pt", "vi")):
+def in_each_language(page, journey, label, languages):
     """The page again in each language (then English again), photographed, checked and its status
     icons measured."""
     for language in (*languages, "en"):
@@ -95,7 +95,6 @@ def test_officer_reports_progress_on_an_overdue_output(people, journeys, width):
     journey.look(page, "my outputs")  # twelve outputs: the compact table
     page.get_by_role("link", name="Status", exact=True).click()  # sorted by the server: no script needed
     expect(page.get_by_role("columnheader", name="Status")).to_have_attribute("aria-sort", "ascending")
-    journey.look(page, "my outputs by status")
     row = page.locator(".my-outputs-table tbody tr").filter(has_text="Output 1.1")
     expect(row).to_contain_text("overdue")
     row.get_by_role("link", name="Report progress").click()
@@ -103,8 +102,6 @@ def test_officer_reports_progress_on_an_overdue_output(people, journeys, width):
     expect(page.get_by_role("heading", name="Report progress")).to_be_visible()
     journey.look(page, "update form")
     check_status_icons(page)
-    if width == PHONE:
-        in_each_language(page, journey, "update form")
     narrative = page.get_by_label("Narrative")
     expect(narrative).to_have_attribute("aria-required", "false")
     page.get_by_label("At risk").check()
@@ -222,13 +219,14 @@ def test_donor_reads_country_page_as_of_june_and_downloads(malawi_history, journ
     expect(page.get_by_role("heading", name=re.compile("Universal Social Protection"))).to_be_visible()
     journey.look(page, "programme overview")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
-    chart = page.get_by_role("img", name=re.compile("Approved status of the outputs at the end of each month"))
-    expect(chart).to_be_visible()
-    # Malawi 1.3, at risk since June 2025, is on track since this month's approval.
-    expect(chart.locator("rect.seg-at_risk")).to_have_count(11)
-    expect(chart.locator("rect.seg-on_track")).to_have_count(1)
-    journey.look(page, "dashboard status over time")
+    if width == PHONE:  # twelve months of columns in a phone's width
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+        chart = page.get_by_role("img", name=re.compile("Approved status of the outputs at the end of each month"))
+        expect(chart).to_be_visible()
+        # Malawi 1.3, at risk since June 2025, is on track since this month's approval.
+        expect(chart.locator("rect.seg-at_risk")).to_have_count(11)
+        expect(chart.locator("rect.seg-on_track")).to_have_count(1)
+        journey.look(page, "dashboard status over time")
 
     page.get_by_role("link", name="Malawi", exact=True).click()
     expect(page.get_by_role("heading", name="Malawi: progress report")).to_be_visible()
@@ -369,8 +367,8 @@ def test_empty_states_dashboard_and_error_pages(people, journeys, width):
     expect(coordinator.get_by_role("heading", name="Outputs by country and status")).to_be_visible()
     expect(coordinator.locator(".empty-state").filter(has_text="No activity yet")).to_be_visible()
     journey.look(coordinator, "dashboard")
-    if width == PHONE:  # the matrix's status headings wrap on a phone: their icons keep their size
-        in_each_language(coordinator, journey, "dashboard")
+    if width == PHONE:  # the matrix's status headings wrap in Portuguese on a phone: icons keep their size
+        in_each_language(coordinator, journey, "dashboard", languages=("pt",))
     coordinator.get_by_role("link", name="Review queue").click()
     expect(coordinator.locator(".empty-state")).to_contain_text("Nothing waits for review")
     journey.look(coordinator, "empty review queue")
@@ -392,12 +390,12 @@ def test_empty_states_dashboard_and_error_pages(people, journeys, width):
     coordinator.get_by_role("link", name="Edit output").click()
     expect(coordinator.get_by_label("Output text")).to_be_visible()
     journey.look(coordinator, "edit output")
-    coordinator.get_by_label("Reason for the change").fill("Wording agreed with the ministry")
-    coordinator.get_by_role("button", name="Save").click()
-    coordinator.get_by_text("Changes to this output").click()
-    expect(coordinator.locator(".table-history")).to_contain_text("Wording agreed with the ministry")
-    # On a phone the table scrolls inside its box; the page keeps the screen's width (look checks it).
-    journey.look(coordinator, "output history")
+    if width == PHONE:  # the history table scrolls inside its box; the page keeps the screen's width
+        coordinator.get_by_label("Reason for the change").fill("Wording agreed with the ministry")
+        coordinator.get_by_role("button", name="Save").click()
+        coordinator.get_by_text("Changes to this output").click()
+        expect(coordinator.locator(".table-history")).to_contain_text("Wording agreed with the ministry")
+        journey.look(coordinator, "output history")
 
     officer = journey.new_page()
     journey.login(officer, "officer-mw", DEMO_PASSWORD)
