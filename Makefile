@@ -54,11 +54,11 @@ test-sqlite: setup catalogues
 	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: setup catalogues
-	@echo "== Test suite on PostgreSQL =="
-	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not scaleout and not browser and not nginx"
+	@echo "== Test suite on PostgreSQL (the tests that use the database) =="
+	DATABASE_TESTS_ONLY=1 scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not scaleout and not browser and not nginx"
 	@echo "== Alone on PostgreSQL: the database outage (stops and restarts the cluster), then two app servers"
-	@echo "   behind nginx with Redis and the task worker (make scaleout, with a 5 s wrk run) =="
-	SCALEOUT_WRK_SECONDS=5 scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m "db_outage or scaleout"
+	@echo "   behind nginx with Redis and the task worker (make scaleout, with a 3 s wrk run) =="
+	SCALEOUT_WRK_SECONDS=3 scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m "db_outage or scaleout"
 
 # Production settings on loopback: nginx in front of gunicorn, the task worker, the persistent PostgreSQL
 # of scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.

@@ -30,6 +30,26 @@ USERNAMES = ("admin", "coordinator", "donor", "officer-mw", "officer-mz", "offic
              "officer-global", "nogrant", "officer-mw2")
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With DATABASE_TESTS_ONLY=1 (make test's PostgreSQL leg), only the tests that use the database:
+    the others read settings, files and catalogues, the same whatever the database, and run on the
+    SQLite leg."""
+    import os
+
+    if os.environ.get("DATABASE_TESTS_ONLY") != "1":
+        return
+    kept, left = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (kept if uses_database else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing():
     """One fast hasher for the whole session: the passwords set when the session loads the demo

@@ -39,7 +39,7 @@ PASSWORD = "scaleout-demo-password"
 WRK_SECONDS = int(os.environ.get("SCALEOUT_WRK_SECONDS", "30"))
 WRK_CONNECTIONS = 32
 # How long an export may run before its reader is told it failed: short here, so that (e) ends soon.
-EXPORT_LIMIT_SECONDS = 8
+EXPORT_LIMIT_SECONDS = 6
 
 # gunicorn's quick shutdown does not wait for kept-alive connections; the other processes stop on SIGTERM.
 QUICK_STOP = {"a": signal.SIGINT, "b": signal.SIGINT}
