@@ -58,7 +58,8 @@ test-postgres: setup catalogues
 	DATABASE_TESTS_ONLY=1 scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not scaleout and not browser and not nginx"
 	@echo "== Alone on PostgreSQL: the database outage (stops and restarts the cluster), then two app servers"
 	@echo "   behind nginx with Redis and the task worker (make scaleout, with a 3 s wrk run) =="
-	SCALEOUT_WRK_SECONDS=3 scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m "db_outage or scaleout"
+	SCALEOUT_WRK_SECONDS=3 scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m "db_outage or scaleout" \
+		core/tests/test_database_outage.py reporting/tests/test_scaleout.py
 
 # Production settings on loopback: nginx in front of gunicorn, the task worker, the persistent PostgreSQL
 # of scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.
@@ -82,7 +83,8 @@ loadtest: setup catalogues
 # Two gunicorn servers behind nginx round-robin, PostgreSQL, Redis and one task worker on loopback
 # (reporting/tests/test_scaleout.py): what one server does, the other sees; a 30 s wrk run across both.
 scaleout: setup catalogues
-	SCALEOUT_WRK_SECONDS=$${SCALEOUT_WRK_SECONDS:-30} scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m scaleout -v
+	SCALEOUT_WRK_SECONDS=$${SCALEOUT_WRK_SECONDS:-30} scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m scaleout -v \
+		reporting/tests/test_scaleout.py
 
 # Median server time of the reporting pages on a 50-country programme, as ratios to the admin.
 bench: setup
