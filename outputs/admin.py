@@ -8,7 +8,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
@@ -28,7 +27,7 @@ from programme.models import Outcome
 from . import selectors, services
 from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
 from .resources import OutputResource
-from .spreadsheets import check_zip_archive
+from .spreadsheets import AlreadyClaimed, check_zip_archive, confirmation_claim
 
 
 class UpdatesSeenAdmin(ProgrammeScopedAdmin):
@@ -202,8 +201,6 @@ class OutputImportForm(ImportForm):
         return cleaned
 
 
-# How long a confirmed import's name stays claimed: longer than any preview waits for its confirmation.
-IMPORT_CLAIM_SECONDS = 24 * 3600
 
 
 @admin.register(Output)
@@ -280,16 +277,16 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
         click, another tab, a preview too old) is told so and sent back to the import page. The
         claim is in the cache, so with CACHE_URL two confirmations at once on different servers
         import the file once."""
-        claim = "import-confirmation:" + request.POST.get("import_file_name", "")
-        if request.method == "POST" and not cache.add(claim, True, IMPORT_CLAIM_SECONDS):
-            return self.import_file_gone(request)
-        try:
+        if request.method != "POST":
             return super().process_import(request, **kwargs)
-        except FileNotFoundError:
+        try:
+            with confirmation_claim("import-confirmation:" + request.POST.get("import_file_name", "")):
+                try:
+                    return super().process_import(request, **kwargs)
+                except FileNotFoundError:
+                    return self.import_file_gone(request)
+        except AlreadyClaimed:
             return self.import_file_gone(request)
-        except BaseException:
-            cache.delete(claim)  # the file is still there: it may be confirmed again
-            raise
 
     def import_file_gone(self, request):
         self.message_user(

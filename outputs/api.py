@@ -158,15 +158,9 @@ def parsed_or_every_error(request: Request, output: Output) -> dict:
         readable_data.pop(field, None)
     readable = StatusUpdateWriteSerializer(data=readable_data, partial=True)
     if readable.is_valid():
-        parsed = readable.validated_data
-        try:
-            services.status_update_validate(
-                output=output, user=request.user, status=parsed.get("status"), progress=parsed.get("progress"),
-                narrative=parsed.get("narrative"), as_of=parsed.get("as_of"), links=parsed.get("links", []),
-            )
-        except DjangoValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field, messages)
+        errors |= services.status_update_rule_errors(
+            output=output, user=request.user, fields=readable.validated_data, unreadable=errors
+        )
     raise ValidationError(errors)
 
 

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from programme.access import user_grants
 from programme.models import AccessGrant, Role
 from programme.selectors import user_languages
 
@@ -28,7 +29,7 @@ KINDS_BY_ROLE = {Role.OFFICER: "review_outcomes", Role.COORDINATOR: "review_dige
 
 def notification_kinds(user: User) -> list[str]:
     """The preference fields that concern this person, by the roles they hold."""
-    roles = set(AccessGrant.objects.filter(user=user).values_list("role", flat=True))
+    roles = {grant.role for grant in user_grants(user)}
     return [kind for role, kind in KINDS_BY_ROLE.items() if role in roles]
 
 

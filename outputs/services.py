@@ -3,7 +3,7 @@
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -347,6 +347,21 @@ def status_update_validate(
     if errors:
         raise ValidationError(dict(errors))
     return file_types
+
+
+def status_update_rule_errors(*, output: Output, user: User, fields: dict, unreadable: Iterable[str] = ()) -> dict:
+    """The rules' errors on what an entry point could read, by field, so that one try shows every
+    error: ``fields`` holds what parsed (status, progress, narrative, as_of, links, files; a missing
+    one counts as empty), and the fields in ``unreadable`` keep their own parse errors only."""
+    try:
+        status_update_validate(
+            output=output, user=user, status=fields.get("status"), progress=fields.get("progress"),
+            narrative=fields.get("narrative"), as_of=fields.get("as_of"), links=fields.get("links") or [],
+            files=fields.get("files") or [],
+        )
+    except ValidationError as error:
+        return {field: messages for field, messages in error.message_dict.items() if field not in unreadable}
+    return {}
 
 
 def status_update_save(

@@ -3,14 +3,18 @@
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return as a formula (OWASP "CSV injection"). Such text gets a leading quote, which shows it as
 typed; numbers and dates are left alone so they stay numbers and dates. Uploaded zip-based files
-are measured from their index before anything opens them (``check_zip_archive``).
+are measured from their index before anything opens them (``check_zip_archive``). A previewed
+upload is confirmed once (``confirmation_claim``).
 """
 
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -62,3 +66,27 @@ def check_zip_archive(source):
             % {"size": filesizeformat(total), "limit": filesizeformat(limit), "ratio": ratio},
             code="zip_bomb",
         )
+
+
+# How long a confirmed upload's name stays claimed: longer than any preview waits for its confirmation.
+CLAIM_SECONDS = 24 * 3600
+
+
+class AlreadyClaimed(Exception):
+    """Another confirmation of the same preview came first (a second click, another tab)."""
+
+
+@contextmanager
+def confirmation_claim(key: str) -> Iterator[None]:
+    """Hold ``key`` in the shared cache for one confirmation of a previewed upload: raises
+    AlreadyClaimed when it is held already. The claim is kept when the body ends, even by returning a
+    refusal (the file is gone or cannot be saved as it is), and given back when an error escapes it
+    (the file is still there: it may be confirmed again). With CACHE_URL two confirmations arriving at
+    once on different servers are told apart."""
+    if not cache.add(key, True, CLAIM_SECONDS):
+        raise AlreadyClaimed(key)
+    try:
+        yield
+    except BaseException:
+        cache.delete(key)
+        raise

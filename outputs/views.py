@@ -155,17 +155,11 @@ def output_detail(request, pk):
 def _add_rule_errors(form, output, user):
     """The services' rules on the fields the form could parse, so that one submit shows every
     field's error: a field that did not parse keeps its own error only."""
-    data = form.cleaned_data
-    try:
-        services.status_update_validate(
-            output=output, user=user, status=data.get("status"), progress=data.get("progress"),
-            narrative=data.get("narrative"), as_of=data.get("as_of"), links=data.get("links", []),
-            files=data.get("files", []),
-        )
-    except ValidationError as error:
-        for field, messages_ in error.message_dict.items():
-            if field not in form.errors:
-                form.add_error(field, messages_)
+    rule_errors = services.status_update_rule_errors(
+        output=output, user=user, fields=form.cleaned_data, unreadable=form.errors
+    )
+    for field, messages_ in rule_errors.items():
+        form.add_error(field, messages_)
 
 
 # Django's documented way to change the upload handlers of one view: the CSRF check reads the body,
@@ -396,6 +390,9 @@ def evidence_remove(request, pk):
     form = ApproveForm(request.POST)  # the revision the page was loaded at, as the review buttons send it
     base_revision = form.cleaned_data.get("base_revision") if form.is_valid() else None
     name = evidence.original_name or evidence.url
+    if base_revision is None:  # without the page's revision the removal could not be checked against it
+        messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
+        return redirect("outputs:update", pk=evidence.update.output_id)
     try:
         services.evidence_remove(evidence=evidence, user=request.user, base_revision=base_revision)
     except ValidationError as error:

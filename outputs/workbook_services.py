@@ -174,16 +174,12 @@ def status_updates_import_preview(*, programme: Programme, user: User, content: 
             continue
         seen[output.pk] = row.number
         row.as_of = row.as_of or today  # as on the form and in the API: the day of the report
-        try:
-            services.status_update_validate(
-                output=output, user=user, status=row.status, progress=row.progress, narrative=row.narrative,
-                as_of=row.as_of, links=row.links,
-            )
-        except ValidationError as error:
-            # A cell that did not parse keeps its own error only.
-            errors.extend(_row_errors(row, {
-                key: messages for key, messages in error.message_dict.items() if key not in row.errors
-            }))
+        errors.extend(_row_errors(row, services.status_update_rule_errors(
+            output=output, user=user, unreadable=row.errors, fields={
+                "status": row.status, "progress": row.progress, "narrative": row.narrative, "as_of": row.as_of,
+                "links": row.links,
+            },
+        )))
         errors.extend(_row_errors(row, row.errors))
         changes.append(RowChange(row=row, output=output))
     errors.sort(key=lambda error: (error.sheet, error.row))

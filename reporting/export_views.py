@@ -31,6 +31,7 @@ from .exports import (
     export_countries,
     export_scope,
     exported_outputs,
+    iati_allowed,
     outputs_workbook,
     shown_history,
     shown_rows,
@@ -136,9 +137,9 @@ def export_job(request, programme, access, moment, job):
 @programme_page
 def country_report_pdf(request, programme, access, moment, country):
     component = component_or_404(programme, country)
-    allowed = access.export_country_ids
-    if allowed is not None and component.pk not in allowed:
+    if not access.may_export_country(component.pk):
         raise PermissionDenied(_("Officers export the reports of their own countries."))
+    allowed = access.export_country_ids
     context = country_context(request, programme, access, moment, component)
     context["for_pdf"] = True
     # An officer's report says, as their other exports do, that it holds a country they report for.
@@ -154,7 +155,7 @@ def country_report_pdf(request, programme, access, moment, country):
 def iati_xml(request, programme, access, moment):
     """The programme's activity file, for readers who export every country: an activity holding some
     of its countries only would misstate the programme (its results and recipient countries)."""
-    if access.can_export and access.export_country_ids is not None:
+    if not iati_allowed(access):
         raise PermissionDenied(_(
             "The IATI file describes the whole programme; your downloads hold the countries you report for "
             "(%(countries)s) only."

@@ -59,6 +59,11 @@ def export_scope(countries: list[Country] | None) -> str | None:
     ) % {"countries": country_names(countries)}
 
 
+def iati_allowed(access: ProgrammeAccess) -> bool:
+    """The IATI file describes the whole programme: only for readers who export every country."""
+    return access.can_export and access.export_country_ids is None
+
+
 def export_offer(programme: Programme, access: ProgrammeAccess, listed: QuerySet[Output]) -> dict | None:
     """What the outputs list offers to download with its filters (``listed``: the outputs it lists);
     None when the reader's role includes no exports. For an officer: how many of the listed outputs
@@ -68,10 +73,10 @@ def export_offer(programme: Programme, access: ProgrammeAccess, listed: QuerySet
         return None
     countries = export_countries(programme, access)
     if countries is None:
-        return {"limited": False, "iati": True}
+        return {"limited": False, "iati": iati_allowed(access)}
     return {
         "limited": True,
-        "iati": False,
+        "iati": iati_allowed(access),
         "count": listed.filter(outcome__country__in=countries).count(),
         "scope": export_scope(countries),
         "countries": country_names(countries),

@@ -17,7 +17,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -30,8 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.audit import audit
-from outputs.admin import IMPORT_CLAIM_SECONDS
-from outputs.spreadsheets import check_zip_archive
+from outputs.spreadsheets import CLAIM_SECONDS, AlreadyClaimed, check_zip_archive, confirmation_claim
 from outputs.workbook import WorkbookRefused, read_reporting_workbook
 from outputs.workbook_services import (
     WorkbookNotSaved,
@@ -178,31 +176,29 @@ def _preview_page(request, programme, access, preview: WorkbookPreview, token: s
 def _confirm(request, programme, access):
     submit = request.POST.get("action") == "submit"
     try:
-        claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=IMPORT_CLAIM_SECONDS)
+        claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=CLAIM_SECONDS)
     except signing.BadSignature:
         claim = None
     if not claim or claim.get("user") != request.user.pk or claim.get("programme") != programme.pk:
         return _page(request, programme, access, status=400, refusal=_(
             "This preview is no longer valid: upload the workbook again."))
     name = claim["name"]
-    claimed = f"{SIGNING_SALT}:{name}"
-    if not cache.add(claimed, True, IMPORT_CLAIM_SECONDS):
+    try:
+        with confirmation_claim(f"{SIGNING_SALT}:{name}"):
+            try:
+                with default_storage.open(name) as stored:
+                    content = read_reporting_workbook(stored, max_rows=settings.IMPORT_MAX_ROWS)
+                saved = status_updates_import(programme=programme, user=request.user, content=content, submit=submit)
+            except FileNotFoundError:
+                return _page(request, programme, access, status=409, refusal=_(
+                    "This workbook was already saved, or its preview is too old: upload it again."))
+            except WorkbookNotSaved as refused:
+                default_storage.delete(name)  # what it holds cannot be saved as it is: the officer uploads anew
+                return _preview_page(request, programme, access, refused.preview, None)
+    except AlreadyClaimed:
         return _page(request, programme, access, status=409, refusal=_(
             "This workbook was already saved (or is being saved): My outputs shows what was saved. "
             "To report again, download a new workbook."))
-    try:
-        with default_storage.open(name) as stored:
-            content = read_reporting_workbook(stored, max_rows=settings.IMPORT_MAX_ROWS)
-        saved = status_updates_import(programme=programme, user=request.user, content=content, submit=submit)
-    except FileNotFoundError:
-        return _page(request, programme, access, status=409, refusal=_(
-            "This workbook was already saved, or its preview is too old: upload it again."))
-    except WorkbookNotSaved as refused:
-        default_storage.delete(name)  # what it holds cannot be saved as it is: the officer uploads anew
-        return _preview_page(request, programme, access, refused.preview, None)
-    except BaseException:
-        cache.delete(claimed)  # the file is still there: it may be confirmed again
-        raise
     transaction.on_commit(partial(default_storage.delete, name))
     audit("reporting_workbook_saved", request, programme=programme.slug, updates=len(saved), submitted=submit)
     if submit:

@@ -2,6 +2,7 @@
 revision, the removal recorded as an edit of the update, the file gone from storage once committed."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -32,7 +33,7 @@ def _remove(client, evidence, revision):
 
 
 def _messages(response):
-    return [str(message) for message in response.wsgi_request._messages]
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def test_officer_removes_a_file_and_a_link_from_their_draft(users, draft, client_for, tmp_media,
@@ -114,4 +115,12 @@ def test_removal_is_a_post_with_the_csrf_token(users, draft):
     url = reverse("outputs:evidence_remove", args=[pdf.pk])
     assert browser.get(url).status_code == 405
     assert browser.post(url, {"base_revision": 1}).status_code == 403
+    assert draft.evidence.count() == 2
+
+
+def test_a_removal_without_the_pages_revision_removes_nothing(users, draft, client_for):
+    pdf, _link = _items(draft)
+    response = client_for(users.officer_mw).post(reverse("outputs:evidence_remove", args=[pdf.pk]), {})
+    assert response.status_code == 302
+    assert "nothing was removed" in " ".join(_messages(response))
     assert draft.evidence.count() == 2

@@ -57,7 +57,8 @@ def yes_no(value: bool) -> str:
     return pgettext("export cell", "yes") if value else pgettext("export cell", "no")
 
 
-def _status_labels() -> dict[str | None, str]:
+def status_labels() -> dict[str | None, str]:
+    """Each status as the active language writes it; None is "Not reported"."""
     labels = {key: str(label) for key, label in Status.choices}
     labels[None] = str(_("Not reported"))
     return labels
@@ -65,7 +66,7 @@ def _status_labels() -> dict[str | None, str]:
 
 def output_rows(rows: Iterable[tuple], today: datetime.date) -> Iterator[tuple]:
     """Rows of ``selectors.export_rows`` as the export shows them, in ``OUTPUT_COLUMNS`` order."""
-    labels = _status_labels()
+    labels = status_labels()
     yes, no = yes_no(True), yes_no(False)
     zone = timezone.get_current_timezone()
     for (programme, country, iso, outcome, code, text, deadline, status, progress, status_date,
@@ -79,7 +80,7 @@ def output_rows(rows: Iterable[tuple], today: datetime.date) -> Iterator[tuple]:
 
 def history_rows(rows: Iterable[tuple]) -> Iterator[tuple]:
     """Rows of ``selectors.approved_history`` as the export shows them, in ``history_header()`` order."""
-    labels = _status_labels()
+    labels = status_labels()
     zone = timezone.get_current_timezone()
     for country, code, as_of, status, progress, narrative, author, reviewer, approved_at in rows:
         yield (country, code, as_of, labels.get(status, status), progress, narrative, author, reviewer,

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
-from outputs.models import Status
-
 from ..changes import ChangesReport
+from . import status_labels
 from .xlsx import saved_with_about, write_sheet
 
 
@@ -31,7 +30,7 @@ def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, int]], rows:
 
 def write_changes_workbook(report: ChangesReport, about: list[tuple[str, str]]) -> IO[bytes]:
     """The report's sheets as a file object at its start."""
-    labels = {key: str(label) for key, label in Status.choices} | {None: _("Not reported")}
+    labels = status_labels()
     workbook = Workbook(write_only=True)
     country, code, text = (_("Country"), 16), (_("Output code"), 10), (_("Output text"), 60)
     summary_rows = [(part.country.name, *astuple(report.counts([part]))) for part in report.countries]
