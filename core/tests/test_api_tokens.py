@@ -5,7 +5,6 @@ import getpass
 import io
 import re
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -28,6 +27,12 @@ def api_get(token):
 
 def test_a_token_works_for_90_days(users):
     assert api_get(token_aged(users.officer_mw, 89)).status_code == 200
+    # At the boundary: a minute short of 90 days it works; at 90 days it has expired.
+    for age, status in ((datetime.timedelta(days=90, minutes=-1), 200), (datetime.timedelta(days=90), 401)):
+        Token.objects.filter(user=users.officer_mw).delete()
+        token = Token.objects.create(user=users.officer_mw)
+        Token.objects.filter(pk=token.pk).update(created=timezone.now() - age)
+        assert api_get(token).status_code == status, age
 
 
 def test_a_token_created_91_days_ago_is_refused(users):
