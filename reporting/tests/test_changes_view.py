@@ -26,6 +26,8 @@ def test_default_window_is_the_last_full_quarter(users, client_for, today):
     assert response.status_code == 200
     assert response.context["window"] == changes.ChangeWindow(datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
     assert "From 1 July 2026 to 30 September 2026" in response.content.decode()
+    # The report it starts from is that of the day before the window.
+    assert "as the reports as of 30 Jun 2026 and as of 30 Sep 2026 show them" in response.content.decode()
 
 
 @pytest.mark.parametrize("day, start, end", [
