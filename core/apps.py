@@ -9,5 +9,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Receivers: sign-in audit lines, the session's start stamp, a sign-in clearing its failures,
-        # API tokens ended with their owner's password or account.
-        from . import audit, lockout, middleware, tokens  # noqa: F401
+        # API tokens ended with their owner's password or account, the account's language applied at sign-in.
+        from . import audit, languages, lockout, middleware, tokens  # noqa: F401

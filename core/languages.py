@@ -6,7 +6,14 @@ the session, and the middleware below applies it and writes the cookie for that 
 """
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from .selectors import user_language
+from .services import user_language_set
 
 SESSION_KEY = "user_language"
 
@@ -56,3 +63,23 @@ class UserLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's switcher: Django's set_language, plus the choice kept on the person's account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        remember_in_session(request, language)
+        if request.user.is_authenticated:
+            user_language_set(user=request.user, language=language)
+    return response
+
+
+def apply_language_at_login(sender, request, user, **kwargs):
+    """The language chosen on the account follows the person to every device they sign in from."""
+    apply_in_session(request, user_language(user))
+
+
+user_logged_in.connect(apply_language_at_login, dispatch_uid="core.apply_language_at_login")

@@ -7,6 +7,10 @@ below the count of any pair at it, so the limit given here decides which rule ap
 which stops one address trying a few passwords on each of many accounts (password spraying).
 """
 
+from axes.attempts import get_cool_off_threshold
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import Sum
@@ -14,11 +18,6 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-
-from axes.attempts import get_cool_off_threshold
-from axes.helpers import get_client_username
-from axes.models import AccessAttempt
-from axes.utils import reset
 
 from .audit import client_ip
 

@@ -6,7 +6,6 @@ once, in the answer that creates it.
 """
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.contrib import messages

@@ -24,9 +24,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from programme.admin import ProgrammeScopedAdmin
 from programme.models import Outcome
 
-from . import selectors, services
+from . import selectors
 from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
 from .resources import OutputResource
+from .services.output_edits import OUTPUT_EDITABLE_FIELDS, output_create, output_edit
 from .spreadsheets import AlreadyClaimed, check_zip_archive, confirmation_claim
 
 
@@ -126,16 +127,16 @@ class OutcomeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
                 continue
             data = output_form.cleaned_data
             if output_form.instance.pk is None:
-                created = services.output_create(
+                created = output_create(
                     programme=outcome.programme, country=outcome.country, outcome_number=outcome.number,
                     code=data["code"], title=data["title"], deadline=data["deadline"], user=request.user,
                     reason="Added in the admin",
                 )
                 formset.new_objects.append(created)
             else:
-                changes = {name: data[name] for name in output_form.changed_data if name in services.OUTPUT_EDITABLE_FIELDS}
+                changes = {name: data[name] for name in output_form.changed_data if name in OUTPUT_EDITABLE_FIELDS}
                 if changes:
-                    edited = services.output_edit(
+                    edited = output_edit(
                         output=Output.objects.get(pk=output_form.instance.pk), user=request.user,
                         reason="Edited in the admin", **changes,
                     )
@@ -248,16 +249,16 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
     def save_model(self, request, obj, form, change):
         """Admin edits go through the same service as coordinators' edits (history, revision)."""
         if not change:
-            created = services.output_create(
+            created = output_create(
                 programme=obj.outcome.programme, country=obj.outcome.country,
                 outcome_number=obj.outcome.number, code=obj.code, title=obj.title,
                 deadline=obj.deadline, user=request.user, reason="Added in the admin",
             )
             obj.pk, obj.position = created.pk, created.position
             return
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in services.OUTPUT_EDITABLE_FIELDS}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in OUTPUT_EDITABLE_FIELDS}
         if changes:
-            services.output_edit(
+            output_edit(
                 output=Output.objects.get(pk=obj.pk), user=request.user, reason="Edited in the admin", **changes
             )
 

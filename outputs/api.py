@@ -12,7 +12,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,12 +24,36 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from programme.access import programme_access, sees_pending_by_programme, view_keys_by_programme, visible_programmes
+from core.caching import cached_for_programmes
+from programme.access import (
+    programme_access,
+    sees_pending_by_programme,
+    view_keys_by_programme,
+    visible_programmes,
+)
 from programme.api import IntegerFilter
-from programme.caching import cached_for_programmes
 
-from . import selectors, services
-from .models import Evidence, Output, ReviewEvent, ReviewState, Status, StatusUpdate, is_overdue, overdue_q
+from . import selectors
+from .models import (
+    Evidence,
+    Output,
+    ReviewEvent,
+    ReviewState,
+    Status,
+    StatusUpdate,
+    is_overdue,
+    overdue_q,
+)
+from .services.output_edits import EditConflict
+from .services.updates import (
+    MAX_LINK_CHARS,
+    MAX_LINKS,
+    MAX_NARRATIVE_CHARS,
+    status_update_approve,
+    status_update_return,
+    status_update_rule_errors,
+    status_update_save,
+)
 
 # Serializers
 
@@ -124,14 +152,14 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
 
 class StatusUpdateWriteSerializer(serializers.Serializer):
-    """What an officer sends, parsed only: the rules are the services' (services.status_update_validate),
+    """What an officer sends, parsed only: the rules are the services' (status_update_validate),
     which answer every refused field at once."""
 
     status = serializers.ChoiceField(choices=Status.choices)
     progress = serializers.IntegerField(help_text="0 to 100.")
     narrative = serializers.CharField(
         required=False, allow_blank=True, default="",
-        help_text=f"At most {services.MAX_NARRATIVE_CHARS} characters; required for at_risk, off_track and "
+        help_text=f"At most {MAX_NARRATIVE_CHARS} characters; required for at_risk, off_track and "
                   "cancelled. Line endings are stored as \\n.",
     )
     as_of = serializers.DateField(
@@ -140,8 +168,8 @@ class StatusUpdateWriteSerializer(serializers.Serializer):
     )
     links = serializers.ListField(
         child=serializers.CharField(), required=False, default=list,
-        help_text=f"http or https links of at most {services.MAX_LINK_CHARS} characters; an update holds at "
-                  f"most {services.MAX_LINKS}. Every refused link is named.",
+        help_text=f"http or https links of at most {MAX_LINK_CHARS} characters; an update holds at "
+                  f"most {MAX_LINKS}. Every refused link is named.",
     )
     submit = serializers.BooleanField(required=False, default=True)
 
@@ -158,7 +186,7 @@ def parsed_or_every_error(request: Request, output: Output) -> dict:
         readable_data.pop(field, None)
     readable = StatusUpdateWriteSerializer(data=readable_data, partial=True)
     if readable.is_valid():
-        errors |= services.status_update_rule_errors(
+        errors |= status_update_rule_errors(
             output=output, user=request.user, fields=readable.validated_data, unreadable=errors
         )
     raise ValidationError(errors)
@@ -228,7 +256,7 @@ def service_refusals_as_api_errors():
         raise ValidationError(detail) from None
     except DjangoPermissionDenied as error:
         raise PermissionDenied(str(error)) from None
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         raise PreconditionFailed(conflict.output.revision) from None
 
 
@@ -354,7 +382,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         base_revision = if_match_revision(request, output)
         data = parsed_or_every_error(request, output)
         with service_refusals_as_api_errors():
-            update = services.status_update_save(
+            update = status_update_save(
                 output=output, user=request.user, base_revision=base_revision,
                 status=data["status"], progress=data["progress"], narrative=data["narrative"],
                 as_of=data["as_of"], links=data["links"], submit=data["submit"],
@@ -402,7 +430,7 @@ class StatusUpdateViewSet(
     def approve(self, request, pk=None):
         update, base_revision = self.reviewable_update()
         with service_refusals_as_api_errors():
-            update = services.status_update_approve(update=update, user=request.user, base_revision=base_revision)
+            update = status_update_approve(update=update, user=request.user, base_revision=base_revision)
         return with_etag(Response(self.get_serializer(update).data), update.output.revision)
 
     @extend_schema(
@@ -416,7 +444,7 @@ class StatusUpdateViewSet(
         incoming = ReturnSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         with service_refusals_as_api_errors():
-            update = services.status_update_return(
+            update = status_update_return(
                 update=update, user=request.user, reason=incoming.validated_data["reason"],
                 base_revision=base_revision,
             )

@@ -1,10 +1,15 @@
-"""Review e-mails. Officers hear when an update of their country is approved or returned;
+"""The tracker's e-mails, sent by the task worker (outputs.tasks).
+
+Deadline reminders: officers hear of their outputs coming due or overdue.
+
+Review e-mails. Officers hear when an update of their country is approved or returned;
 coordinators get at most one digest a day of the updates submitted for review. The task worker
 sends them (outputs.tasks), each in its recipient's language, each once: the row recording it is
 claimed in the transaction that sends it, so a second run of the same task finds it and sends
 nothing, and a failed send leaves no row and is sent by the next run."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -17,11 +22,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.selectors import user_languages
 from programme.access import user_grants
 from programme.models import AccessGrant, Role
-from programme.selectors import user_languages
 
-from .models import NotificationPreference, ReviewDigest, ReviewEvent, ReviewNotificationSent, ReviewState, StatusUpdate
+from . import selectors
+from .models import (
+    NotificationPreference,
+    ReminderSent,
+    ReviewDigest,
+    ReviewEvent,
+    ReviewNotificationSent,
+    ReviewState,
+    StatusUpdate,
+)
 
 # Which kinds of e-mail each role receives (the preference fields).
 KINDS_BY_ROLE = {Role.OFFICER: "review_outcomes", Role.COORDINATOR: "review_digest"}
@@ -164,3 +178,67 @@ def notification_preference_set(*, user: User, choices: dict[str, bool]) -> Noti
     if kinds:
         preference.save(update_fields=kinds)
     return preference
+
+
+# --- Deadline reminders ---------------------------------------------------------------------------
+
+REMINDER_HORIZON_DAYS = 30
+
+
+def reminder_threshold(deadline: datetime.date, today: datetime.date) -> str | None:
+    days = (deadline - today).days
+    if days < 0:
+        return ReminderSent.Threshold.OVERDUE
+    if days <= 7:
+        return ReminderSent.Threshold.DAYS_7
+    if days <= REMINDER_HORIZON_DAYS:
+        return ReminderSent.Threshold.DAYS_30
+    return None
+
+
+def deadline_reminders_send(*, today: datetime.date | None = None) -> tuple[int, int]:
+    """E-mail each officer the outputs of their countries that newly crossed a deadline threshold.
+
+    Thresholds: due within 30 days, within 7 days, overdue; outputs whose reported status is
+    Achieved or Cancelled are not chased. Each (officer, output, threshold, deadline) is sent at
+    most once: the record is written in the same transaction as the e-mail is sent, so a failed
+    send is retried next run and two overlapping runs cannot both send it.
+    Returns (e-mails sent, outputs reminded).
+    """
+    today = today or timezone.localdate()
+    due = selectors.outputs_due_for_reminders(today + timedelta(days=REMINDER_HORIZON_DAYS))
+    by_component = defaultdict(list)
+    for output in due:
+        by_component[(output.outcome.programme_id, output.outcome.country_id)].append(output)
+
+    grants = (
+        AccessGrant.objects.filter(role=Role.OFFICER, country__isnull=False, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id")
+    )
+    per_user = defaultdict(list)
+    for grant in grants:
+        per_user[grant.user].extend(by_component.get((grant.programme_id, grant.country_id), []))
+
+    languages = _languages(per_user)
+    emails = reminded = 0
+    for user, outputs in per_user.items():
+        with transaction.atomic():
+            items = []
+            for output in sorted(outputs, key=lambda o: (o.deadline, o.sort_key)):
+                threshold = reminder_threshold(output.deadline, today)
+                _, created = ReminderSent.objects.get_or_create(
+                    user=user, output=output, threshold=threshold, deadline=output.deadline
+                )
+                if created:
+                    days = (output.deadline - today).days
+                    items.append({"output": output, "threshold": threshold, "days": days, "overdue": -days})
+            if not items:
+                continue
+            context = {"user": user, "items": items, "today": today, "site_url": settings.SITE_URL}
+            # In the language the officer chose in the app (the site's default if they never did).
+            _send(user, languages.get(user.pk, settings.LANGUAGE_CODE), "deadline_reminder", context)
+            emails += 1
+            reminded += len(items)
+    return emails, reminded

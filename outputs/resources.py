@@ -18,8 +18,8 @@ from programme.access import coordinated_programmes
 from programme.countries import normalise_name, recognise_country
 from programme.models import Country, Outcome
 
-from . import services
 from .models import CODE_RE, Output
+from .services import output_edits
 from .spreadsheets import neutralise, strip_control_characters
 
 
@@ -153,13 +153,13 @@ class OutputResource(resources.ModelResource):
         user = kwargs.get("user")
         programme, country, number = instance._import_target
         if is_create:
-            created = services.output_create(
+            created = output_edits.output_create(
                 programme=programme, country=country, outcome_number=number, code=instance.code,
                 title=instance.title, deadline=instance.deadline, user=user, reason="Spreadsheet import",
             )
             instance.pk = created.pk
         else:
-            services.output_edit(
+            output_edits.output_edit(
                 output=Output.objects.get(pk=instance.pk), user=user, reason="Spreadsheet import",
                 code=instance.code, title=instance.title, deadline=instance.deadline,
             )

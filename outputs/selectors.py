@@ -221,3 +221,17 @@ def updates_visible_to(user: User) -> QuerySet[StatusUpdate]:
         .select_related("output__outcome__programme", "author")
         .prefetch_related("evidence", "events__actor")
     )
+
+
+def output_latest_change_by(output: Output) -> User | None:
+    """Who made the output's latest change: the actor of its updates' latest review event or the
+    author of its latest edit, whichever came later."""
+    event = ReviewEvent.objects.filter(update__output=output).select_related("actor").order_by("at", "pk").last()
+    edit = output.history.select_related("history_user").order_by("history_date", "history_id").last()
+    changes = ([(event.at, event.actor)] if event else []) + ([(edit.history_date, edit.history_user)] if edit else [])
+    return max(changes, key=lambda change: change[0])[1] if changes else None
+
+
+def output_reported_update(output: Output) -> StatusUpdate | None:
+    """The latest approved update: by 'as of' date, then by approval time."""
+    return StatusUpdate.objects.filter(output=output).approved_latest_first().first()

@@ -1,17 +1,14 @@
-"""Background work of the outputs, run by the task worker (``python manage.py db_worker``).
-
-The module is imported by the services, which queue the review e-mails: it reaches them through
-the module (``services.deadline_reminders_send``), read when a task runs, not at import."""
+"""Background work of the outputs, run by the task worker (``python manage.py db_worker``)."""
 
 from django_tasks import task
 
-from . import notifications, services
+from . import notifications
 
 
 @task
 def send_deadline_reminders() -> dict:
     """E-mail the officers their outputs coming due or overdue (see deadline_reminders_send)."""
-    emails, outputs = services.deadline_reminders_send()
+    emails, outputs = notifications.deadline_reminders_send()
     return {"emails": emails, "outputs": outputs}
 
 

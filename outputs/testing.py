@@ -1,7 +1,8 @@
 """Helpers for tests across the apps: write updates the way the pages do, through the services."""
 
-from outputs import services
 from outputs.models import Output
+
+from .services.updates import status_update_approve, status_update_save
 
 
 def seed_output(country_code, code):
@@ -15,7 +16,7 @@ def save_update(output, user, *, submit=True, status="on_track", progress=40,
                 narrative="Work is under way.", as_of=None, files=(), links=()):
     """status_update_save from the output's current revision, as a freshly loaded form would."""
     output.refresh_from_db()
-    return services.status_update_save(
+    return status_update_save(
         output=output,
         user=user,
         base_revision=output.revision,
@@ -31,4 +32,4 @@ def save_update(output, user, *, submit=True, status="on_track", progress=40,
 
 def approve(update, user):
     update.output.refresh_from_db()
-    return services.status_update_approve(update=update, user=user, base_revision=update.output.revision)
+    return status_update_approve(update=update, user=user, base_revision=update.output.revision)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, workbook_views
 
 app_name = "outputs"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("updates/<int:pk>/return/", views.update_return, name="return"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("programmes/<slug:slug>/reporting-workbook/", workbook_views.reporting_workbook, name="reporting_workbook"),
     path("accounts/notifications/", views.notification_settings, name="notification_settings"),
 ]

@@ -13,12 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from programme.access import officer_country_ids, programme_access, programme_access_or_404, visible_programmes
+from programme.access import (
+    officer_country_ids,
+    programme_access,
+    programme_access_or_404,
+    visible_programmes,
+)
 
-from . import notifications, selectors, services
+from . import notifications, selectors
 from .evidence import UndecodableFileNames, undecodable_name_error
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
 from .models import NARRATIVE_REQUIRED, Evidence, NotificationPreference, Output, Status
+from .services import output_edits, updates
 
 
 def _output_and_access(request, pk):
@@ -155,7 +161,7 @@ def output_detail(request, pk):
 def _add_rule_errors(form, output, user):
     """The services' rules on the fields the form could parse, so that one submit shows every
     field's error: a field that did not parse keeps its own error only."""
-    rule_errors = services.status_update_rule_errors(
+    rule_errors = updates.status_update_rule_errors(
         output=output, user=user, fields=form.cleaned_data, unreadable=form.errors
     )
     for field, messages_ in rule_errors.items():
@@ -189,7 +195,7 @@ def _output_update(request, pk, undecodable_names):
             data = form.cleaned_data
             submit = "submit" in request.POST
             try:
-                services.status_update_save(
+                updates.status_update_save(
                     output=output,
                     user=request.user,
                     base_revision=data["base_revision"],
@@ -203,7 +209,7 @@ def _output_update(request, pk, undecodable_names):
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
-            except services.EditConflict as error:
+            except output_edits.EditConflict as error:
                 conflict = error.output
                 if error.saved_by == request.user:
                     message = _("You saved a change to this output in another tab or window after you opened this form. Your text is kept below: compare it with the change and save again.")
@@ -240,7 +246,7 @@ def _output_update(request, pk, undecodable_names):
             "conflict": conflict,
             "today": timezone.localdate(),
             "evidence": list(pending.evidence.all()) if pending else [],
-            "evidence_removable": pending is not None and pending.review_state in services.EVIDENCE_REMOVABLE_STATES,
+            "evidence_removable": pending is not None and pending.review_state in updates.EVIDENCE_REMOVABLE_STATES,
             "breadcrumbs": _crumbs(output, {"label": _("Report progress"), "url": ""}),
             "narrative_required": " ".join(sorted(NARRATIVE_REQUIRED)),
         },
@@ -258,7 +264,7 @@ def output_edit(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.output_edit(
+                output_edits.output_edit(
                     output=output,
                     user=request.user,
                     base_revision=data["base_revision"],
@@ -268,7 +274,7 @@ def output_edit(request, pk):
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
-            except services.EditConflict as error:
+            except output_edits.EditConflict as error:
                 conflict = error.output
                 if error.saved_by == request.user:
                     message = _("You changed this output in another tab or window after you opened this form. Your text is kept below: compare and save again.")
@@ -297,11 +303,11 @@ def review_queue(request):
     reviewable = [p.pk for p in programmes if (a := programme_access(request.user, p)) and a.can_review]
     if not reviewable:
         raise PermissionDenied(_("The review queue is for coordinators."))
-    updates = list(selectors.review_queue(None if request.user.is_superuser else reviewable))
+    waiting = list(selectors.review_queue(None if request.user.is_superuser else reviewable))
     return render(
         request,
         "outputs/review_queue.html",
-        {"updates": updates, "today": timezone.localdate(), "return_form": ReturnForm(),
+        {"updates": waiting, "today": timezone.localdate(), "return_form": ReturnForm(),
          "breadcrumbs": [{"label": _("Review queue"), "url": ""}]},
     )
 
@@ -321,10 +327,10 @@ def update_approve(request, pk):
     form = ApproveForm(request.POST)
     base_revision = form.cleaned_data.get("base_revision") if form.is_valid() else None
     try:
-        services.status_update_approve(update=update, user=request.user, base_revision=base_revision)
+        updates.status_update_approve(update=update, user=request.user, base_revision=base_revision)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except services.EditConflict:
+    except output_edits.EditConflict:
         messages.error(request, _("The update changed after you opened the page; nothing was approved. Check it again below."))
     else:
         messages.success(
@@ -345,11 +351,11 @@ def update_return(request, pk):
     if form.is_valid():
         base_revision = form.cleaned_data.get("base_revision")
     try:
-        services.status_update_return(update=update, user=request.user, reason=reason, base_revision=base_revision)
+        updates.status_update_return(update=update, user=request.user, reason=reason, base_revision=base_revision)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_next_url(request, reverse("outputs:review_queue")))
-    except services.EditConflict:
+    except output_edits.EditConflict:
         messages.error(request, _("The update changed after you opened the page; nothing was returned. Check it again below."))
     else:
         messages.success(
@@ -394,10 +400,10 @@ def evidence_remove(request, pk):
         messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
         return redirect("outputs:update", pk=evidence.update.output_id)
     try:
-        services.evidence_remove(evidence=evidence, user=request.user, base_revision=base_revision)
+        updates.evidence_remove(evidence=evidence, user=request.user, base_revision=base_revision)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except services.EditConflict:
+    except output_edits.EditConflict:
         messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
     else:
         messages.success(request, _("Removed from the draft: %(name)s") % {"name": name})

@@ -1,6 +1,6 @@
 """The offline reporting workbook: written for an officer to fill in a spreadsheet program, and read
 back when they upload it. Only the file is handled here; what its rows change is decided by
-``outputs.workbook_services`` with the services' rules.
+``outputs.services.workbook`` with the services' rules.
 
 One sheet per country, one row per output: the columns of ``columns()``, of which the officer fills
 Status, Progress, Narrative, As of and Links. Two hidden columns carry the output's id and its

@@ -182,3 +182,18 @@ def primary_role(user):
         if role in roles:
             return role
     return None
+
+
+def coordinated_grants(user) -> list[AccessGrant]:
+    """The user's coordinator grants, with their programmes (read with user_grants)."""
+    return [grant for grant in user_grants(user) if grant.role == Role.COORDINATOR]
+
+
+def home_programme(user) -> Programme | None:
+    """The programme a person lands in: their first grant's, or the first one for superusers."""
+    grants = user_grants(user)
+    if grants:
+        return grants[0].programme
+    if user.is_superuser:
+        return Programme.objects.order_by("code").first()
+    return None

@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -8,9 +7,8 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from . import services
 from .access import coordinated_programmes
-from .models import AccessGrant, Country, Programme, Region, UserPreference, programme_slug
+from .models import AccessGrant, Country, Programme, Region, programme_slug
 
 
 class SafeChangeList(ChangeList):
@@ -172,27 +170,3 @@ class AccessGrantAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("name"), ordering="user__last_name")
     def user_full_name(self, grant):
         return grant.user.get_full_name()
-
-
-@admin.register(UserPreference)
-class UserPreferenceAdmin(admin.ModelAdmin):
-    """People's own choices (they make them with the header's switcher); admins may correct them."""
-
-    list_display = ["user", "language"]
-    list_filter = ["language"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    raw_id_fields = ["user"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "language":
-            return forms.ChoiceField(
-                label=db_field.verbose_name,
-                help_text=db_field.help_text,
-                required=False,
-                choices=[("", "—"), *settings.LANGUAGES],
-            )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        services.user_language_set(user=obj.user, language=obj.language)
-        obj.pk = UserPreference.objects.get(user=obj.user).pk

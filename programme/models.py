@@ -238,25 +238,3 @@ class AccessGrant(models.Model):
             raise ValidationError({"country": _("An officer's grant names the country they report for.")})
         if self.role in (Role.COORDINATOR, Role.DONOR) and self.country_id:
             raise ValidationError({"country": _("Coordinators and donors work programme-wide: leave the country empty.")})
-
-
-class UserPreference(models.Model):
-    """What a person chose for themselves; the language follows them from device to device."""
-
-    user = models.OneToOneField(
-        "auth.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="preference"
-    )
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        blank=True,
-        help_text=_("The language of the pages and e-mails; empty: the browser's language."),
-    )
-
-    class Meta:
-        verbose_name = _("user preference")
-        verbose_name_plural = _("user preferences")
-
-    def __str__(self):
-        return f"{self.user} – {self.language or '-'}"
-

@@ -3,12 +3,8 @@
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from .countries import ILO_REGIONS, member_states, normalise_name, recognise_country
 from .models import (
@@ -17,7 +13,6 @@ from .models import (
     Outcome,
     Programme,
     Region,
-    UserPreference,
 )
 
 
@@ -111,13 +106,6 @@ def programme_get_or_create(
 
 def outcome_get_or_create(*, programme: Programme, country: Country, number: int) -> tuple[Outcome, bool]:
     return Outcome.objects.get_or_create(programme=programme, country=country, number=number)
-
-
-def user_language_set(*, user: User, language: str) -> None:
-    """Remember the person's language for every device they log in from ("" forgets it)."""
-    if language and language not in dict(settings.LANGUAGES):
-        raise ValidationError({"language": _("This language is not offered.")})
-    UserPreference.objects.update_or_create(user=user, defaults={"language": language})
 
 
 def _new_data_version() -> int:

@@ -3,13 +3,9 @@ history, the shell and fixtures. Status updates, their evidence and review event
 the services only (read-only in the admin), which touch their programme themselves."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 
-from core.languages import apply_in_session
-
 from .models import Country, Outcome, Programme, Region
-from .selectors import user_language
 from .services import programmes_touch
 
 
@@ -40,11 +36,3 @@ def user_saved(sender, instance, update_fields=None, **kwargs):
 
 
 post_save.connect(user_saved, sender=get_user_model(), dispatch_uid="data-version-user")
-
-
-def apply_language_at_login(sender, request, user, **kwargs):
-    """The language chosen on the account follows the person to every device they sign in from."""
-    apply_in_session(request, user_language(user))
-
-
-user_logged_in.connect(apply_language_at_login, dispatch_uid="programme.apply_language_at_login")

@@ -1,20 +1,33 @@
-"""The language switcher: Django's set_language, plus the choice kept on the person's account."""
+"""What every programme page starts from: the programme at its URL key and the reader's access."""
 
-from django.conf import settings
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language
+from collections.abc import Callable
+from functools import wraps
 
-from core.languages import remember_in_session
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 
-from . import services
+from .access import ProgrammeAccess, programme_access_or_404, user_grants
+from .models import Programme
+from .selectors import programme_by_slug
 
 
-@require_POST
-def language_set(request):
-    response = set_language(request)
-    language = request.POST.get("language", "")
-    if language in dict(settings.LANGUAGES):
-        remember_in_session(request, language)
-        if request.user.is_authenticated:
-            services.user_language_set(user=request.user, language=language)
-    return response
+def programme_for(request: HttpRequest, slug: str) -> tuple[Programme, ProgrammeAccess]:
+    """The programme and the reader's access to it; 404 without a grant."""
+    # Usually one of the reader's grants names it: no query of its own (these pages are read often).
+    programme = next((g.programme for g in user_grants(request.user) if g.programme.slug == slug), None)
+    programme = programme or programme_by_slug(slug)
+    if programme is None:
+        raise Http404("No such programme.")
+    return programme, programme_access_or_404(request.user, programme)
+
+
+def programme_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view of one programme, called as ``view(request, programme, access, **kwargs)``."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponse:
+        programme, access = programme_for(request, slug)
+        return view(request, programme, access, **kwargs)
+
+    return wrapper

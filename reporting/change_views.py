@@ -19,14 +19,14 @@ from django.utils.translation import gettext as _
 
 from programme.access import ProgrammeAccess
 from programme.models import Country, Programme
-from programme.selectors import programme_component
+from programme.selectors import programme_component, programme_countries
 
-from . import changes, selectors
+from . import changes
 from .exporters.changes_xlsx import write_changes_workbook
 from .exporters.pdf import render_pdf
 from .exporters.xlsx import CONTENT_TYPE as XLSX_TYPE
 from .exports import country_names, export_countries, export_scope
-from .views import programme_page
+from .views import report_page
 
 
 class BadCountry(ValueError):
@@ -88,7 +88,7 @@ def changes_view(view):
     that do not make a report get a 400 page saying why. The views only read: they are declared
     outside the request transaction (transaction.non_atomic_requests), as the country page is."""
 
-    @programme_page
+    @report_page
     @wraps(view)
     def wrapper(request, programme, access, moment):
         today = timezone.localdate()
@@ -130,7 +130,7 @@ def _context(asked: ChangesRequest) -> dict:
         "totals": asked.report.totals,
         "scope": asked.scope,
         "country": asked.country,
-        "country_choices": selectors.programme_countries(programme) if asked.allowed is None else asked.allowed,
+        "country_choices": programme_countries(programme) if asked.allowed is None else asked.allowed,
         "query": asked.query,
         "today": timezone.localdate(),
         "breadcrumbs": _breadcrumbs(programme),

@@ -36,13 +36,13 @@ from .exports import (
     shown_history,
     shown_rows,
 )
-from .views import component_or_404, country_context, programme_page
+from .views import component_or_404, country_context, report_page
 
 
 def export_page(view):
-    """``programme_page`` for a download: filters that do not validate get a 400 page naming the errors."""
+    """``report_page`` for a download: filters that do not validate get a 400 page naming the errors."""
 
-    @programme_page
+    @report_page
     @wraps(view)
     def wrapper(request, programme, access, moment, **kwargs):
         try:
@@ -112,7 +112,7 @@ def outputs_xlsx(request, programme, access, moment):
     return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
-@programme_page
+@report_page
 def export_job(request, programme, access, moment, job):
     """A large export being prepared: this page refreshes itself until the file is ready. Only the
     reader who asked for it, with their access to the programme still in force, sees it."""
@@ -134,7 +134,7 @@ def export_job(request, programme, access, moment, job):
     })
 
 
-@programme_page
+@report_page
 def country_report_pdf(request, programme, access, moment, country):
     component = component_or_404(programme, country)
     if not access.may_export_country(component.pk):

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from outputs.models import Output
 from programme.access import ProgrammeAccess
 from programme.models import Country, Programme
+from programme.selectors import programme_countries
 
 from . import selectors
 from .exporters import history_rows, output_rows
@@ -41,7 +42,7 @@ def export_countries(programme: Programme, access: ProgrammeAccess) -> list[Coun
     allowed = access.export_country_ids
     if allowed is None:
         return None
-    return [country for country in selectors.programme_countries(programme) if country.pk in allowed]
+    return [country for country in programme_countries(programme) if country.pk in allowed]
 
 
 def country_names(countries: list[Country]) -> str:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from outputs.models import Status
+from programme.selectors import programme_countries
 
 from . import selectors
 from .selectors import overdue_q
@@ -101,7 +102,7 @@ def outputs_filtered(query, programme, moment: selectors.ReportMoment):
     filterset = OutputListFilter(
         query or None,
         queryset=selectors.outputs_for_list(programme, moment),
-        countries=selectors.programme_countries(programme),
+        countries=programme_countries(programme),
         today=moment.today,
     )
     if filterset.is_bound and not filterset.is_valid():

@@ -183,12 +183,6 @@ def summaries_by_country(
     return summaries
 
 
-def programme_countries(programme: Programme) -> list[Country]:
-    """The programme's components in display order: countries by name, the Global component last."""
-    countries = Country.objects.filter(outcomes__programme=programme).distinct().select_related("region")
-    return sorted(countries, key=lambda country: (country.is_global, country.name))
-
-
 def combined(summaries: Iterable["StatusSummary"]) -> "StatusSummary":
     total = StatusSummary()
     for summary in summaries:

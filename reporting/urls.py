@@ -19,6 +19,5 @@ urlpatterns = [
     path("programmes/<slug:slug>/exports/changes.xlsx", change_views.changes_xlsx, name="export_changes_xlsx"),
     path("programmes/<slug:slug>/exports/changes.pdf", change_views.changes_pdf, name="export_changes_pdf"),
     path("programmes/<slug:slug>/reporting-workbook.xlsx", workbook_views.reporting_workbook_download, name="reporting_workbook_download"),
-    path("programmes/<slug:slug>/reporting-workbook/", workbook_views.reporting_workbook, name="reporting_workbook"),
     path("programmes/<slug:slug>/exports/jobs/<str:job>/", export_views.export_job, name="export_job"),
 ]

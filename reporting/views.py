@@ -1,48 +1,28 @@
 """Reporting pages: programme overview, country pages, dashboard and the outputs list, now or as of a date."""
 
 import datetime
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from outputs.selectors import review_queue
-from programme.access import primary_role, programme_access_or_404, user_grants
-from programme.caching import cached_for_programmes
-from programme.models import Role
-from programme.selectors import programme_by_slug, programme_component
+from core.caching import cached_for_programmes
+from programme.selectors import programme_component, programme_countries
+from programme.views import programme_for
 
 from . import selectors
 from .exports import export_offer
 from .filters import outputs_filtered
-from .navigation import home_programme
 
 PAGE_SIZE = 50
-
-
-@login_required
-def home(request):
-    """Send each person where they work."""
-    role = primary_role(request.user)
-    programme = home_programme(request.user)
-    if role == Role.OFFICER:
-        return redirect("outputs:my_outputs")
-    if role == Role.COORDINATOR:
-        if programme is None or review_queue([programme.pk]).exists():
-            return redirect("outputs:review_queue")
-        return redirect("reporting:dashboard", slug=programme.slug)
-    if role == Role.DONOR and programme is not None:
-        return redirect("reporting:programme_overview", slug=programme.slug)
-    if request.user.is_staff:
-        return redirect("admin:index")
-    return render(request, "reporting/no_access.html", status=403)
 
 
 class BadAsOf(ValueError):
@@ -63,44 +43,21 @@ def parse_as_of(value, today=None):
     return day
 
 
-def _programme_context(request, slug):
-    """The programme, the reader's access (404 without a grant) and the report moment."""
-    # Usually one of the reader's grants names it: no query of its own (these pages are read often).
-    programme = next((g.programme for g in user_grants(request.user) if g.programme.slug == slug), None)
-    programme = programme or programme_by_slug(slug)
-    if programme is None:
-        raise Http404("No such programme.")
-    access = programme_access_or_404(request.user, programme)
-    as_of = parse_as_of(request.GET.get("as_of"))
-    return programme, access, selectors.ReportMoment(as_of)
-
-
-def _render_bad_as_of(request, slug, error):
-    programme = programme_by_slug(slug)
-    if programme is None:
-        raise Http404("No such programme.")
-    programme_access_or_404(request.user, programme)
-    return render(
-        request,
-        "reporting/bad_as_of.html",
-        {"programme": programme, "error": error, "today": timezone.localdate()},
-        status=400,
-    )
-
-
-def programme_page(view):
-    """Resolve the programme, access and as-of date once; a bad ``as_of`` gets a 400 page."""
+def report_page(view):
+    """A report of one programme, now or as of a date: ``view(request, programme, access, moment, **kwargs)``;
+    a bad ``as_of`` gets a 400 page."""
 
     @login_required
+    @wraps(view)
     def wrapper(request, slug, **kwargs):
+        programme, access = programme_for(request, slug)
         try:
-            programme, access, moment = _programme_context(request, slug)
+            moment = selectors.ReportMoment(parse_as_of(request.GET.get("as_of")))
         except BadAsOf as error:
-            return _render_bad_as_of(request, slug, str(error))
+            context = {"programme": programme, "error": str(error), "today": timezone.localdate()}
+            return render(request, "reporting/bad_as_of.html", context, status=400)
         return view(request, programme, access, moment, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
@@ -120,9 +77,9 @@ def _base_context(programme, access, moment, request):
     }
 
 
-@programme_page
+@report_page
 def programme_overview(request, programme, access, moment):
-    countries = selectors.programme_countries(programme)
+    countries = programme_countries(programme)
     summaries = selectors.summaries_by_country(programme, moment)
     cards = [(country, summaries.get(country.pk, selectors.StatusSummary())) for country in countries]
     context = _base_context(programme, access, moment, request)
@@ -163,7 +120,7 @@ def country_context(request, programme, access, moment, component):
 
 def cached_fragment(kind: str, programme, access, moment: selectors.ReportMoment, build, *parts: str):
     """``build(shared_access)`` from Django's cache, keyed by all the fragment depends on: the
-    programme's own data version, the language and today's date (programme.caching), the reader's
+    programme's own data version, the language and today's date (core.caching), the reader's
     view (ProgrammeAccess.view_key: approved updates only, or pending work with the drafts of the
     reader's countries), the report moment and the page's ``parts``.
 
@@ -180,7 +137,7 @@ def cached_fragment(kind: str, programme, access, moment: selectors.ReportMoment
 # Read-only, and mostly from the fragment cache: no request transaction (its BEGIN and COMMIT would
 # be two more round trips to the database on the most read pages).
 @transaction.non_atomic_requests
-@programme_page
+@report_page
 def country_page(request, programme, access, moment, country):
     def build(shared_access):
         component = component_or_404(programme, country)
@@ -199,7 +156,7 @@ def country_page(request, programme, access, moment, country):
 
 
 @transaction.non_atomic_requests
-@programme_page
+@report_page
 def dashboard(request, programme, access, moment):
     def build(shared_access):
         return render_to_string(
@@ -216,7 +173,7 @@ def dashboard(request, programme, access, moment):
 
 def dashboard_context(request, programme, access, moment):
     """Everything the dashboard's body shows."""
-    countries = selectors.programme_countries(programme)
+    countries = programme_countries(programme)
     summaries = selectors.summaries_by_country(programme, moment)
     show_review = access.sees_pending and not moment.is_past
     waiting = selectors.waiting_for_review_by_country(programme) if show_review else {}
@@ -248,7 +205,7 @@ def dashboard_context(request, programme, access, moment):
     return context
 
 
-@programme_page
+@report_page
 def output_list(request, programme, access, moment):
     filterset, queryset = outputs_filtered(request.GET, programme, moment)
     show_pending = access.sees_pending and not moment.is_past

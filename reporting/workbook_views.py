@@ -1,117 +1,22 @@
-"""The offline reporting workbook: its download (``/programmes/<slug>/reporting-workbook.xlsx``) and
-its upload, preview and confirmation (``/programmes/<slug>/reporting-workbook/``). Reads and writes
-are in ``outputs.workbook_services``.
+"""The offline reporting workbook's download (``/programmes/<slug>/reporting-workbook.xlsx``); its
+upload, preview and confirmation are outputs.workbook_views."""
 
-Between the preview and the confirmation the uploaded file waits in the media storage, which every
-app server shares, under a name only the signed confirmation form carries; the first confirmation
-claims it in the cache (as the admin's import does), so a second click or another tab saves
-nothing twice, and the revisions checked at the save refuse it even without the claim.
-"""
-
-import logging
-import uuid
-from functools import partial
-from pathlib import PurePath
-
-from django import forms
-from django.conf import settings
-from django.contrib import messages
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import FileResponse
-from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
-from core.audit import audit
-from outputs.spreadsheets import CLAIM_SECONDS, AlreadyClaimed, check_zip_archive, confirmation_claim
-from outputs.workbook import WorkbookRefused, read_reporting_workbook
-from outputs.workbook_services import (
-    WorkbookNotSaved,
-    WorkbookPreview,
-    reporting_workbook_write,
-    status_updates_import,
-    status_updates_import_preview,
+from outputs.services.workbook import reporting_workbook_write
+from outputs.workbook_views import (
+    BadCountry,
+    _check_workbook_reader,
+    _page,
+    _workbook_countries,
 )
-from programme.access import ProgrammeAccess
-from programme.models import Country, Programme
-from programme.selectors import programme_component
 
-from . import selectors
 from .exporters.xlsx import CONTENT_TYPE as XLSX_TYPE
-from .views import programme_page
-
-STORAGE_FOLDER = "reporting-workbooks"
-SIGNING_SALT = "reporting-workbook-confirmation"
+from .views import report_page
 
 
-class WorkbookUploadForm(forms.Form):
-    workbook = forms.FileField(
-        label=gettext_lazy("Filled-in workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX_TYPE}),
-    )
-
-
-class BadCountry(ValueError):
-    """``?country=`` names no component of the programme."""
-
-
-def _reporting_countries(programme: Programme, access: ProgrammeAccess) -> list[Country]:
-    return [country for country in selectors.programme_countries(programme) if access.can_report_on(country.pk)]
-
-
-def _check_workbook_reader(programme: Programme, access: ProgrammeAccess) -> None:
-    """Officers of a country and coordinators use the workbook; others are refused (403)."""
-    if not access.is_coordinator and not _reporting_countries(programme, access):
-        raise PermissionDenied(_("The reporting workbook is for the officers of a country and the programme's coordinators."))
-
-
-def _workbook_countries(programme: Programme, access: ProgrammeAccess, asked: str) -> list[Country]:
-    """The countries a download holds: an officer's own (or the one asked among them); for a
-    coordinator the one asked, or every country of the programme."""
-    component = None
-    if asked:
-        component = programme_component(programme, asked)
-        if component is None:
-            raise BadCountry(
-                _("This programme has no country component '%(code)s'. Use a country's ISO code, e.g. mw, or global.")
-                % {"code": asked[:20]}
-            )
-    if access.is_coordinator:
-        return [component] if component else selectors.programme_countries(programme)
-    own = _reporting_countries(programme, access)
-    if component is None:
-        return own
-    if component not in own:
-        raise PermissionDenied(
-            _("You report for %(countries)s, not %(country)s.")
-            % {"countries": ", ".join(country.name for country in own), "country": component.name}
-        )
-    return [component]
-
-
-def _page(request, programme, access, *, status=200, **context):
-    own = _reporting_countries(programme, access)
-    return render(request, "reporting/reporting_workbook.html", {
-        "programme": programme,
-        "own_countries": own,
-        "countries": selectors.programme_countries(programme) if access.is_coordinator else own,
-        "form": context.pop("form", None) or WorkbookUploadForm(),
-        "max_size": settings.IMPORT_MAX_BYTES,
-        "breadcrumbs": [
-            {"label": programme.code, "url": reverse("reporting:programme_overview", args=[programme.slug])},
-            {"label": _("Reporting workbook"), "url": ""},
-        ],
-        **context,
-    }, status=status)
-
-
-@programme_page
+@report_page
 def reporting_workbook_download(request, programme, access, moment):
     """The workbook to fill in offline, in the reader's language."""
     _check_workbook_reader(programme, access)
@@ -123,87 +28,3 @@ def reporting_workbook_download(request, programme, access, moment):
     filename = f"{programme.slug}-{scope}-reporting-workbook-{timezone.localdate().isoformat()}.xlsx"
     handle = reporting_workbook_write(programme=programme, access=access, countries=countries)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-
-
-@programme_page
-def reporting_workbook(request, programme, access, moment):
-    """GET: the page. POST with a file: its preview. POST with ``confirm``: the save."""
-    _check_workbook_reader(programme, access)
-    if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(request, programme, access)
-    if request.method != "POST":
-        return _page(request, programme, access)
-    form = WorkbookUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _page(request, programme, access, status=400, form=form)
-    upload = form.cleaned_data["workbook"]
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        return _refused(request, programme, access, upload, "too_large", 413, _(
-            "This file is %(size)s: a reporting workbook takes at most %(limit)s. Upload one country at a time."
-        ) % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)})
-    try:
-        check_zip_archive(upload)
-        preview = status_updates_import_preview(
-            programme=programme, user=request.user,
-            content=read_reporting_workbook(upload, max_rows=settings.IMPORT_MAX_ROWS),
-        )
-    except ValidationError as error:
-        return _refused(request, programme, access, upload, error.code, 400, " ".join(error.messages))
-    except WorkbookRefused as error:
-        return _refused(request, programme, access, upload, "not_a_reporting_workbook", 400, str(error))
-    except PermissionDenied as error:
-        return _refused(request, programme, access, upload, "country_not_reported", 403, str(error))
-    token = None
-    if preview.confirmable:
-        upload.seek(0)
-        name = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
-        token = signing.dumps({"name": name, "user": request.user.pk, "programme": programme.pk}, salt=SIGNING_SALT)
-    return _preview_page(request, programme, access, preview, token)
-
-
-def _refused(request, programme, access, upload, reason: str, status: int, message: str):
-    """The page saying why the file is refused, the refusal recorded in the audit log."""
-    audit("upload_refused", request, level=logging.WARNING, file=PurePath(upload.name or "").name, reason=reason,
-          size=upload.size, programme=programme.slug)
-    return _page(request, programme, access, status=status, refusal=message)
-
-
-def _preview_page(request, programme, access, preview: WorkbookPreview, token: str | None):
-    status = 200 if preview.confirmable else 409 if preview.conflicts and not preview.errors else 400
-    return _page(request, programme, access, status=status, preview=preview, token=token)
-
-
-def _confirm(request, programme, access):
-    submit = request.POST.get("action") == "submit"
-    try:
-        claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=CLAIM_SECONDS)
-    except signing.BadSignature:
-        claim = None
-    if not claim or claim.get("user") != request.user.pk or claim.get("programme") != programme.pk:
-        return _page(request, programme, access, status=400, refusal=_(
-            "This preview is no longer valid: upload the workbook again."))
-    name = claim["name"]
-    try:
-        with confirmation_claim(f"{SIGNING_SALT}:{name}"):
-            try:
-                with default_storage.open(name) as stored:
-                    content = read_reporting_workbook(stored, max_rows=settings.IMPORT_MAX_ROWS)
-                saved = status_updates_import(programme=programme, user=request.user, content=content, submit=submit)
-            except FileNotFoundError:
-                return _page(request, programme, access, status=409, refusal=_(
-                    "This workbook was already saved, or its preview is too old: upload it again."))
-            except WorkbookNotSaved as refused:
-                default_storage.delete(name)  # what it holds cannot be saved as it is: the officer uploads anew
-                return _preview_page(request, programme, access, refused.preview, None)
-    except AlreadyClaimed:
-        return _page(request, programme, access, status=409, refusal=_(
-            "This workbook was already saved (or is being saved): My outputs shows what was saved. "
-            "To report again, download a new workbook."))
-    transaction.on_commit(partial(default_storage.delete, name))
-    audit("reporting_workbook_saved", request, programme=programme.slug, updates=len(saved), submitted=submit)
-    if submit:
-        message = ngettext("%(count)s update submitted for review.", "%(count)s updates submitted for review.", len(saved))
-    else:
-        message = ngettext("%(count)s draft saved.", "%(count)s drafts saved.", len(saved))
-    messages.success(request, message % {"count": len(saved)})
-    return redirect("outputs:my_outputs")

@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "programme.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 DURATION = int(os.environ.get("LOADTEST_DURATION", "30"))
 CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "32"))
@@ -159,7 +159,7 @@ def start_servers(out_dir):
     from django.conf import settings
 
     app_port, port = free_port(), free_port()
-    gunicorn = start("gunicorn", [str(ROOT / ".venv" / "bin" / "gunicorn"), "programme.wsgi"],
+    gunicorn = start("gunicorn", [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi"],
                      {"GUNICORN_BIND": f"127.0.0.1:{app_port}", "GUNICORN_ACCESS_LOG": str(out_dir / "access.log"),
                       "GUNICORN_ERROR_LOG": str(out_dir / "gunicorn.log")},
                      app_port, out_dir / "gunicorn.log")

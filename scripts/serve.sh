@@ -61,7 +61,7 @@ if [[ $# -gt 0 ]]; then
 else
     # gunicorn on a private loopback port: clients reach it only through nginx.
     app_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    GUNICORN_BIND="127.0.0.1:$app_port" "$root/.venv/bin/gunicorn" programme.wsgi &
+    GUNICORN_BIND="127.0.0.1:$app_port" "$root/.venv/bin/gunicorn" config.wsgi &
     pids+=($!)
     # The task worker: large exports and reminders queued in the database.
     "$py" manage.py db_worker --no-reload &

@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from conftest import DEMO_PASSWORD
-from programme.passwords import send_password_reset
+from core.passwords import send_password_reset
 from reporting.tests.browser import PHONE
 
 pytestmark = pytest.mark.browser

@@ -18,7 +18,7 @@ from django.db import connection
 
 from core.backup import BackupError, backup_create, backup_restore
 from outputs.models import Evidence, Output, StatusUpdate
-from outputs.services import output_edit
+from outputs.services.output_edits import output_edit
 from outputs.testing import approve, save_update, seed_output
 from outputs.tests.conftest import upload
 
@@ -81,7 +81,7 @@ def dump_default():
 
 def dump_restored(settings_dict, tmp_path):
     """The same, read by a separate `manage.py dumpdata` from the restored database."""
-    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "programme.settings",
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings",
            "DATABASE_URL": database_url(settings_dict), "BUILD_DIR": str(tmp_path / "build")}
     result = subprocess.run([sys.executable, "manage.py", "dumpdata", "--format=json"], cwd=ROOT, env=env,
                             capture_output=True, text=True, check=False)

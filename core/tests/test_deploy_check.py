@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def production_env(tmp_path, **overrides):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "DJANGO_SETTINGS_MODULE": "programme.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",

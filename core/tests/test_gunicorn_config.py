@@ -12,7 +12,7 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 def resolved(**env):
     result = subprocess.run(
-        [str(GUNICORN), "--print-config", "programme.wsgi"], cwd=ROOT, capture_output=True, text=True,
+        [str(GUNICORN), "--print-config", "config.wsgi"], cwd=ROOT, capture_output=True, text=True,
         timeout=60, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
     )
     assert result.returncode == 0, result.stderr

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.test import Client
 
 from conftest import DEMO_PASSWORD
-from programme import services
-from programme.models import UserPreference
-from programme.selectors import user_language
+from core import services
+from core.models import UserPreference
+from core.selectors import user_language
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 
@@ -100,10 +100,10 @@ def test_the_service_refuses_a_language_that_is_not_offered(django_user_model):
 
 def test_an_admin_may_correct_someone_s_language(users, client_for):
     admin = client_for(users.admin)
-    form = admin.get("/admin/programme/userpreference/add/").content.decode()
+    form = admin.get("/admin/core/userpreference/add/").content.decode()
     assert '<option value="vi">Tiếng Việt</option>' in form
-    response = admin.post("/admin/programme/userpreference/add/", {"user": users.officer_zm.pk, "language": "pt"})
+    response = admin.post("/admin/core/userpreference/add/", {"user": users.officer_zm.pk, "language": "pt"})
     assert response.status_code == 302
     assert user_language(users.officer_zm) == "pt"
-    refused = admin.post("/admin/programme/userpreference/add/", {"user": users.officer_mz.pk, "language": "de"})
+    refused = admin.post("/admin/core/userpreference/add/", {"user": users.officer_mz.pk, "language": "de"})
     assert refused.status_code == 200 and user_language(users.officer_mz) == ""

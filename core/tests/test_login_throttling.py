@@ -156,7 +156,7 @@ def test_spraying_cannot_be_reset_by_signing_in_to_an_own_account(users, clock):
 @pytest.mark.parametrize("limit, starts", [("50", True), ("51", False), ("5", False)])
 def test_the_address_limit_lies_above_the_pair_limit_and_at_most_50(limit, starts):
     result = subprocess.run(
-        [sys.executable, "-c", "import programme.settings"], cwd=settings.BASE_DIR, capture_output=True, text=True,
+        [sys.executable, "-c", "import config.settings"], cwd=settings.BASE_DIR, capture_output=True, text=True,
         env={**os.environ, "AXES_IP_FAILURE_LIMIT": limit},
     )
     assert (result.returncode == 0) == starts

@@ -89,7 +89,7 @@ def served():
     )
     subprocess.run([str(BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=60)
     # The shape gunicorn.conf.py gives production: 4 processes x 2 threads, 8 connections each.
-    gunicorn = subprocess.Popen([str(BIN / "gunicorn"), "programme.wsgi"], cwd=ROOT, env=env,
+    gunicorn = subprocess.Popen([str(BIN / "gunicorn"), "config.wsgi"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     nginx = subprocess.Popen(
         [str(ROOT / "scripts" / "nginx.sh"), str(work / "nginx")], cwd=ROOT, stdout=subprocess.DEVNULL,

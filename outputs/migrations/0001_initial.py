@@ -2,10 +2,11 @@
 
 import django.core.validators
 import django.db.models.deletion
-import outputs.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import outputs.models
 
 
 class Migration(migrations.Migration):

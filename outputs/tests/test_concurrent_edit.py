@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from outputs import services
 from outputs.models import Output, ReviewEvent, StatusUpdate
+from outputs.services import output_edits
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 
@@ -188,7 +188,7 @@ def test_two_concurrent_saves_one_wins(users, monkeypatch):
     concurrently = connection.vendor == "postgresql"
     output = Output.objects.get(outcome__country__code="MW", code="1.1")
     claims = []
-    original = services.output_revision_claim
+    original = output_edits.output_revision_claim
 
     def slow_claim(output_, base_revision):
         started = time.monotonic()
@@ -198,7 +198,7 @@ def test_two_concurrent_saves_one_wins(users, monkeypatch):
         finally:
             claims.append((started, time.monotonic()))
 
-    monkeypatch.setattr(services, "output_revision_claim", slow_claim)
+    monkeypatch.setattr(output_edits, "output_revision_claim", slow_claim)
 
     clients = {"officer-mw": Client(), "officer-mw2": Client()}
     clients["officer-mw"].force_login(users.officer_mw)

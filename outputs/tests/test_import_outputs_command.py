@@ -192,11 +192,11 @@ def test_bad_input_writes_nothing(imported_seed, write_page, case):
 
 def test_failure_in_the_middle_of_writing_rolls_back(imported_seed, write_page, monkeypatch):
     """A failure after some rows were written (here: a database error on the 3rd output) leaves nothing."""
-    from outputs import services
+    from outputs.services import page_import
 
     before = snapshot()
     calls = {"count": 0}
-    real = services.outcome_get_or_create
+    real = page_import.outcome_get_or_create
 
     def failing(**kwargs):
         calls["count"] += 1
@@ -204,7 +204,7 @@ def test_failure_in_the_middle_of_writing_rolls_back(imported_seed, write_page, 
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "outcome_get_or_create", failing)
+    monkeypatch.setattr(page_import, "outcome_get_or_create", failing)
     path = write_page("P\nOutputs\nGhana\n-\nOutput 1.1 - a\n31.12.2025\n-\nOutput 1.2 - b\n31.12.2025\n"
                       "-\nOutput 1.3 - c\n31.12.2025\n")
     with pytest.raises(RuntimeError):
@@ -227,7 +227,7 @@ def test_exit_status_is_non_zero_on_bad_input(write_page):
     path = write_page("P\nOutputs\nMalawi\n-\nOutput 1.1 - x\n31.09.2026\n")
     result = subprocess.run(
         [sys.executable, "manage.py", "import_outputs", str(path), "--code", "X/1"],
-        capture_output=True, text=True, env={"DJANGO_SETTINGS_MODULE": "programme.settings",
+        capture_output=True, text=True, env={"DJANGO_SETTINGS_MODULE": "config.settings",
                                               "DATABASE_URL": f"sqlite:///{path.parent / 'cli.sqlite3'}",
                                               "PATH": "/usr/bin:/bin"},
     )

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import DEMO_PASSWORD
+from core.services import user_language_set
 from outputs.models import NotificationPreference
-from programme.services import user_language_set
 from reporting.tests.browser import PHONE
 
 pytestmark = pytest.mark.browser

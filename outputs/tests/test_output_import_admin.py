@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from import_export.admin import ImportMixin
 
-from outputs import services
 from outputs.models import Output
+from outputs.services import output_edits
 
 IMPORT_URL = "/admin/outputs/output/import/"
 PROCESS_URL = "/admin/outputs/output/process_import/"
@@ -133,7 +133,7 @@ def test_failure_during_confirm_rolls_everything_back(admin_client, seed_program
     def failing_create(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "output_create", failing_create)
+    monkeypatch.setattr(output_edits, "output_create", failing_create)
     response = confirm(admin_client, html)
     assert response.status_code in (200, 302)
     assert snapshot() == before  # the update of row 1 was rolled back with the failed row 2

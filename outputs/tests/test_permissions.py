@@ -313,7 +313,7 @@ STATE_MATRIX = [(state, person) for state in SEEN_BY for person in DEMO_ACCOUNTS
 
 def update_in_state(state, users, files):
     """officer-mw's update of Malawi 1.3 in ``state``, with a narrative and a PDF named after it."""
-    from outputs import services
+    from outputs.services.updates import status_update_return
     from outputs.testing import approve, save_update, seed_output
 
     update = save_update(
@@ -324,7 +324,7 @@ def update_in_state(state, users, files):
         approve(update, users.coordinator)
     elif state == ReviewState.RETURNED:
         update.output.refresh_from_db()
-        services.status_update_return(update=update, user=users.coordinator, reason="Add the minutes.",
+        status_update_return(update=update, user=users.coordinator, reason="Add the minutes.",
                                       base_revision=update.output.revision)
     update.refresh_from_db()
     assert update.review_state == state

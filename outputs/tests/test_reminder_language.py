@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.services import user_language_set
 from outputs.models import Output
-from outputs.services import deadline_reminders_send
+from outputs.notifications import deadline_reminders_send
 from outputs.testing import seed_output
-from programme.services import user_language_set
 
 
 def _due(output, days):

@@ -11,18 +11,19 @@ from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from outputs import notifications, services
+from core.services import user_language_set
+from outputs import notifications
 from outputs.models import NotificationPreference, ReviewEvent
+from outputs.services.updates import status_update_return
 from outputs.tasks import send_review_outcome
 from outputs.testing import approve, save_update, seed_output
 from outputs.tests.test_tasks import run_worker
-from programme.services import user_language_set
 from reporting.tests.test_api_concurrent_writes import run_together
 
 
 def _return(update, coordinator, reason):
     update.output.refresh_from_db()
-    return services.status_update_return(
+    return status_update_return(
         update=update, user=coordinator, reason=reason, base_revision=update.output.revision
     )
 

@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from outputs import services
+from outputs import notifications
 from outputs.models import Output, ReminderSent
-from outputs.services import deadline_reminders_send
+from outputs.notifications import deadline_reminders_send
+from outputs.services.output_edits import output_edit
 
 
 @pytest.fixture
@@ -156,7 +157,7 @@ def test_window_boundaries(quiet, workflow, mailoutbox, days, threshold):
     deadline_reminders_send()
     assert _reminded(quiet.officer_vn) == ([("VN", "1.1", threshold)] if threshold else [])
     assert len(mailoutbox) == (1 if threshold else 0)
-    assert services.reminder_threshold(output.deadline, timezone.localdate()) == threshold
+    assert notifications.reminder_threshold(output.deadline, timezone.localdate()) == threshold
 
 
 @pytest.mark.parametrize(
@@ -219,7 +220,7 @@ def test_a_changed_deadline_is_reminded_again(quiet, workflow, mailoutbox):
     assert before == 1
 
     output.refresh_from_db()
-    services.output_edit(output=output, user=users.coordinator, base_revision=output.revision,
+    output_edit(output=output, user=users.coordinator, base_revision=output.revision,
                          deadline=timezone.localdate() + timedelta(days=6), reason="Moved by a day")
     deadline_reminders_send()
     mails = _sent(mailoutbox)["officer-mw@example.org"]
@@ -244,16 +245,16 @@ def test_inactive_officers_and_officers_without_email_are_skipped(quiet, workflo
 
 def test_a_failed_send_is_retried_next_run(quiet, workflow, mailoutbox, monkeypatch):
     _due(workflow.output("VN", "1.1"), 3)
-    real_send_mail = services.send_mail
+    real_send_mail = notifications.send_mail
 
     def broken(**kwargs):
         raise ConnectionRefusedError("SMTP server down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(notifications, "send_mail", broken)
     with pytest.raises(ConnectionRefusedError):
         deadline_reminders_send()
     assert ReminderSent.objects.count() == 0  # not recorded as sent
 
-    monkeypatch.setattr(services, "send_mail", real_send_mail)
+    monkeypatch.setattr(notifications, "send_mail", real_send_mail)
     assert deadline_reminders_send() == (1, 1)
     assert [m.to for m in mailoutbox] == [["officer-vn@example.org"]]

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from outputs import services
 from outputs.models import (
     Evidence,
     Output,
@@ -15,6 +14,12 @@ from outputs.models import (
     ReviewState,
     Status,
     StatusUpdate,
+)
+from outputs.services.output_edits import EditConflict, output_edit
+from outputs.services.updates import (
+    status_update_approve,
+    status_update_return,
+    status_update_save,
 )
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
@@ -158,7 +163,7 @@ def test_draft_submit_return_resubmit_approve(users, malawi_output, workflow):
     assert submitted.submitted_at is not None
 
     malawi_output.refresh_from_db()
-    returned = services.status_update_return(
+    returned = status_update_return(
         update=submitted, user=coordinator, reason="Give the new tender date.",
         base_revision=malawi_output.revision,
     )
@@ -202,7 +207,7 @@ def test_return_needs_a_reason(users, malawi_output, workflow):
     before = (malawi_output.revision, ReviewEvent.objects.count())
     for reason in ("", "   ", None):
         with pytest.raises(ValidationError) as caught:
-            services.status_update_return(update=update, user=users.coordinator, reason=reason,
+            status_update_return(update=update, user=users.coordinator, reason=reason,
                                           base_revision=malawi_output.revision)
         assert "reason" in caught.value.message_dict
     update.refresh_from_db()
@@ -220,7 +225,7 @@ def test_only_submitted_updates_are_reviewed(users, malawi_output, workflow, sub
     with pytest.raises(ValidationError):
         workflow.approve(update, users.coordinator)
     with pytest.raises(ValidationError):
-        services.status_update_return(update=update, user=users.coordinator, reason="No")
+        status_update_return(update=update, user=users.coordinator, reason="No")
     assert ReviewEvent.objects.count() == events
 
 
@@ -230,7 +235,7 @@ def test_only_coordinators_review(users, malawi_output, workflow, person):
     with pytest.raises(PermissionDenied):
         workflow.approve(update, getattr(users, person))
     with pytest.raises(PermissionDenied):
-        services.status_update_return(update=update, user=getattr(users, person), reason="No")
+        status_update_return(update=update, user=getattr(users, person), reason="No")
     update.refresh_from_db()
     assert update.review_state == ReviewState.SUBMITTED
     assert update.events.count() == 1
@@ -242,8 +247,8 @@ def test_review_from_a_stale_page_is_refused(users, malawi_output, workflow):
     malawi_output.refresh_from_db()
     seen_revision = malawi_output.revision
     workflow.save(malawi_output, users.officer_mw, progress=90)
-    with pytest.raises(services.EditConflict):
-        services.status_update_approve(update=update, user=users.coordinator, base_revision=seen_revision)
+    with pytest.raises(EditConflict):
+        status_update_approve(update=update, user=users.coordinator, base_revision=seen_revision)
     update.refresh_from_db()
     assert (update.review_state, update.progress) == (ReviewState.SUBMITTED, 90)
     assert not update.events.filter(action="approved").exists()
@@ -252,8 +257,8 @@ def test_review_from_a_stale_page_is_refused(users, malawi_output, workflow):
 def test_save_from_a_stale_form_is_refused_and_writes_nothing(users, malawi_output, workflow):
     workflow.save(malawi_output, users.officer_mw, progress=30, narrative="First.")
     before = _counts()
-    with pytest.raises(services.EditConflict) as caught:
-        services.status_update_save(
+    with pytest.raises(EditConflict) as caught:
+        status_update_save(
             output=malawi_output, user=users.officer_mw2, base_revision=0,
             status="on_track", progress=80, narrative="Second.",
         )
@@ -287,7 +292,7 @@ def test_reported_update_is_the_latest_approved(users, malawi_output, workflow):
     assert malawi_output.reported_update == second and malawi_output.pending_update == pending
 
     # A late-approved report about an earlier date does not replace a newer status.
-    services.status_update_return(update=pending, user=users.coordinator, reason="Date?",
+    status_update_return(update=pending, user=users.coordinator, reason="Date?",
                                   base_revision=malawi_output.revision)
     older = workflow.save(malawi_output, users.officer_mw, progress=45, as_of=today - timedelta(days=30))
     workflow.approve(older, users.coordinator)
@@ -342,7 +347,7 @@ def test_status_update_history_keeps_every_version(users, malawi_output, workflo
     update = workflow.save(malawi_output, officer, submit=False, progress=10, narrative="v1")
     update = workflow.save(malawi_output, officer, progress=20, narrative="v2")
     malawi_output.refresh_from_db()
-    update = services.status_update_return(update=update, user=coordinator, reason="More detail",
+    update = status_update_return(update=update, user=coordinator, reason="More detail",
                                            base_revision=malawi_output.revision)
     update = workflow.save(malawi_output, officer, progress=25, narrative="v3")
     workflow.approve(update, coordinator)
@@ -369,7 +374,7 @@ def test_status_update_history_keeps_every_version(users, malawi_output, workflo
 def test_output_edit_keeps_before_after_who_and_when(users, malawi_output):
     before_title, before_deadline = malawi_output.title, malawi_output.deadline
     started = timezone.now()
-    services.output_edit(
+    output_edit(
         output=malawi_output, user=users.coordinator, base_revision=malawi_output.revision,
         reason="Extension agreed", title="  A sharper output text.  ",
         deadline=before_deadline + timedelta(days=90),
@@ -392,7 +397,7 @@ def test_output_edit_keeps_before_after_who_and_when(users, malawi_output):
 def test_only_coordinators_edit_outputs(users, malawi_output, person):
     history = malawi_output.history.count()
     with pytest.raises(PermissionDenied):
-        services.output_edit(output=malawi_output, user=getattr(users, person),
+        output_edit(output=malawi_output, user=getattr(users, person),
                              base_revision=malawi_output.revision, title="Changed")
     malawi_output.refresh_from_db()
     assert malawi_output.title != "Changed"
@@ -402,9 +407,9 @@ def test_only_coordinators_edit_outputs(users, malawi_output, person):
 def test_output_edit_refuses_an_empty_title_and_a_stale_form(users, malawi_output):
     title = malawi_output.title
     with pytest.raises(ValidationError):
-        services.output_edit(output=malawi_output, user=users.coordinator, base_revision=0, title="  ")
-    with pytest.raises(services.EditConflict):
-        services.output_edit(output=malawi_output, user=users.coordinator, base_revision=7, title="New")
+        output_edit(output=malawi_output, user=users.coordinator, base_revision=0, title="  ")
+    with pytest.raises(EditConflict):
+        output_edit(output=malawi_output, user=users.coordinator, base_revision=7, title="New")
     malawi_output.refresh_from_db()
     assert (malawi_output.title, malawi_output.revision) == (title, 0)
 
@@ -414,7 +419,7 @@ def test_output_edit_keeps_the_status_written_meanwhile(users, workflow):
     output = workflow.output("MW", "1.3")
     stale = Output.objects.get(pk=output.pk)  # loaded before the officer submits
     update = workflow.save(output, users.officer_mw)
-    services.output_edit(output=stale, user=users.coordinator, title="Edited meanwhile")
+    output_edit(output=stale, user=users.coordinator, title="Edited meanwhile")
     output.refresh_from_db()
     assert output.title == "Edited meanwhile"
     assert output.pending_update == update

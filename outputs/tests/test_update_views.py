@@ -8,8 +8,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from outputs import services
 from outputs.models import Output, ReviewEvent, ReviewState, StatusUpdate
+from outputs.services.updates import status_update_approve
 from programme.models import AccessGrant, Country, Outcome, Role
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
@@ -540,7 +540,7 @@ def test_services_reject_writes_through_the_review_of_another_programme(users, w
     AccessGrant.objects.create(user=stranger, programme=other, role=Role.COORDINATOR)
     update = workflow.save(workflow.output("MW", "1.1"), users.officer_mw)
     with pytest.raises(PermissionDenied):
-        services.status_update_approve(update=update, user=stranger)
+        status_update_approve(update=update, user=stranger)
     update.refresh_from_db()
     assert update.review_state == ReviewState.SUBMITTED
 

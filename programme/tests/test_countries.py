@@ -1,6 +1,11 @@
 import pytest
 
-from programme.countries import ILO_REGIONS, member_states, normalise_name, recognise_country
+from programme.countries import (
+    ILO_REGIONS,
+    member_states,
+    normalise_name,
+    recognise_country,
+)
 from programme.models import Country, Region
 from programme.services import country_resolve, region_table_load
 

@@ -2,7 +2,7 @@
 
 The server is moto's standalone S3-compatible server, in a process of its own on a free port:
 boto3 and django-storages reach it over HTTP as they would reach a bucket elsewhere. The default
-storage is the one programme/settings.py builds from the MEDIA_STORAGE=s3 environment; only the
+storage is the one config/settings.py builds from the MEDIA_STORAGE=s3 environment; only the
 endpoint is the local server. Evidence files, the background export and the backup command are
 driven through the app's own views, services and command.
 """
@@ -32,7 +32,7 @@ from outputs.models import Evidence
 from outputs.testing import save_update, seed_output
 from outputs.tests.conftest import pdf_bytes, post_update, upload
 
-SETTINGS_FILE = Path(__file__).resolve().parents[1] / "settings.py"
+SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 LOCATION = "production"
 REGION = "us-east-1"
 BASE = "/programmes/glo-22-31-irl"

@@ -10,8 +10,8 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
-from programme.models import UserPreference
-from programme.passwords import send_password_reset
+from core.models import UserPreference
+from core.passwords import send_password_reset
 
 PAGE = "/accounts/password_reset/"
 IP = "203.0.113.50"
@@ -26,7 +26,7 @@ def ask(email, ip=IP, language=None):
 
 def run_queued():
     """Run the queued reset tasks as the worker would (the worker itself: test_sent_by_the_worker)."""
-    for queued in DBTaskResult.objects.filter(task_path="programme.passwords.send_password_reset"):
+    for queued in DBTaskResult.objects.filter(task_path="core.passwords.send_password_reset"):
         send_password_reset.call(**queued.args_kwargs["kwargs"])
 
 

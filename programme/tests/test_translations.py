@@ -64,7 +64,7 @@ def test_catalogues_hold_every_message_of_the_source(tmp_path):
     """makemessages on a copy of the tree (the real locale/ is never written) finds nothing new."""
     copy = tmp_path / "src"
     _source_copy(copy)
-    env = {**os.environ, "BUILD_DIR": str(tmp_path / "build"), "DJANGO_SETTINGS_MODULE": "programme.settings"}
+    env = {**os.environ, "BUILD_DIR": str(tmp_path / "build"), "DJANGO_SETTINGS_MODULE": "config.settings"}
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "fr", "--ignore=.venv", "--ignore=build", "--no-obsolete"],
         cwd=copy, env=env, capture_output=True, text=True, timeout=120, check=False,

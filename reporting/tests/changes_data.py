@@ -5,7 +5,8 @@ import datetime
 import pytest
 import time_machine
 
-from outputs import services
+from outputs.services.output_edits import output_edit
+from outputs.services.updates import status_update_return
 from outputs.testing import approve, save_update, seed_output
 
 Q3 = {"from": "2026-07-01", "to": "2026-09-30"}
@@ -38,7 +39,7 @@ def q3(users, today):
     def edit(country, code, on, **changes):
         at(on)
         output = seed_output(country, code)
-        services.output_edit(output=output, user=users.coordinator, base_revision=output.revision, **changes)
+        output_edit(output=output, user=users.coordinator, base_revision=output.revision, **changes)
 
     report("MW", "1.1", "at_risk", 30, "Cabinet memo delayed.", on="2026-06-10")
     edit("MW", "1.4", "2026-05-02", deadline=datetime.date(2026, 8, 31))  # due inside the window
@@ -49,7 +50,7 @@ def q3(users, today):
     report("MW", "1.3", "off_track", 10, "Submitted, not yet approved.", on="2026-08-20", approve_it=False)
     returned = report("ZM", "1.1", "at_risk", 20, "Returned narrative.", on="2026-09-02", approve_it=False)
     at("2026-09-03")
-    services.status_update_return(update=returned, user=users.coordinator, reason="Say more.")
+    status_update_return(update=returned, user=users.coordinator, reason="Say more.")
     report("ZM", "1.2", "on_track", 50, "Zambia registry live.", on="2026-09-10")
     edit("ZM", "1.3", "2026-09-15", deadline=datetime.date(2027, 3, 31))  # no longer overdue
     report("MW", "1.2", "achieved", 100, "After the window.", on="2026-10-15")

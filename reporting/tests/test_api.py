@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from outputs.models import Output, ReviewEvent, ReviewState, StatusUpdate
-from outputs.services import status_update_approve
+from outputs.services.updates import status_update_approve
 from outputs.testing import save_update, seed_output
 
 

@@ -10,8 +10,8 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from outputs import services
 from outputs.models import Output, ReviewEvent, ReviewState, StatusUpdate
+from outputs.services import output_edits
 from outputs.testing import save_update, seed_output
 
 pytestmark = [
@@ -35,7 +35,7 @@ def claims(monkeypatch):
     """The revision claims made, as (start, end) times: each holds its row a moment, as a slower
     request would, so that the other request arrives while the first is still open."""
     made = []
-    original = services.output_revision_claim
+    original = output_edits.output_revision_claim
 
     def slow_claim(output, base_revision):
         started = time.monotonic()
@@ -45,7 +45,7 @@ def claims(monkeypatch):
         finally:
             made.append((started, time.monotonic()))
 
-    monkeypatch.setattr(services, "output_revision_claim", slow_claim)
+    monkeypatch.setattr(output_edits, "output_revision_claim", slow_claim)
     return made
 
 

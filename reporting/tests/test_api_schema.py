@@ -15,8 +15,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from programme.wsgi import application
-
+from config.wsgi import application
 
 # The schema drf-spectacular serves at /api/schema/, generated from the code (no database needed).
 DOCUMENT = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))

@@ -19,10 +19,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from outputs import services
 from outputs.models import Output
+from outputs.services.output_edits import output_edit
 
-SETTINGS_FILE = Path(__file__).resolve().parents[2] / "programme" / "settings.py"
+SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
 API = "/api/outputs/?programme=glo-22-31-irl&country=mw"
 # A page served from its cached fragment: the session, the account and the account's grants.
@@ -125,7 +125,7 @@ def test_a_fragment_cached_through_one_server_is_served_through_another(
 
     # A write through either server gives the programme a new data version, so a new key.
     output = Output.objects.get(outcome__country__code="MW", code="1.1")
-    services.output_edit(output=output, user=users.coordinator, reason="Reworded", title="Reworded after the first reading")
+    output_edit(output=output, user=users.coordinator, reason="Reworded", title="Reworded after the first reading")
     settings.CACHES = {"default": dict(shared["default"])}  # back on server A
     count, page = queries(coordinator, COUNTRY)
     assert count > CACHED_PAGE_QUERIES and "Reworded after the first reading" in page

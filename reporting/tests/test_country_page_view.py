@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from outputs import services
 from outputs.models import Output
+from outputs.services.output_edits import output_edit
 from outputs.testing import seed_output
 from programme.models import Outcome
 
@@ -79,7 +79,7 @@ def test_as_of_shows_statuses_approved_by_then(users, client_for, reported):
 def test_as_of_shows_deadline_and_text_as_they_were(users, client_for, reported, frozen_today):
     output = seed_output("MW", "1.4")
     frozen_today.move_to("2025-10-01 12:00:00+00:00")
-    services.output_edit(output=output, user=users.coordinator, base_revision=output.revision,
+    output_edit(output=output, user=users.coordinator, base_revision=output.revision,
                          deadline=datetime.date(2026, 3, 31), title="Consultations are held (revised)")
     frozen_today.move_to("2025-12-01 09:00:00+00:00")
     now = page(client_for(users.donor))

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from outputs import services
+from outputs.services.updates import status_update_approve, status_update_save
 from outputs.testing import seed_output
 
 from .test_export_language import ENGLISH_PDF
@@ -36,12 +36,12 @@ def hostile(users, reported):
     output = seed_output("VN", "1.1")
     output.title = '=HYPERLINK("http://evil.example","click")'
     output.save()
-    update = services.status_update_save(
+    update = status_update_save(
         output=output, user=users.officer_vn, base_revision=output.revision, status="on_track",
         progress=25, narrative="+cmd|' /C calc'!A0", submit=True,
     )
     output.refresh_from_db()
-    services.status_update_approve(update=update, user=users.coordinator, base_revision=output.revision)
+    status_update_approve(update=update, user=users.coordinator, base_revision=output.revision)
     return output
 
 

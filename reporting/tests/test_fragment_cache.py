@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from outputs import services
 from outputs.models import Evidence, Output
+from outputs.services.output_edits import output_create, output_edit
+from outputs.services.updates import status_update_return
 from outputs.testing import approve, save_update, seed_output
 from programme.models import AccessGrant, Country, Programme, Role
 from programme.services import programme_touch
@@ -88,7 +89,7 @@ def test_submit_approve_and_return_change_the_pages(users, client_for, reported)
     second = save_update(seed_output("MW", "1.5"), users.officer_mw, narrative="Second words.")
     assert "Submitted for review" in html(coordinator, COUNTRY)
     second.output.refresh_from_db()
-    services.status_update_return(update=second, user=users.coordinator, reason="Say more.",
+    status_update_return(update=second, user=users.coordinator, reason="Say more.",
                                   base_revision=second.output.revision)
     assert "Returned for changes" in html(coordinator, COUNTRY)
 
@@ -265,10 +266,10 @@ def test_a_rolled_back_write_never_reuses_its_version(users, reported):
 def test_every_service_write_gives_a_new_version(users, reported):
     output = seed_output("MW", "1.4")
     before = version()
-    services.output_edit(output=output, user=users.coordinator, title="New title", base_revision=output.revision)
+    output_edit(output=output, user=users.coordinator, title="New title", base_revision=output.revision)
     after_edit = version()
     assert after_edit != before
-    services.output_create(programme=Programme.objects.get(code="GLO/22/31/IRL"), country=Country.objects.get(code="MW"),
+    output_create(programme=Programme.objects.get(code="GLO/22/31/IRL"), country=Country.objects.get(code="MW"),
                            outcome_number=1, code="1.99", title="Created", deadline="2026-06-30", user=users.coordinator)
     assert version() != after_edit
     other = Programme.objects.create(code="OTHER/1", title="Another programme")

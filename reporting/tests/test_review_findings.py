@@ -5,11 +5,11 @@ import io
 import openpyxl
 from lxml import etree
 
-from outputs import services
 from outputs.models import ReviewState, StatusUpdate
-from outputs.testing import approve, save_update
+from outputs.services.output_edits import output_edit
+from outputs.services.updates import status_update_return, status_update_save
+from outputs.testing import approve, save_update, seed_output
 
-from outputs.testing import seed_output
 from .test_export_views import IATI_SCHEMA
 
 
@@ -38,7 +38,7 @@ def test_donors_get_no_review_trail_from_the_api(users, client_for):
     output = seed_output("MW", "1.3")
     update = save_update(output, users.officer_mw)
     output.refresh_from_db()
-    services.status_update_return(update=update, user=users.coordinator, reason="CONFIDENTIAL: check the figures")
+    status_update_return(update=update, user=users.coordinator, reason="CONFIDENTIAL: check the figures")
     save_update(output, users.officer_mw)
     approve(StatusUpdate.objects.get(pk=update.pk), users.coordinator)
     donor = client_for(users.donor)
@@ -54,9 +54,9 @@ def test_racing_saves_without_a_revision_keep_one_open_update(users):
     """Two saves that loaded the output before either wrote (e.g. two API calls without base_revision)."""
     first_copy = seed_output("MW", "1.3")
     second_copy = seed_output("MW", "1.3")
-    services.status_update_save(output=first_copy, user=users.officer_mw, base_revision=None, status="on_track",
+    status_update_save(output=first_copy, user=users.officer_mw, base_revision=None, status="on_track",
                                 progress=10, submit=True)
-    services.status_update_save(output=second_copy, user=users.officer_mw2, base_revision=None, status="on_track",
+    status_update_save(output=second_copy, user=users.officer_mw2, base_revision=None, status="on_track",
                                 progress=20, submit=True)
     open_updates = StatusUpdate.objects.filter(output=first_copy).exclude(review_state=ReviewState.APPROVED)
     assert open_updates.count() == 1
@@ -75,7 +75,7 @@ def test_history_cannot_be_reverted_in_the_admin(users, client_for):
 
 def test_output_history_cannot_be_reverted_either(users, client_for):
     output = seed_output("MW", "1.3")
-    services.output_edit(output=output, user=users.coordinator, title="Edited text")
+    output_edit(output=output, user=users.coordinator, title="Edited text")
     first_version = output.history.earliest("history_date")
     response = client_for(users.admin).post(
         f"/admin/outputs/output/{output.pk}/history/{first_version.history_id}/",

@@ -114,7 +114,7 @@ class Cluster:
         self.env.update(
             DATABASE_URL=parts._replace(path=f"/{self.database_name}").geturl(),
             CACHE_URL=f"redis://127.0.0.1:{self.redis_port}/0",
-            DJANGO_SETTINGS_MODULE="programme.settings", DJANGO_DEBUG="0", DB_CONN_MAX_AGE="60", BUILD_DIR=str(work / "build"), MEDIA_ROOT=str(work / "media"),
+            DJANGO_SETTINGS_MODULE="config.settings", DJANGO_DEBUG="0", DB_CONN_MAX_AGE="60", BUILD_DIR=str(work / "build"), MEDIA_ROOT=str(work / "media"),
             DEMO_PASSWORD=PASSWORD, EXPORT_BACKGROUND_ROWS="10", EXPORT_JOB_LIMIT_SECONDS=str(EXPORT_LIMIT_SECONDS),
             # Two processes of two threads each: the two servers together are make serve's four.
             GUNICORN_WORKERS="2", GUNICORN_THREADS="2",
@@ -136,7 +136,7 @@ class Cluster:
         self.db = Database(self.env["DATABASE_URL"])
         self.start_worker()
         for name, port in (("a", self.port_a), ("b", self.port_b)):
-            self.start_process(name, [str(BIN / "gunicorn"), "programme.wsgi"], GUNICORN_BIND=f"127.0.0.1:{port}",
+            self.start_process(name, [str(BIN / "gunicorn"), "config.wsgi"], GUNICORN_BIND=f"127.0.0.1:{port}",
                                GUNICORN_ACCESS_LOG=str(self.work / f"access-{name}.log"),
                                GUNICORN_ERROR_LOG=str(self.work / f"gunicorn-{name}.log"))
         static_root = self.work / "static"
@@ -149,7 +149,7 @@ class Cluster:
             wait_until(lambda port=port: answers(port), f"an answer on port {port}")
 
     def cached_keys(self, kind):
-        """The shared cache's keys for one kind of value (programme.caching names them "<kind>:<hash>")."""
+        """The shared cache's keys for one kind of value (core.caching names them "<kind>:<hash>")."""
         import redis
 
         return redis.Redis(port=self.redis_port).keys(f"*:{kind}:*")

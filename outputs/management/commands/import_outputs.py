@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from outputs.page_parser import PageError, decode_page, parse_page
-from outputs.services import outputs_import_page
+from outputs.services.page_import import outputs_import_page
 from programme.models import Programme
 
 

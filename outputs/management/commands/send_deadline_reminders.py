@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from outputs.services import deadline_reminders_send
+from outputs.notifications import deadline_reminders_send
 from outputs.tasks import send_deadline_reminders
 
 

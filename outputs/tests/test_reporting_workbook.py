@@ -74,11 +74,11 @@ def for_this_programme(workbook):
 
 
 def upload(client, handle):
-    return client.post(reverse("reporting:reporting_workbook", args=[SLUG]), {"workbook": handle})
+    return client.post(reverse("outputs:reporting_workbook", args=[SLUG]), {"workbook": handle})
 
 
 def confirm(client, response, action):
-    return client.post(reverse("reporting:reporting_workbook", args=[SLUG]),
+    return client.post(reverse("outputs:reporting_workbook", args=[SLUG]),
                        {"confirm": response.context["token"], "action": action})
 
 
@@ -276,7 +276,7 @@ def test_an_officer_cannot_upload_another_countrys_workbook(users, client_for, m
 
 def test_the_page_and_its_links(users, client_for):
     officer = client_for(users.officer_mw)
-    page_url = reverse("reporting:reporting_workbook", args=[SLUG])
+    page_url = reverse("outputs:reporting_workbook", args=[SLUG])
     assert page_url in officer.get(reverse("outputs:my_outputs")).content.decode()
     assert page_url in officer.get(reverse("reporting:country", args=[SLUG, "mw"])).content.decode()
     assert page_url not in officer.get(reverse("reporting:country", args=[SLUG, "zm"])).content.decode()

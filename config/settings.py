@@ -104,8 +104,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "programme.urls"
-WSGI_APPLICATION = "programme.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -118,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "reporting.navigation.navigation",
+                "core.navigation.navigation",
             ],
         },
     },
@@ -197,7 +197,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
 
-# Password reset by e-mail (programme.passwords): a link works this many hours, and once; at most
+# Password reset by e-mail (core.passwords): a link works this many hours, and once; at most
 # this many requests per e-mail address and per client address within the window, then 429.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 1) * 3600
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
@@ -221,7 +221,7 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)  # as the session cookie
 LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
 # English dates as the programme writes them (31 Dec 2025), not the US order; others are Django's.
-FORMAT_MODULE_PATH = ["programme.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -418,7 +418,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "reporting.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
 }
 SPECTACULAR_SETTINGS = {
@@ -449,6 +449,6 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "reporting.api.schema.document_error_responses",
+        "core.api.document_error_responses",
     ],
 }

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from programme.access import ProgrammeAccess, programme_access
 from programme.models import Country, Programme
 
-from . import selectors, services
-from .models import Output, Status, StatusUpdate
-from .workbook import (
+from .. import selectors
+from ..models import Output, Status, StatusUpdate
+from ..workbook import (
     CountrySheet,
     FilledRow,
     OutputLine,
@@ -29,6 +29,8 @@ from .workbook import (
     column_label,
     write_reporting_workbook,
 )
+from .output_edits import EditConflict
+from .updates import status_update_rule_errors, status_update_save
 
 
 def _reported(update: StatusUpdate | None) -> str:
@@ -174,7 +176,7 @@ def status_updates_import_preview(*, programme: Programme, user: User, content: 
             continue
         seen[output.pk] = row.number
         row.as_of = row.as_of or today  # as on the form and in the API: the day of the report
-        errors.extend(_row_errors(row, services.status_update_rule_errors(
+        errors.extend(_row_errors(row, status_update_rule_errors(
             output=output, user=user, unreadable=row.errors, fields={
                 "status": row.status, "progress": row.progress, "narrative": row.narrative, "as_of": row.as_of,
                 "links": row.links,
@@ -202,12 +204,12 @@ def status_updates_import(
             for change in preview.changes:
                 row = change.row
                 try:
-                    saved.append(services.status_update_save(
+                    saved.append(status_update_save(
                         output=change.output, user=user, base_revision=row.revision, status=row.status,
                         progress=row.progress, narrative=row.narrative, as_of=row.as_of, links=row.links,
                         submit=submit,
                     ))
-                except services.EditConflict as conflict:
+                except EditConflict as conflict:
                     change.output = conflict.output
                     conflicts.append(change)
                 except ValidationError as error:

@@ -1,0 +1,1 @@
+"""The project package: settings, URLs and the WSGI and ASGI entry points."""

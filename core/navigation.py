@@ -1,0 +1,71 @@
+"""The header's navigation and the site's root (`/`). Each app names its own places through the
+signals below, as pretix's navigation signals do, so that core knows none of them: the receivers
+live in outputs/navigation.py and reporting/navigation.py."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.dispatch import Signal
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url: str
+    label: str
+    order: int  # left to right
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where `/` may send a person; the lowest rank of all the apps' answers wins."""
+
+    rank: int
+    url: str
+
+
+# Receivers take (sender, user) and return a list of NavLink.
+nav_links = Signal()
+# Receivers take (sender, user) and return a list of Destination.
+home_destinations = Signal()
+# Receivers take (sender, user) and return the code of the programme the header names where a page
+# names none of its own (My outputs, the review queue), or None.
+header_programme = Signal()
+
+
+def _answers(signal: Signal, user: object) -> list:
+    return [item for _receiver, items in signal.send(sender=None, user=user) for item in items or ()]
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Context processor: the header's links, the current one marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    links = sorted(_answers(nav_links, user), key=lambda link: link.order)
+    if user.is_staff:
+        links.append(NavLink(reverse("admin:index"), _("Admin"), 100))
+    # The deepest matching link is the current one (the dashboard lives under the overview's URL).
+    matching = [link.url for link in links if request.path.startswith(link.url)]
+    current = max(matching, key=len) if matching else None
+    codes = [code for _receiver, code in header_programme.send(sender=None, user=user) if code]
+    return {
+        "nav_items": [{"url": link.url, "label": link.label, "count": link.count, "active": link.url == current}
+                      for link in links],
+        "header_programme_code": codes[0] if codes else "",
+    }
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person where they work."""
+    destinations = _answers(home_destinations, request.user)
+    if destinations:
+        return redirect(min(destinations, key=lambda destination: destination.rank).url)
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "no_access.html", status=403)
