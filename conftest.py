@@ -70,7 +70,7 @@ def load_seed():
     call_command("loaddata", ROOT / "fixtures" / "glo-22-31-irl.json", verbosity=0)
     call_command("populate_history", "--auto", stdout=StringIO())  # as `setup_demo` does
     # Recorded as imported when the programme started, so that "as of" dates in 2025 find them.
-    Output.history.update(history_date=datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc))
+    Output.history.update(history_date=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)

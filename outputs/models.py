@@ -353,6 +353,9 @@ class ReminderSent(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.output} – {self.get_threshold_display()} – {self.user}"
+
 
 class NotificationPreference(models.Model):
     """Which review e-mails a person receives. Without a row, every kind that concerns them."""
@@ -385,6 +388,9 @@ class ReviewNotificationSent(models.Model):
             models.UniqueConstraint(fields=["event", "user"], name="review_notification_sent_once")
         ]
 
+    def __str__(self):
+        return f"{self.event} – {self.user}"
+
 
 class ReviewDigest(models.Model):
     """A coordinator's review digest of one day: at most one per day. ``up_to`` is where the next
@@ -397,3 +403,6 @@ class ReviewDigest(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="review_digest_once_a_day")]
+
+    def __str__(self):
+        return f"{self.user} – {self.day}"

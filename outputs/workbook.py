@@ -275,7 +275,7 @@ def _date(value: object) -> datetime.date | None:
 def _parse_row(sheet: str, number: int, cells: tuple, statuses: dict[str, str]) -> FilledRow | None:
     """The row's filled columns parsed, or None when none is filled."""
     cells = tuple(cells) + (None,) * (len(KEYS) + 2 - len(cells))
-    by_key = dict(zip(KEYS, cells))
+    by_key = dict(zip(KEYS, cells, strict=False))
     if all(_text(by_key[key]) == "" for key in FILLED):
         return None
     errors: dict[str, list[str]] = {}

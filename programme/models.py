@@ -74,13 +74,6 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.name,)
-
-    @property
-    def is_global(self):
-        return self.slug == GLOBAL_COMPONENT_SLUG
-
     def save(self, *args, **kwargs):
         if self.code:
             self.code = self.code.upper()
@@ -92,6 +85,13 @@ class Country(models.Model):
             else:
                 self.slug = slugify(self.name) or "component"
         super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.name,)
+
+    @property
+    def is_global(self):
+        return self.slug == GLOBAL_COMPONENT_SLUG
 
 
 class ProgrammeManager(models.Manager):
@@ -129,15 +129,15 @@ class Programme(models.Model):
     def __str__(self):
         return f"{self.code} – {self.title}"
 
-    def natural_key(self):
-        return (self.code,)
-
     def save(self, *args, **kwargs):
         self.slug = programme_slug(self.code)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("admin:programme_programme_change", args=[self.pk])
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class OutcomeManager(models.Manager):

@@ -441,7 +441,7 @@ def statuses_by_month(
     ):
         updates_by_output[output_id] += [update] if update[2] else []
     result = []
-    for month, cutoff in zip(firsts, cutoffs):
+    for month, cutoff in zip(firsts, cutoffs, strict=False):
         counts = Counter()
         for updates in updates_by_output.values():
             known = [update for update in updates if update[1] <= cutoff]

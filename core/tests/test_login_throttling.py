@@ -37,7 +37,7 @@ def fail_five_times(username="officer-mw", ip=ATTACKER):
 
 @pytest.fixture
 def clock(users):
-    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc), tick=False) as traveller:
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False) as traveller:
         yield traveller
 
 

@@ -6,7 +6,7 @@ import logging
 import pytest
 import time_machine
 
-START = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.timezone.utc)
+START = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
 PAGE = "/programmes/glo-22-31-irl/"
 
 

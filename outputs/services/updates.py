@@ -199,7 +199,7 @@ def status_update_save(
         return _status_update_write(
             output=output, user=user, base_revision=base_revision, status=status, progress=progress,
             narrative=narrative, as_of=as_of, links=links, submit=submit,
-            files=[(upload, content_type, name) for upload, content_type, name in zip(files, file_types, stored)],
+            files=[(upload, content_type, name) for upload, content_type, name in zip(files, file_types, stored, strict=False)],
         )
     except BaseException:
         for name in stored:

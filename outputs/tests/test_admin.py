@@ -19,10 +19,10 @@ MODELS = [Region, Country, Programme, Outcome, Output]
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 def test_changelist_add_and_change_pages(admin_client_seed, model):
     info = (model._meta.app_label, model._meta.model_name)
-    assert admin_client_seed.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
-    assert admin_client_seed.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+    assert admin_client_seed.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    assert admin_client_seed.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
     obj = model.objects.first()
-    assert admin_client_seed.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+    assert admin_client_seed.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).status_code == 200
 
 
 def test_index(admin_client_seed):
@@ -104,9 +104,9 @@ def test_workflow_models_are_in_the_admin(users, client_for, model, settings, tm
     approve(update, users.coordinator)
     ReminderSent.objects.create(user=users.officer_mw, output=output, threshold="overdue", deadline=output.deadline)
     info = (model._meta.app_label, model._meta.model_name)
-    assert admin_client.get(reverse("admin:%s_%s_changelist" % info)).status_code == 200
+    assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
     obj = model.objects.first()
-    assert admin_client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).status_code == 200
 
 
 def test_history_of_reporting_cannot_be_deleted_in_the_admin(users, client_for):

@@ -141,7 +141,7 @@ def test_empty_and_entry_less_pages():
 
 
 def test_bytes_that_are_not_utf8_name_the_line():
-    raw = "A Programme\nOutputs\nMalawi\n-\nOutput 1.1 - caf".encode() + b"\xe9 latin-1\n31.12.2025\n"
+    raw = b"A Programme\nOutputs\nMalawi\n-\nOutput 1.1 - caf" + b"\xe9 latin-1\n31.12.2025\n"
     with pytest.raises(PageError) as caught:
         decode_page(raw)
     assert caught.value.line_number == 5

@@ -25,7 +25,7 @@ def run_worker():
     try:
         call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
     finally:
-        for number, handler in zip(stops, handlers):
+        for number, handler in zip(stops, handlers, strict=False):
             signal.signal(number, handler)
 
 

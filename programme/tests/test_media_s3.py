@@ -183,7 +183,7 @@ def test_a_second_file_of_the_same_name_overwrites_nothing(users, client_for, s3
     assert response.status_code == 302
     assert sorted(s3_media.objects().values()) == sorted([first, second])
     coordinator = client_for(users.coordinator)
-    for evidence, content in zip(Evidence.objects.order_by("pk"), [first, second]):
+    for evidence, content in zip(Evidence.objects.order_by("pk"), [first, second], strict=False):
         assert fetch(coordinator, reverse("outputs:evidence", args=[evidence.pk])) == (200, content)
 
     # Evidence gets random names; the storage itself must also never replace an object of the

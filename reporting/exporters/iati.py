@@ -49,7 +49,7 @@ def iati_document(programme: Programme, rows: Iterable[tuple], moment: ReportMom
     of them takes its labels from the language active when its first row is read)."""
     language = content_language()
     with translation.override(language):
-        root = _activities(programme, [dict(zip(OUTPUT_KEYS, row)) for row in rows], moment, language)
+        root = _activities(programme, [dict(zip(OUTPUT_KEYS, row, strict=False)) for row in rows], moment, language)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

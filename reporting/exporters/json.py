@@ -16,7 +16,7 @@ def json_chunks(meta: dict, rows: Iterable[tuple]) -> Iterator[bytes]:
     yield ('{"meta": ' + json.dumps(meta, cls=DjangoJSONEncoder) + ', "outputs": [').encode()
     separator = "\n"
     for row in rows:
-        item = {key: neutralise(value) for key, value in zip(OUTPUT_KEYS, row)}
+        item = {key: neutralise(value) for key, value in zip(OUTPUT_KEYS, row, strict=False)}
         yield (separator + json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False)).encode()
         separator = ",\n"
     yield b"\n]}\n"

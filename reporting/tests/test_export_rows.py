@@ -20,7 +20,7 @@ def selector_row(deadline, status, iso="MW", narrative="Budget released.", appro
 
 def shown(*rows):
     with timezone.override(MAPUTO):
-        return [dict(zip(OUTPUT_KEYS, row)) for row in output_rows(rows, TODAY)]
+        return [dict(zip(OUTPUT_KEYS, row, strict=False)) for row in output_rows(rows, TODAY)]
 
 
 def test_labels_deadlines_and_local_times():
@@ -54,6 +54,6 @@ def test_history_rows_label_statuses_and_show_local_times():
 def test_labels_are_in_the_language_active_when_the_rows_are_read():
     rows = output_rows([selector_row(datetime.date(2025, 4, 25), "at_risk")], TODAY)  # nothing read yet
     with translation.override("pt"):
-        [row] = [dict(zip(OUTPUT_KEYS, row)) for row in rows]
+        [row] = [dict(zip(OUTPUT_KEYS, row, strict=False)) for row in rows]
         assert output_header()[7] == "Estado"
     assert row["status"] == "Em risco" and row["overdue"] == "sim"
