@@ -348,6 +348,10 @@ SPREADSHEET_MAX_RATIO = 100
 # Reporting history is never rewritten: no "revert to this version" in the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# An open output counts as due soon this many days before its deadline: on every page and in the
+# officers' reminders (whose first one goes out at this horizon).
+DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 30)
+
 # Spreadsheets of more outputs than this are built in the background and offered when ready.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
 

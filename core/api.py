@@ -4,6 +4,7 @@ are), the documentation page, and the schema's documented errors."""
 import logging
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions
@@ -13,7 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .audit import audit
 from .errors import AccessRefused
 
-REFUSALS = (exceptions.PermissionDenied, exceptions.AuthenticationFailed, AccessRefused)
+REFUSALS = (exceptions.PermissionDenied, exceptions.AuthenticationFailed, AccessRefused, PermissionDenied)
 
 
 def exception_handler(exc, context):
@@ -21,7 +22,8 @@ def exception_handler(exc, context):
     # Written before DRF answers, as its answer marks the request's transaction for rollback and
     # reading the user may still query: DRF refuses an unknown format suffix before it authenticates.
     if request is not None and isinstance(exc, REFUSALS):
-        status = getattr(exc, "status_code", 404)  # AccessRefused is a Http404, without one
+        # AccessRefused is a Http404 and Django's PermissionDenied a 403, neither with a status_code.
+        status = getattr(exc, "status_code", 404 if isinstance(exc, AccessRefused) else 403)
         audit("access_refused", request, user=_reader(request), status=status, reason=str(exc),
               level=logging.WARNING)
     elif request is not None and isinstance(exc, Http404) and context.get("kwargs"):

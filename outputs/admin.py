@@ -21,7 +21,7 @@ from import_export.forms import ImportForm
 from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.admin import SimpleHistoryAdmin
 
-from programme.admin import ProgrammeScopedAdmin
+from programme.admin import ProgrammeScopedAdmin, TouchesProgrammes
 from programme.models import Outcome
 
 from . import selectors
@@ -108,7 +108,7 @@ class OutputInline(admin.TabularInline):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+class OutcomeAdmin(ProgrammeScopedAdmin, TouchesProgrammes, admin.ModelAdmin):
     list_display = ["__str__", "programme", "country", "number", "title"]
     list_filter = [("programme", admin.RelatedOnlyFieldListFilter), ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "country__name", "programme__code"]

@@ -54,6 +54,7 @@ from .services.updates import (
     status_update_rule_errors,
     status_update_save,
 )
+from .vocabulary import NARRATIVE_REQUIRED_KEYS, NOT_REPORTED, status_filter_choices
 
 # Serializers
 
@@ -159,8 +160,8 @@ class StatusUpdateWriteSerializer(serializers.Serializer):
     progress = serializers.IntegerField(help_text="0 to 100.")
     narrative = serializers.CharField(
         required=False, allow_blank=True, default="",
-        help_text=f"At most {MAX_NARRATIVE_CHARS} characters; required for at_risk, off_track and "
-                  "cancelled. Line endings are stored as \\n.",
+        help_text=f"At most {MAX_NARRATIVE_CHARS} characters; required for {NARRATIVE_REQUIRED_KEYS}. "
+                  "Line endings are stored as \\n.",
     )
     as_of = serializers.DateField(
         required=False, allow_null=True, default=None,
@@ -293,8 +294,8 @@ class OutputFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(field_name="outcome__country__slug")
     outcome = IntegerFilter(field_name="outcome__number")
     status = django_filters.ChoiceFilter(
-        choices=[("none", "Not reported"), *Status.choices], method="filter_status",
-        help_text="The reported (approved) status; 'none' for outputs not reported yet.",
+        choices=status_filter_choices(), method="filter_status",
+        help_text=f"The reported (approved) status; '{NOT_REPORTED}' for outputs not reported yet.",
     )
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
@@ -308,7 +309,7 @@ class OutputFilter(django_filters.FilterSet):
         fields = ["programme", "country", "outcome", "status", "deadline_after", "deadline_before", "overdue"]
 
     def filter_status(self, queryset, name, value):
-        if value == "none":
+        if value == NOT_REPORTED:
             return queryset.filter(reported_update__isnull=True)
         return queryset.filter(reported_update__status=value)
 
@@ -377,8 +378,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
             updates = selectors.output_timeline(output, access)
             return with_etag(Response(StatusUpdateSerializer(updates, many=True, context=context).data),
                              output.revision)
-        if not access.can_report_on(output.outcome.country_id):
-            raise PermissionDenied(_("Only officers of this country may report on this output."))
+        access.require_report_on(output.outcome.country)
         base_revision = if_match_revision(request, output)
         data = parsed_or_every_error(request, output)
         with service_refusals_as_api_errors():
@@ -417,8 +417,7 @@ class StatusUpdateViewSet(
     def reviewable_update(self) -> tuple[StatusUpdate, int]:
         """The update a coordinator reviews, and the revision they read it at (If-Match)."""
         update = self.get_object()
-        if not programme_access(self.request.user, update.output.outcome.programme).can_review:
-            raise PermissionDenied(_("Only coordinators review updates."))
+        programme_access(self.request.user, update.output.outcome.programme).require_review()
         return update, if_match_revision(self.request, update.output)
 
     @extend_schema(

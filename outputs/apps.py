@@ -7,4 +7,4 @@ class OutputsConfig(AppConfig):
     verbose_name = _("Outputs and status updates")
 
     def ready(self):
-        from . import navigation, signals  # noqa: F401  (places in the header; new data versions for direct saves)
+        from . import navigation  # noqa: F401  (places in the header and at /)

@@ -2,11 +2,13 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .evidence import ALLOWED_LABEL, ALLOWED_TYPES, MAX_EVIDENCE_BYTES
 from .models import Status
+from .vocabulary import narrative_required_statuses_lazy
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,7 +37,8 @@ class StatusUpdateForm(forms.Form):
         label=_("Narrative"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What was done, what is next, what is in the way. Required for At risk, Off track and Cancelled."),
+        help_text=format_lazy(_("What was done, what is next, what is in the way. Required for {statuses}."),
+                              statuses=narrative_required_statuses_lazy()),
     )
     as_of = forms.DateField(
         label=_("As of"),

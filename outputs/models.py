@@ -334,7 +334,7 @@ class ReminderSent(models.Model):
     """A deadline reminder already e-mailed: the same output and threshold is never sent twice."""
 
     class Threshold(models.TextChoices):
-        DAYS_30 = "30d", _("due within 30 days")
+        DAYS_30 = "30d", _("due soon")  # within settings.DUE_SOON_DAYS
         DAYS_7 = "7d", _("due within 7 days")
         OVERDUE = "overdue", _("overdue")
 

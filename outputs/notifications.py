@@ -36,6 +36,7 @@ from .models import (
     ReviewState,
     StatusUpdate,
 )
+from .vocabulary import due_soon_until
 
 # Which kinds of e-mail each role receives (the preference fields).
 KINDS_BY_ROLE = {Role.OFFICER: "review_outcomes", Role.COORDINATOR: "review_digest"}
@@ -182,16 +183,13 @@ def notification_preference_set(*, user: User, choices: dict[str, bool]) -> Noti
 
 # --- Deadline reminders ---------------------------------------------------------------------------
 
-REMINDER_HORIZON_DAYS = 30
-
-
 def reminder_threshold(deadline: datetime.date, today: datetime.date) -> str | None:
     days = (deadline - today).days
     if days < 0:
         return ReminderSent.Threshold.OVERDUE
     if days <= 7:
         return ReminderSent.Threshold.DAYS_7
-    if days <= REMINDER_HORIZON_DAYS:
+    if deadline <= due_soon_until(today):
         return ReminderSent.Threshold.DAYS_30
     return None
 
@@ -199,14 +197,14 @@ def reminder_threshold(deadline: datetime.date, today: datetime.date) -> str | N
 def deadline_reminders_send(*, today: datetime.date | None = None) -> tuple[int, int]:
     """E-mail each officer the outputs of their countries that newly crossed a deadline threshold.
 
-    Thresholds: due within 30 days, within 7 days, overdue; outputs whose reported status is
+    Thresholds: due soon (settings.DUE_SOON_DAYS), within 7 days, overdue; outputs whose reported status is
     Achieved or Cancelled are not chased. Each (officer, output, threshold, deadline) is sent at
     most once: the record is written in the same transaction as the e-mail is sent, so a failed
     send is retried next run and two overlapping runs cannot both send it.
     Returns (e-mails sent, outputs reminded).
     """
     today = today or timezone.localdate()
-    due = selectors.outputs_due_for_reminders(today + timedelta(days=REMINDER_HORIZON_DAYS))
+    due = selectors.outputs_due_for_reminders(due_soon_until(today))
     by_component = defaultdict(list)
     for output in due:
         by_component[(output.outcome.programme_id, output.outcome.country_id)].append(output)

@@ -19,6 +19,7 @@ from .models import (
     open_q,
     overdue_q,
 )
+from .vocabulary import NOT_REPORTED
 
 
 def update_visibility_q(access: ProgrammeAccess, *, prefix: str = "") -> Q:
@@ -122,7 +123,7 @@ def outputs_for_officer(
         queryset = queryset.filter(outcome__country_id=country_id)
     if outcome_number:
         queryset = queryset.filter(outcome__number=outcome_number)
-    if status == "not_reported":
+    if status == NOT_REPORTED:
         queryset = queryset.filter(reported_update__isnull=True)
     elif status:
         queryset = queryset.filter(reported_update__status=status)

@@ -25,6 +25,7 @@ from .evidence import UndecodableFileNames, undecodable_name_error
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
 from .models import NARRATIVE_REQUIRED, Evidence, NotificationPreference, Output, Status
 from .services import output_edits, updates
+from .vocabulary import NOT_REPORTED, display_name
 
 
 def _output_and_access(request, pk):
@@ -98,7 +99,7 @@ def my_outputs(request):
     country = next((c for c in countries if c.slug == chosen["country"]), None)
     outcome = chosen["outcome"]
     outcome_number = int(outcome) if outcome.isascii() and outcome.isdecimal() and len(outcome) < 6 else None
-    status = chosen["status"] if chosen["status"] in {*Status.values, "not_reported"} else None
+    status = chosen["status"] if chosen["status"] in {*Status.values, NOT_REPORTED} else None
     sort = request.GET.get("sort", "")
     order = sort if sort.removeprefix("-") in MY_OUTPUTS_SORTABLE else "urgency"
     today = timezone.localdate()
@@ -181,8 +182,7 @@ def output_update(request, pk):
 @csrf_protect
 def _output_update(request, pk, undecodable_names):
     output, access = _output_and_access(request, pk)
-    if not access.can_report_on(output.outcome.country_id):
-        raise PermissionDenied(_("Only officers of %(country)s report on this output.") % {"country": output.outcome.country.name})
+    access.require_report_on(output.outcome.country)
     pending = output.pending_update if output.pending_update_id else None
     conflict = None
     if request.method == "POST":
@@ -256,8 +256,7 @@ def _output_update(request, pk, undecodable_names):
 @login_required
 def output_edit(request, pk):
     output, access = _output_and_access(request, pk)
-    if not access.can_edit_outputs:
-        raise PermissionDenied(_("Only coordinators edit outputs."))
+    access.require_edit_outputs()
     conflict = None
     if request.method == "POST":
         form = OutputEditForm(request.POST)
@@ -315,8 +314,7 @@ def review_queue(request):
 def _update_and_access(request, pk):
     update = get_object_or_404(selectors.updates_for_review(), pk=pk)
     access = programme_access_or_404(request.user, update.output.outcome.programme)
-    if not access.can_review:
-        raise PermissionDenied(_("Only coordinators review updates."))
+    access.require_review()
     return update, access
 
 
@@ -361,7 +359,7 @@ def update_return(request, pk):
         messages.success(
             request,
             _("Returned to %(author)s with your reason: Output %(code)s (%(country)s).")
-            % {"author": update.author.get_full_name() or update.author.username, "code": update.output.code, "country": update.output.outcome.country.name},
+            % {"author": display_name(update.author), "code": update.output.code, "country": update.output.outcome.country.name},
         )
     return redirect(_next_url(request, reverse("outputs:review_queue")))
 

@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .models import Status
 from .spreadsheets import neutralise
+from .vocabulary import narrative_required_statuses
 
 # The marks of the hidden columns and the hidden sheet: never translated, the upload looks for them.
 OUTPUT_ID_MARK = "output_id"
@@ -100,7 +101,8 @@ def _instructions(start: datetime.date | None) -> list[str]:
           "leave the other rows empty: they are skipped."),
         _("Status: choose one from the list (%(statuses)s).") % {"statuses": status_labels},
         _("Progress: a whole number from 0 to 100."),
-        _("Narrative: what was done, what is next, what is in the way. Required for At risk, Off track and Cancelled."),
+        _("Narrative: what was done, what is next, what is in the way. Required for %(statuses)s.")
+        % {"statuses": narrative_required_statuses()},
         _("As of: the date the status describes, not in the future. Left empty, it is the day you upload the workbook."),
         _("Links: http or https links to evidence, one per line."),
         "",

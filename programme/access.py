@@ -6,9 +6,12 @@ with no grant for a programme must not learn that it exists: callers turn ``None
 
 from dataclasses import dataclass, field, replace
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from core.errors import AccessRefused
 
-from .models import AccessGrant, Programme, Role
+from .models import AccessGrant, Country, Programme, Role
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,20 @@ class ProgrammeAccess:
 
     def can_report_on(self, country_id):
         return country_id in self.officer_country_ids
+
+    # The refusals of the rules above, one wording each, for pages, the API and the services alike.
+
+    def require_report_on(self, country: Country) -> None:
+        if not self.can_report_on(country.pk):
+            raise PermissionDenied(_("Only officers of %(country)s report on its outputs.") % {"country": country.name})
+
+    def require_review(self) -> None:
+        if not self.can_review:
+            raise PermissionDenied(_("Only coordinators review updates."))
+
+    def require_edit_outputs(self) -> None:
+        if not self.can_edit_outputs:
+            raise PermissionDenied(_("Only coordinators edit outputs."))
 
     @property
     def role_label(self):

@@ -2,13 +2,17 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.http import Http404
+from django.db.models import Count, Model, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .access import coordinated_programmes
 from .models import AccessGrant, Country, Programme, Region, programme_slug
+from .selectors import programmes_showing
+from .services import programmes_touch
 
 
 class SafeChangeList(ChangeList):
@@ -73,7 +77,29 @@ class ProgrammeScopedAdmin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SharedReferenceAdmin(admin.ModelAdmin):
+class TouchesProgrammes:
+    """Admin writes of rows the pages show give the programmes showing them a new data version
+    (programmes_touch) in the admin's transaction: their cached pages are rebuilt, no other
+    programme's. After the save, which would otherwise write a programme's old version back."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: forms.Form, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        # An unchanged form (an outcome saved for its inline outputs, which the services write)
+        # touches nothing.
+        if form.has_changed():
+            programmes_touch(programmes_showing(obj))
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        programmes_touch(programmes_showing(obj))
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            programmes_touch(programmes_showing(obj))
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+
+class SharedReferenceAdmin(TouchesProgrammes, admin.ModelAdmin):
     """Tables every programme shares (regions, countries): staff may read them; only superusers
     change them, since a change reaches programmes the staff user does not coordinate."""
 
@@ -133,7 +159,7 @@ class ProgrammeForm(forms.ModelForm):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+class ProgrammeAdmin(ProgrammeScopedAdmin, TouchesProgrammes, admin.ModelAdmin):
     """Programmes: staff change those they coordinate; only superusers add new ones."""
 
     programme_path = "pk"
@@ -170,3 +196,12 @@ class AccessGrantAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("name"), ordering="user__last_name")
     def user_full_name(self, grant):
         return grant.user.get_full_name()
+
+
+# People are named on the pages of their programmes: a rename in the admin changes those pages.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(TouchesProgrammes, UserAdmin):
+    pass

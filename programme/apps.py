@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammeConfig(AppConfig):
     name = "programme"
     verbose_name = _("Programme structure")
-
-    def ready(self):
-        from . import signals  # noqa: F401  (new data versions for direct saves; language at sign-in)

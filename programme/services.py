@@ -126,5 +126,6 @@ def programme_touch(*programme_ids: int | None) -> None:
 
 
 def programmes_touch(queryset: "QuerySet[Programme]") -> None:
-    """programme_touch for every programme of a queryset (e.g. those using a renamed country)."""
+    """programme_touch for every programme of a queryset (e.g. those using a renamed country): the
+    admin's edits of the structure and of people's names (programme.admin.TouchesProgrammes)."""
     Programme.objects.filter(pk__in=queryset.values("pk")).update(data_version=_new_data_version())

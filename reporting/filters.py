@@ -5,13 +5,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from outputs.models import Status
+from outputs.vocabulary import NOT_REPORTED, status_filter_choices
 from programme.selectors import programme_countries
 
 from . import selectors
 from .selectors import overdue_q
-
-STATUS_CHOICES = [("none", _("Not reported")), *Status.choices]
 
 SORTS = {
     "code": ("outcome__country__name", "sort_key", "position"),
@@ -31,7 +29,7 @@ class OutputListFilter(django_filters.FilterSet):
         label=_("Outcome"), field_name="outcome__number", widget=forms.NumberInput(attrs={"min": 1})
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", widget=forms.CheckboxSelectMultiple
+        label=_("Status"), choices=status_filter_choices(), method="filter_status", widget=forms.CheckboxSelectMultiple
     )
     deadline_from = django_filters.DateFilter(
         label=_("Deadline from"), field_name="deadline_then", lookup_expr="gte", widget=forms.DateInput(attrs={"type": "date"})
@@ -71,7 +69,7 @@ class OutputListFilter(django_filters.FilterSet):
             return queryset
         condition = Q(pk__in=[])
         for value in values:
-            condition |= Q(reported_status__isnull=True) if value == "none" else Q(reported_status=value)
+            condition |= Q(reported_status__isnull=True) if value == NOT_REPORTED else Q(reported_status=value)
         return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):

@@ -29,7 +29,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from outputs.models import (
     Evidence,
@@ -42,10 +41,9 @@ from outputs.models import (
 from outputs.models import open_q as outputs_open_q
 from outputs.models import overdue_q as outputs_overdue_q
 from outputs.selectors import update_visibility_q, updates_seen_in
+from outputs.vocabulary import NOT_REPORTED, due_soon_until, status_labels
 from programme.access import ProgrammeAccess
 from programme.models import Country, Outcome, Programme
-
-DUE_SOON_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -113,8 +111,8 @@ def overdue_q(today: datetime.date) -> Q:
     return outputs_overdue_q(today, deadline="deadline_then", status="reported_status")
 
 
-def due_soon_q(today: datetime.date, days: int = DUE_SOON_DAYS) -> Q:
-    return Q(deadline_then__gte=today, deadline_then__lte=today + datetime.timedelta(days=days)) & open_q()
+def due_soon_q(today: datetime.date) -> Q:
+    return Q(deadline_then__gte=today, deadline_then__lte=due_soon_until(today)) & open_q()
 
 
 STATUS_KEYS = [*Status.values, None]  # None: not reported yet
@@ -143,10 +141,10 @@ class StatusSummary:
 
     def rows(self):
         """[(status key, label, count, share %)] in the fixed status order, zero counts included."""
-        labels = dict(Status.choices)
+        labels = status_labels()
         total = self.total or 1
         return [
-            (key or "none", labels.get(key) or _("Not reported"), self.counts.get(key, 0),
+            (key or NOT_REPORTED, labels[key], self.counts.get(key, 0),
              round(100 * self.counts.get(key, 0) / total))
             for key in STATUS_KEYS
         ]
@@ -396,8 +394,8 @@ def approved_history(
         "status",
         "progress",
         "narrative",
-        "author__username",
-        "reviewed_by__username",
+        "author__first_name", "author__last_name", "author__username",
+        "reviewed_by__first_name", "reviewed_by__last_name", "reviewed_by__username",
         "reviewed_at",
     ).iterator(chunk_size=EXPORT_CHUNK_SIZE)
 

@@ -3,6 +3,7 @@
 import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.caching import cached_for_programmes
+from outputs.vocabulary import due_soon_until
 from programme.selectors import programme_component, programme_countries
 from programme.views import programme_for
 
@@ -111,7 +113,7 @@ def country_context(request, programme, access, moment, component):
         rows=rows,
         summary=summary,
         outcomes=selectors.outcome_progress(rows),
-        due_soon_days=selectors.DUE_SOON_DAYS,
+        due_soon_days=settings.DUE_SOON_DAYS,
         breadcrumbs=_crumbs(programme, {"label": component.name, "url": ""}),
         generated_at=timezone.now(),
     )
@@ -195,8 +197,8 @@ def dashboard_context(request, programme, access, moment):
         total=selectors.combined(summaries.values()),
         overdue=list(selectors.overdue_outputs(programme, moment)),
         due_soon=list(selectors.due_soon_outputs(programme, moment)),
-        due_soon_days=selectors.DUE_SOON_DAYS,
-        due_soon_until=moment.today + datetime.timedelta(days=selectors.DUE_SOON_DAYS),
+        due_soon_days=settings.DUE_SOON_DAYS,
+        due_soon_until=due_soon_until(moment.today),
         show_review=show_review,
         waiting_total=sum(row["n"] for row in waiting.values()),
         activity=list(selectors.recent_activity(programme, access, moment)),

@@ -62,7 +62,12 @@ def output_revision_claim(output: Output, base_revision: int | None) -> None:
 
 
 def _access_for(user: User, output: Output) -> ProgrammeAccess:
-    access = programme_access(user, output.outcome.programme)
+    return access_for_programme(user, output.outcome.programme)
+
+
+def access_for_programme(user: User, programme: Programme) -> ProgrammeAccess:
+    """The user's access to the programme; PermissionDenied without one."""
+    access = programme_access(user, programme)
     if access is None:
         raise PermissionDenied(_("No access to this programme."))
     return access
@@ -79,9 +84,8 @@ def output_edit(*, output: Output, user: User, base_revision: int | None = None,
     unknown = set(changes) - set(OUTPUT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    access = programme_access(user, output.outcome.programme)
-    if not (user.has_perm("outputs.change_output") or (access and access.can_edit_outputs)):
-        raise PermissionDenied(_("Only coordinators may edit outputs."))
+    if not user.has_perm("outputs.change_output"):
+        _access_for(user, output).require_edit_outputs()
     if "title" in changes and not (changes["title"] or "").strip():
         raise ValidationError({"title": _("The output's text cannot be empty.")})
     if "deadline" in changes and changes["deadline"] is None:
@@ -104,9 +108,8 @@ def output_create(
     deadline: datetime.date | str, user: User, reason: str = "Created",
 ) -> Output:
     """A new output in the component's outcome (created if needed), recorded in its history."""
-    access = programme_access(user, programme)
-    if not (user.has_perm("outputs.add_output") or (access and access.can_edit_outputs)):
-        raise PermissionDenied(_("Only coordinators may add outputs."))
+    if not user.has_perm("outputs.add_output"):
+        access_for_programme(user, programme).require_edit_outputs()
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("The output's text cannot be empty.")})

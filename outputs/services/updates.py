@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import PurePath
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
@@ -182,8 +182,7 @@ def status_update_save(
     (nothing written) or EditConflict (the output changed since ``base_revision``).
     """
     access = _access_for(user, output)
-    if not access.can_report_on(output.outcome.country_id):
-        raise PermissionDenied(_("Only officers of this country may report on this output."))
+    access.require_report_on(output.outcome.country)
     as_of = as_of or timezone.localdate()
     narrative = _normalised_narrative(narrative)
     links = _normalised_links(links)
@@ -277,8 +276,7 @@ def evidence_remove(*, evidence: Evidence, user: User, base_revision: int | None
     update = evidence.update
     output = update.output
     access = _access_for(user, output)
-    if not access.can_report_on(output.outcome.country_id):
-        raise PermissionDenied(_("Only officers of this country may change its updates."))
+    access.require_report_on(output.outcome.country)
     with transaction.atomic():
         output_edits.output_revision_claim(output, base_revision)
         update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
@@ -304,8 +302,7 @@ def evidence_remove(*, evidence: Evidence, user: User, base_revision: int | None
 
 def _reviewable(update: StatusUpdate, user: User) -> None:
     access = _access_for(user, update.output)
-    if not access.can_review:
-        raise PermissionDenied(_("Only coordinators review updates."))
+    access.require_review()
     if update.review_state != ReviewState.SUBMITTED:
         raise ValidationError(
             _("This update is %(state)s; only updates submitted for review can be reviewed.")

@@ -20,6 +20,7 @@ from programme.models import Country, Programme
 
 from .. import selectors
 from ..models import Output, Status, StatusUpdate
+from ..vocabulary import status_label
 from ..workbook import (
     CountrySheet,
     FilledRow,
@@ -35,7 +36,7 @@ from .updates import status_update_rule_errors, status_update_save
 
 def _reported(update: StatusUpdate | None) -> str:
     if update is None:
-        return _("Not reported")
+        return status_label(None)
     return _("%(status)s, %(progress)s%%, as of %(date)s") % {
         "status": update.get_status_display(), "progress": update.progress,
         "date": date_format(update.as_of, "SHORT_DATE_FORMAT"),

@@ -7,39 +7,35 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from outputs.models import CLOSED_STATUSES, Status, is_overdue
+from outputs.vocabulary import NOT_REPORTED, display_name, due_soon_until, status_label
 
 register = template.Library()
-
-# Status keys and their labels (translated when shown).
-STATUS_LABELS = dict(Status.choices)
-
 
 @register.simple_tag
 def deadline_state(deadline, status, today):
     """{'days': n, 'label': ..., 'state': 'overdue'|'soon'|'ok'|'closed'} for a deadline and status key."""
     days = (deadline - today).days
     if status in CLOSED_STATUSES:
-        return {"days": days, "state": "closed", "label": STATUS_LABELS[status]}
+        return {"days": days, "state": "closed", "label": status_label(status)}
     if is_overdue(deadline, status, today):
         label = ngettext("%(n)s day overdue", "%(n)s days overdue", -days) % {"n": -days}
         return {"days": days, "state": "overdue", "label": label}
     if days == 0:
         return {"days": 0, "state": "soon", "label": _("due today")}
     label = ngettext("%(n)s day left", "%(n)s days left", days) % {"n": days}
-    return {"days": days, "state": "soon" if days <= 30 else "ok", "label": label}
+    return {"days": days, "state": "soon" if deadline <= due_soon_until(today) else "ok", "label": label}
 
 
 @register.inclusion_tag("outputs/_status_badge.html")
 def status_badge(status, pending=False, count=None):
     """A status badge: colour, icon shape and words together, never colour alone.
 
-    ``status`` is a status key; anything else (None, "", the summaries' "none") reads "Not reported".
+    ``status`` is a status key; anything else (None, "", NOT_REPORTED) reads "Not reported".
     ``count``, when given, follows the label inside the badge.
     """
-    label = STATUS_LABELS.get(status)
-    if label is None:
-        return {"key": "none", "label": _("Not reported"), "count": count}
-    return {"key": status, "label": label, "pending": pending, "count": count}
+    if status not in Status.values:
+        return {"key": NOT_REPORTED, "label": status_label(None), "count": count}
+    return {"key": status, "label": status_label(status), "pending": pending, "count": count}
 
 
 @register.inclusion_tag("outputs/_progress_bar.html")
@@ -77,6 +73,4 @@ def num(value):
 
 @register.filter
 def user_label(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
+    return display_name(user)

@@ -438,7 +438,7 @@ def test_my_outputs_filters(users, two_country_officer, client_for, workflow):
     workflow.save(workflow.output("MW", "1.3"), users.officer_mw, status="achieved")  # pending only
     assert shown(status="achieved") == [achieved.pk]
     assert shown(status="at_risk") == [at_risk.pk]
-    assert shown(status="not_reported") == expected(mine.exclude(pk__in=[achieved.pk, at_risk.pk]))
+    assert shown(status="none") == expected(mine.exclude(pk__in=[achieved.pk, at_risk.pk]))
     assert shown(status="bogus") == expected(mine)
 
     response = client.get(url, {"country": "mw", "outcome": "9"})

@@ -13,10 +13,10 @@ import datetime
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from outputs.models import Status, is_overdue
+from outputs.models import is_overdue
+from outputs.vocabulary import name_from, status_labels
 
 OUTPUT_COLUMNS = [
     ("programme", gettext_lazy("Programme code")),
@@ -57,13 +57,6 @@ def yes_no(value: bool) -> str:
     return pgettext("export cell", "yes") if value else pgettext("export cell", "no")
 
 
-def status_labels() -> dict[str | None, str]:
-    """Each status as the active language writes it; None is "Not reported"."""
-    labels = {key: str(label) for key, label in Status.choices}
-    labels[None] = str(_("Not reported"))
-    return labels
-
-
 def output_rows(rows: Iterable[tuple], today: datetime.date) -> Iterator[tuple]:
     """Rows of ``selectors.export_rows`` as the export shows them, in ``OUTPUT_COLUMNS`` order."""
     labels = status_labels()
@@ -82,6 +75,6 @@ def history_rows(rows: Iterable[tuple]) -> Iterator[tuple]:
     """Rows of ``selectors.approved_history`` as the export shows them, in ``history_header()`` order."""
     labels = status_labels()
     zone = timezone.get_current_timezone()
-    for country, code, as_of, status, progress, narrative, author, reviewer, approved_at in rows:
-        yield (country, code, as_of, labels.get(status, status), progress, narrative, author, reviewer,
-               approved_at and approved_at.astimezone(zone))
+    for country, code, as_of, status, progress, narrative, *names, approved_at in rows:
+        yield (country, code, as_of, labels.get(status, status), progress, narrative, name_from(*names[:3]),
+               name_from(*names[3:]), approved_at and approved_at.astimezone(zone))

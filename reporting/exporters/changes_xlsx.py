@@ -1,3 +1,4 @@
+
 """"What changed" as XLSX: a Summary sheet with the counts by country, one sheet per kind of change
 and an About sheet, in the active language. Written as the outputs export is (``exporters.xlsx``):
 bold frozen headers with an autofilter, dates as dates, numbers as numbers, text neutralised.
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
+from outputs.vocabulary import display_name, status_labels
+
 from ..changes import ChangesReport
-from . import status_labels
 from .xlsx import saved_with_about, write_sheet
 
 
@@ -52,7 +54,7 @@ def write_changes_workbook(report: ChangesReport, about: list[tuple[str, str]]) 
     ], (
         (part.country.name, update.output.code, update.as_of, labels[update.status], update.progress,
          update.narrative, "\n".join(item.url or item.original_name for item in update.evidence.all()),
-         update.author.get_full_name() or update.author.username, update.reviewed_at)
+         display_name(update.author), update.reviewed_at)
         for part in report.countries for update in part.approved
     ))
     _sheet(workbook, _("Overdue and achieved"), [

@@ -275,7 +275,7 @@ def test_officer_refused_elsewhere_and_stale_edit_keeps_text(people, journeys, w
     response = intruder.goto(f"/outputs/{malawi.pk}/update/")
     assert response.status == 403
     expect(intruder.get_by_role("heading", name="You cannot do this here")).to_be_visible()
-    expect(intruder.locator("main")).to_contain_text("Only officers of Malawi report on this output.")
+    expect(intruder.locator("main")).to_contain_text("Only officers of Malawi report on its outputs.")
     journey.look(intruder, "refused 403")
     response = intruder.goto("/outputs/999999/")
     assert response.status == 404

@@ -26,7 +26,7 @@ def test_summary_counts_and_shares(users, client_for, reported):
     assert '<span class="stat-value">12</span><span class="stat-label">outputs</span>' in html
     assert '<span class="stat-value">8%</span><span class="stat-label">achieved</span>' in html
     assert '<span class="stat-value">0</span><span class="stat-label">overdue</span>' in html
-    assert '<span class="stat-value">11</span><span class="stat-label">due within 90 days</span>' in html
+    assert '<span class="stat-value">11</span><span class="stat-label">due within 30 days</span>' in html
     assert '<td class="num">10</td><td class="num">83%</td>' in html  # Not reported
     assert "Achieved</span></td><td class=\"num\">1</td><td class=\"num\">8%</td>" in html
 

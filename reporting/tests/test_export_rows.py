@@ -46,9 +46,11 @@ def test_not_reported_outputs_read_as_such():
 
 def test_history_rows_label_statuses_and_show_local_times():
     with timezone.override(MAPUTO):
-        [row] = history_rows([("Malawi", "1.3", datetime.date(2025, 9, 1), "at_risk", 40, "Delayed.", "officer",
-                               "coordinator", APPROVED_AT)])
+        [row] = history_rows([("Malawi", "1.3", datetime.date(2025, 9, 1), "at_risk", 40, "Delayed.", "Olga", "", "officer",
+                               "", "", "coordinator", APPROVED_AT)])
     assert row[3] == "At risk" and row[8] == datetime.datetime(2025, 9, 1, 15, 0, tzinfo=MAPUTO)
+    # A person by their name where the account has one, else by their username.
+    assert row[6:8] == ("Olga", "coordinator")
 
 
 def test_labels_are_in_the_language_active_when_the_rows_are_read():

@@ -207,6 +207,6 @@ def test_history_csv(users, client_for, reported):
         ("1.3", "At risk", "40", "2025-06-15"),
         ("1.3", "On track", "60", "2025-09-01"),
     ]
-    assert rows[0]["Approved by"] == "coordinator" and rows[0]["Approved at"] == "2025-07-10 15:00"
+    assert rows[0]["Approved by"] == "Claire Coordinator" and rows[0]["Approved at"] == "2025-07-10 15:00"
     as_of = read_csv(download(client_for(users.donor), f"{BASE}/exports/history.csv", as_of="2025-06-30"))
     assert len(as_of) == 1

@@ -6,7 +6,7 @@ from outputs.tasks import send_deadline_reminders
 
 class Command(BaseCommand):
     help = (
-        "E-mail each officer the outputs of their countries due within 30 or 7 days, or overdue, "
+        "E-mail each officer the outputs of their countries due soon (DUE_SOON_DAYS), within 7 days or overdue, "
         "without an approved Achieved or Cancelled status. Queued for the task worker (db_worker), "
         "or sent at once with --now. Safe to run every hour from cron: the same output and threshold "
         "is never e-mailed twice to the same person."
