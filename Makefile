@@ -6,11 +6,12 @@ BUILD := build
 # so a long browser journey near the end does not leave one core waiting.
 PYTEST_ARGS ?= -n 2 --dist worksteal
 
-.PHONY: help setup catalogues messages run test test-sqlite test-postgres bench fixtures clean serve backup restore loadtest scaleout
+.PHONY: help setup catalogues messages run test lint test-sqlite test-postgres bench fixtures clean serve backup restore loadtest scaleout
 
 help:
 	@echo "make run    set everything up and serve the app on http://127.0.0.1:8000"
 	@echo "make test   set everything up and run the whole suite on SQLite, then PostgreSQL"
+	@echo "make lint   ruff (pyflakes, isort, pyupgrade, bugbear, Django rules) and mypy (django-stubs), as make test runs them"
 	@echo "make messages   refresh the translation catalogues (locale/) from the source"
 	@echo "make serve  production settings: nginx + gunicorn + PostgreSQL on http://127.0.0.1:8000 (SERVE_PORT)"
 	@echo "make backup / make restore BACKUP=build/backups/<file>.tar.gz   database and media files"
@@ -48,6 +49,11 @@ run: setup catalogues
 		$(PY) manage.py runserver 127.0.0.1:8000
 
 test: test-sqlite test-postgres
+
+# The linter and the type checker, configured in pyproject.toml.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 test-sqlite: setup catalogues
 	@echo "== Test suite on SQLite =="
