@@ -33,7 +33,7 @@ from ..models import (
     Output,
     natural_sort_key,
 )
-from ..page_parser import ParsedOutput, ParsedPage, Quirk
+from ..page_parser import QUIRKS, ParsedOutput, ParsedPage, Quirk
 
 # The reason every output's history gives for a change made by the import.
 IMPORT_REASON = "Imported from the outputs page"
@@ -108,6 +108,17 @@ class ImportReport:
     @property
     def unchanged(self) -> int:
         return self._count("unchanged")
+
+    @property
+    def output_count(self) -> int:
+        return sum(len(component.rows) for component in self.components)
+
+    def quirk_groups(self) -> list[tuple[str, int, str]]:
+        """(what the parser tolerated, how many times, on which lines) for each kind found."""
+        lines: dict[str, list[int]] = defaultdict(list)
+        for quirk in self.quirks:
+            lines[quirk.kind].append(quirk.line_number)
+        return [(str(QUIRKS[kind]), len(numbers), ", ".join(map(str, numbers))) for kind, numbers in lines.items()]
 
     @property
     def programme_updated(self) -> bool:
