@@ -262,3 +262,13 @@ def test_staff_without_a_coordinator_grant_cannot_import(seed_programme, client_
     assert f'href="{URL}"' not in client.get("/admin/programme/programme/").content.decode()
     assert client.get(URL).status_code == 403
     assert preview(client, PAGE.read_bytes())[0].status_code == 403
+
+
+def test_the_preview_and_a_refusal_in_french(superuser, settings):
+    superuser.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = preview(superuser, PAGE.read_bytes())[1]
+    assert f"Nouveau programme {CODE}" in html and "13 nouveaux, 0 modifiés, 0 inchangés." in html
+    assert "Code écrit « Output.1.5 » (un point après le mot Output) : ligne 61" in html
+    broken = PAGE.read_bytes().replace(b">31.10.2026<", b">31.09.2026<")
+    html = preview(superuser, broken)[1]
+    assert "Ligne 85 : « 31.09.2026 » n’est pas une date réelle" in html and "Rien n’a été importé." in html
