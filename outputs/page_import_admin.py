@@ -11,12 +11,13 @@ preview's digest refuses a confirmation when the database changed since the prev
 import logging
 import uuid
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,7 +35,7 @@ from programme.admin import ProgrammeAdmin
 from programme.models import Programme
 
 from .page_files import parse_text, read_page
-from .page_parser import PageError, parse_lines
+from .page_parser import PageError, ParsedPage, parse_lines
 from .services.page_import import (
     ImportPlanChanged,
     ImportReport,
@@ -78,7 +79,7 @@ class PageImportForm(forms.Form):
             "e.g. GLO/22/31/IRL. A code no programme has yet creates the programme (superusers only)."
         )
         self.fields["funding_partner"].help_text = _("Left empty, the programme's stays as it is; so do its dates.")
-        self.page = None
+        self.page: ParsedPage | None = None
         self.page_error: PageError | None = None
         self.source = ""  # the file's name, or "pasted text": for the history and the audit log
 
@@ -110,8 +111,13 @@ class PageImportForm(forms.Form):
         return cleaned
 
 
-def _label(name: str) -> str:
-    return capfirst(str(Programme._meta.get_field(name).verbose_name))
+def _verbose_name(name: str) -> str:
+    return str(getattr(Programme._meta.get_field(name), "verbose_name", name))
+
+
+def _person(request: HttpRequest) -> User:
+    """The person signed in: the admin's views serve active staff only."""
+    return cast(User, request.user)
 
 
 def _programme_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -134,7 +140,7 @@ class ProgrammePageImportAdmin(ProgrammeAdmin):
         ]
 
     def may_import(self, request: HttpRequest) -> bool:
-        return self.has_change_permission(request) and may_import_pages(request.user)
+        return self.has_change_permission(request) and may_import_pages(_person(request))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         return super().changelist_view(request, {**(extra_context or {}), "may_import_page": self.may_import(request)})
@@ -153,14 +159,14 @@ class ProgrammePageImportAdmin(ProgrammeAdmin):
         if request.method != "POST":
             return self._render(request, PageImportForm(initial={"code": request.GET.get("code", "")[:50]}))
         form = PageImportForm(request.POST, request.FILES)
-        if not form.is_valid():
+        if not form.is_valid() or form.page is None:
             if form.page_error is not None:
                 audit("outputs_page_refused", request, level=logging.WARNING, reason="bad_page",
                       line=form.page_error.line_number, file=form.source)
             return self._render(request, form, status=400)
         fields = _programme_fields(form.cleaned_data)
         try:
-            report = outputs_import_page_preview(page=form.page, user=request.user, **fields)
+            report = outputs_import_page_preview(page=form.page, user=_person(request), **fields)
         except PermissionDenied as refusal:
             audit("outputs_page_refused", request, level=logging.WARNING, reason="not_allowed", programme=fields["code"])
             form.add_error("code", str(refusal))
@@ -180,30 +186,32 @@ class ProgrammePageImportAdmin(ProgrammeAdmin):
         if report.changed_anything:
             claim = {**claim, "digest": report.digest, "nonce": uuid.uuid4().hex}
             token = signing.dumps(claim, salt=SIGNING_SALT, compress=True)
-        programme = report.programme
-        changes = [
-            (_label(name), before, after) for name, (before, after) in report.programme_changes.items()
-        ]
         # A new programme's details as they will be stored; for one stored already, what changes.
-        details = [(_label(name), getattr(programme, name)) for name in ("funding_partner", "start_date", "end_date")
-                   if report.programme_created and getattr(programme, name)]
+        details = [
+            (capfirst(_verbose_name(name)), getattr(report.programme, name))
+            for name in ("funding_partner", "start_date", "end_date")
+            if report.programme_created and getattr(report.programme, name)
+        ]
+        changes = [
+            (capfirst(_verbose_name(name)), before, after) for name, (before, after) in report.programme_changes.items()
+        ]
         return self._render(request, None, status=status, report=report, token=token, code=claim["code"],
                             source=claim["source"], programme_changes=changes, programme_details=details)
 
     def _confirm(self, request: HttpRequest) -> HttpResponse:
         try:
             claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=CLAIM_SECONDS)
-        except signing.BadSignature:
-            claim = None
-        if not claim or claim.get("user") != request.user.pk:
+            page = parse_lines(claim["lines"]) if claim.get("user") == request.user.pk else None
+        except (signing.BadSignature, PageError):  # a preview too old, another's, or read by an older version
+            page = None
+        if page is None:
             self.message_user(request, _("This preview is no longer valid: upload the page again."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:programme_programme_import_page"))
-        page = parse_lines(claim["lines"])
         fields = {"code": claim["code"], "funding_partner": claim["funding_partner"],
                   "start_date": parse_date(claim["start_date"] or ""), "end_date": parse_date(claim["end_date"] or "")}
         try:
             with confirmation_claim(f"{SIGNING_SALT}:{claim['nonce']}"):
-                report = outputs_import_page(page=page, user=request.user, expected_digest=claim["digest"], **fields)
+                report = outputs_import_page(page=page, user=_person(request), expected_digest=claim["digest"], **fields)
                 self._log(request, report, claim["source"])
         except AlreadyClaimed:
             self.message_user(request, _(
@@ -220,8 +228,8 @@ class ProgrammePageImportAdmin(ProgrammeAdmin):
             self.message_user(request, _("Nothing was imported: %(reason)s") % {"reason": text}, messages.ERROR)
             return HttpResponseRedirect(reverse("admin:programme_programme_import_page"))
         self.message_user(request, _(
-            "%(code)s imported from its outputs page: %(created)s outputs created, %(updated)s changed, "
-            "%(unchanged)s unchanged."
+            "%(code)s imported from its outputs page. Outputs created: %(created)s, changed: %(updated)s, "
+            "unchanged: %(unchanged)s."
         ) % {"code": report.programme.code, "created": report.created, "updated": report.updated,
              "unchanged": report.unchanged}, messages.SUCCESS)
         return HttpResponseRedirect(
@@ -231,12 +239,12 @@ class ProgrammePageImportAdmin(ProgrammeAdmin):
     def _log(self, request: HttpRequest, report: ImportReport, source: str) -> None:
         """The programme's history in the admin: created or changed by the person who imported."""
         message = _(
-            "Imported from the outputs page (%(source)s): %(created)s outputs created, %(updated)s changed, "
-            "%(unchanged)s unchanged."
+            "Imported from the outputs page (%(source)s). Outputs created: %(created)s, changed: %(updated)s, "
+            "unchanged: %(unchanged)s."
         ) % {"source": source, "created": report.created, "updated": report.updated, "unchanged": report.unchanged}
         if report.programme_changes:
             message += " " + _("Changed: %(fields)s.") % {"fields": ", ".join(
-                str(Programme._meta.get_field(name).verbose_name) for name in report.programme_changes)}
+                _verbose_name(name) for name in report.programme_changes)}
         if report.programme_created:
             self.log_addition(request, report.programme, message)
         else:

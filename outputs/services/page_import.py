@@ -110,6 +110,10 @@ class ImportReport:
         return self._count("unchanged")
 
     @property
+    def component_names(self) -> str:
+        return ", ".join(component.name for component in self.components)
+
+    @property
     def output_count(self) -> int:
         return sum(len(component.rows) for component in self.components)
 

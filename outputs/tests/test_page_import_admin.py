@@ -85,7 +85,7 @@ def test_second_programme_imported_through_the_admin(superuser, users, django_ca
     assert snapshot() == before  # the preview wrote nothing
     assert f"New programme {CODE}" in html and TITLE in html
     assert re.search(r"<dt>Funding partner</dt><dd>Luxembourg</dd><dt>Start date</dt><dd>1 Jan 2025</dd>", html)
-    assert "13 outputs in 3 components" in html and "13 new, 0 changed, 0 unchanged" in html
+    assert "13 outputs (Senegal, Cambodia, Global)" in html and "New: 13, changed: 0, unchanged: 0." in html
     # What the parser tolerated, by line of the HTML file; the repeated code the import keeps.
     assert "Code written &#x27;Output.1.5&#x27; (a dot after the word Output): line 61" in html
     assert "Deadline written with slashes (e.g. 31/12/2025): line 62" in html
@@ -117,20 +117,20 @@ def test_second_programme_imported_through_the_admin(superuser, users, django_ca
     assert (record.history_user, record.history_change_reason) == (users.admin, "Imported from the outputs page")
     entry = LogEntry.objects.get(object_id=str(programme.pk), content_type__model="programme")
     assert (entry.action_flag, entry.user) == (ADDITION, users.admin)
-    assert "13 outputs created" in entry.change_message
+    assert "Outputs created: 13, changed: 0, unchanged: 0." in entry.change_message
     assert any("event=outputs_page_imported" in line and f"programme={CODE}" in line and "created=13" in line
                for line in caplog.messages)
 
     # The result in the admin: the programme's outputs, natural order.
     listing = superuser.get(response["Location"]).content.decode()
-    assert "13 outputs created, 0 changed, 0 unchanged" in listing
+    assert "Outputs created: 13, changed: 0, unchanged: 0." in listing
     assert listing.index(">1.2<") < listing.index(">1.10<")
 
     # The same page again changes nothing, and offers nothing to confirm.
     after = snapshot()
     response, html = preview(superuser, PAGE.read_bytes())
     assert response.status_code == 200
-    assert "0 new, 0 changed, 13 unchanged" in html
+    assert "New: 0, changed: 0, unchanged: 13." in html
     assert "Nothing to import" in html and 'name="confirm"' not in html
     assert snapshot() == after
 
@@ -148,7 +148,7 @@ def test_a_second_confirmation_imports_nothing_twice(superuser):
     other_tab = confirm(superuser, second_tab)  # previewed before the first import: it is told what changed
     html = other_tab.content.decode()
     assert other_tab.status_code == 409
-    assert "The database changed since this preview" in html and "13 unchanged" in html
+    assert "The database changed since this preview" in html and "unchanged: 13." in html
     assert snapshot() == after
     assert Output.objects.filter(outcome__programme__code=CODE).count() == 13
 
@@ -162,7 +162,7 @@ def test_a_changed_page_shows_before_and_after_then_updates_in_place(superuser, 
     response, html = preview(superuser, changed, funding_partner="Grand Duchy of Luxembourg", start_date="",
                              end_date="")
     assert response.status_code == 200
-    assert "0 new, 2 changed, 11 unchanged" in html
+    assert "New: 0, changed: 2, unchanged: 11." in html
     assert re.search(r"Before: <del>30 Jun 2027</del>", html)
     assert "Before: <del>Knowledge products on informality and social protection are published in Khmer and English." in html
     assert re.search(r"Funding partner</th>\s*<td><del>Luxembourg</del></td>\s*<td><ins>Grand Duchy of Luxembourg</ins>", html)
@@ -174,7 +174,7 @@ def test_a_changed_page_shows_before_and_after_then_updates_in_place(superuser, 
     assert programme.funding_partner == "Grand Duchy of Luxembourg"
     assert programme.end_date == datetime.date(2027, 12, 31)  # an empty date keeps the stored one
     entry = LogEntry.objects.filter(object_id=str(programme.pk)).latest("action_time")
-    assert entry.action_flag == CHANGE and "2 changed" in entry.change_message and "funding partner" in entry.change_message
+    assert entry.action_flag == CHANGE and "changed: 2," in entry.change_message and "funding partner" in entry.change_message
 
 
 def line_of(content: bytes, needle: bytes) -> int:
@@ -211,7 +211,7 @@ def test_pasted_text_in_utf16_and_windows_1252(superuser):
     text = ("Decent Work in Agriculture\nOutputs\nSénégal\n-\nOutput 1.1 – The farmers’ cooperatives are registered.\n"
             "30.06.2026\n")
     response, html = preview(superuser, code="SEN/25/01/EU", page_text=text)
-    assert response.status_code == 200 and "1 new" in html and "farmers’ cooperatives" in html
+    assert response.status_code == 200 and "New: 1," in html and "farmers’ cooperatives" in html
     for encoding, fields in [("utf-16", {}), ("cp1252", {"encoding": "windows-1252"})]:
         response, html = preview(superuser, text.encode(encoding), code="SEN/25/01/EU", name="page.txt", **fields)
         assert response.status_code == 200, html
@@ -250,7 +250,7 @@ def test_coordinators_reimport_their_programme_only(seed_programme, client_for, 
     changed = seed_page_path.read_bytes().replace(b"25.04.2025", b"30.06.2025", 1)
     response, html = preview(client, changed, code=SEED_CODE, name="seed.txt", funding_partner="", start_date="",
                              end_date="")
-    assert response.status_code == 200 and "0 new, 1 changed, 62 unchanged" in html
+    assert response.status_code == 200 and "New: 0, changed: 1, unchanged: 62." in html
     assert confirm(client, html).status_code == 302
     updated = Output.objects.get(outcome__programme=seed_programme, outcome__country__code="ZM", code="1.1")
     assert updated.deadline == datetime.date(2025, 6, 30)
@@ -267,8 +267,20 @@ def test_staff_without_a_coordinator_grant_cannot_import(seed_programme, client_
 def test_the_preview_and_a_refusal_in_french(superuser, settings):
     superuser.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     html = preview(superuser, PAGE.read_bytes())[1]
-    assert f"Nouveau programme {CODE}" in html and "13 nouveaux, 0 modifiés, 0 inchangés." in html
+    assert f"Nouveau programme {CODE}" in html and "Nouveaux : 13, modifiés : 0, inchangés : 0." in html
     assert "Code écrit « Output.1.5 » (un point après le mot Output) : ligne 61" in html
     broken = PAGE.read_bytes().replace(b">31.10.2026<", b">31.09.2026<")
     html = preview(superuser, broken)[1]
     assert "Ligne 85 : « 31.09.2026 » n’est pas une date réelle" in html and "Rien n’a été importé." in html
+
+
+def test_a_confirmation_holds_only_for_its_preview_and_its_person(superuser, seed_programme, client_for):
+    html = preview(superuser, PAGE.read_bytes())[1]
+    before = snapshot()
+    tampered = token_of(html)[:-3] + "abc"
+    someone_else = client_for(make_staff("staff-coordinator", coordinates=seed_programme))
+    for client, token in [(superuser, tampered), (someone_else, token_of(html))]:
+        response = client.post(URL, {"confirm": token})
+        assert response.status_code == 302 and response["Location"] == URL
+        assert "This preview is no longer valid" in client.get(URL).content.decode()
+    assert snapshot() == before
