@@ -219,7 +219,6 @@ def _import(
         existing[(output.outcome.country_id, output.code)].append(output)
 
     total, done = page.output_count, 0
-    seen = set()
     for component in page.components:
         resolution = country_resolve(component.name)
         country = resolution.country
@@ -243,8 +242,9 @@ def _import(
                 ) % {"country": country.name, "code": output_code, "count": len(incoming),
                      "lines": ", ".join(str(parsed.line_number) for parsed in incoming)})
             key = (country.id, output_code)
-            seen.add(key)
-            pairs, _unmatched = _pair_repeated(existing.get(key, []), incoming)
+            # What stays unmatched is no longer on the page (a code the page now lists fewer times, or
+            # a component the page names twice cannot claim the same output twice).
+            pairs, existing[key] = _pair_repeated(existing.get(key, []), incoming)
             for parsed, output in pairs:
                 outcome, outcome_created = outcome_get_or_create(
                     programme=programme, country=country, number=parsed.outcome_number
@@ -258,14 +258,12 @@ def _import(
                 if progress:
                     progress(done, total)
 
-    for (country_id, output_code), outputs in existing.items():
-        if (country_id, output_code) not in seen:
-            for output in outputs:
-                report.kept.append(KeptOutput(output.outcome.country.name, output.code, output.title))
-                report.warnings.append(
-                    _("%(country)s Output %(code)s is no longer on the page; it was kept.")
-                    % {"country": output.outcome.country.name, "code": output.code}
-                )
+    for output in sorted((o for outputs in existing.values() for o in outputs), key=lambda o: o.position):
+        report.kept.append(KeptOutput(output.outcome.country.name, output.code, output.title))
+        report.warnings.append(
+            _("%(country)s Output %(code)s is no longer on the page; it was kept.")
+            % {"country": output.outcome.country.name, "code": output.code}
+        )
     if wrote:  # cached pages of the programme go stale with the import, in its transaction
         programme_touch(programme.pk)
     return report

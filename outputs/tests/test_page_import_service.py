@@ -83,3 +83,17 @@ def test_what_the_database_would_refuse_is_refused_first(seed_programme):
         outputs_import_page(page=parse_page(ATLANTIS), code="glo.22.31.irl")  # the seed's web address
     assert "same web address" in caught.value.message_dict["code"][0]
     assert not Programme.objects.exclude(code=SEED_CODE).exists()
+
+
+def test_an_output_the_page_no_longer_lists_is_kept_and_reported(seed_programme, seed_page_path):
+    """Zambia lists 2.1 twice; a page listing it once leaves the other twin stored, and says so."""
+    twin_a, twin_b = Output.objects.filter(outcome__programme=seed_programme, outcome__country__code="ZM",
+                                           code="2.1").order_by("position")
+    lines = seed_page_path.read_text(encoding="utf-8").splitlines()
+    at = next(number for number, line in enumerate(lines) if line.endswith(twin_b.title))
+    without_b = "\n".join(lines[: at - 1] + lines[at + 2:])  # its '-', its line and its deadline
+    assert twin_a.title in without_b and twin_b.title not in without_b
+    report = outputs_import_page(page=parse_page(without_b), code=SEED_CODE)
+    assert (report.unchanged, [kept.title for kept in report.kept]) == (62, [twin_b.title])
+    assert "Zambia Output 2.1 is no longer on the page; it was kept." in report.warnings
+    assert Output.objects.filter(pk=twin_b.pk).exists()
