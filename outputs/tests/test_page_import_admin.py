@@ -239,6 +239,9 @@ def test_coordinators_reimport_their_programme_only(seed_programme, client_for, 
     coordinator = make_staff("staff-coordinator", coordinates=seed_programme)
     client = client_for(coordinator)
     assert f'href="{URL}"' in client.get("/admin/programme/programme/").content.decode()
+    change_page = client.get(f"/admin/programme/programme/{seed_programme.pk}/change/").content.decode()
+    assert f'href="{URL}?code=GLO/22/31/IRL"' in change_page
+    assert 'value="GLO/22/31/IRL"' in client.get(URL, {"code": SEED_CODE}).content.decode()
     before = snapshot()
     refusal = "You may import the outputs page of a programme you coordinate; only superusers create programmes."
     for code in [CODE, other.code]:  # a new programme, another's: the same refusal, nothing written
@@ -284,3 +287,10 @@ def test_a_confirmation_holds_only_for_its_preview_and_its_person(superuser, see
         assert response.status_code == 302 and response["Location"] == URL
         assert "This preview is no longer valid" in client.get(URL).content.decode()
     assert snapshot() == before
+
+
+def test_a_file_over_the_limit_is_refused_unread(superuser, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    response, html = preview(superuser, PAGE.read_bytes())
+    assert response.status_code == 400
+    assert "an import takes at most 1000\xa0bytes" in html
