@@ -22,13 +22,18 @@ from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.admin import SimpleHistoryAdmin
 
 from programme.admin import ProgrammeScopedAdmin, TouchesProgrammes
-from programme.models import Outcome
+from programme.models import Outcome, Programme
 
 from . import selectors
 from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
+from .page_import_admin import ProgrammePageImportAdmin
 from .resources import OutputResource
 from .services.output_edits import OUTPUT_EDITABLE_FIELDS, output_create, output_edit
 from .spreadsheets import AlreadyClaimed, check_zip_archive, confirmation_claim
+
+# The programme list gains the import from a published outputs page, which runs this app's services.
+admin.site.unregister(Programme)
+admin.site.register(Programme, ProgrammePageImportAdmin)
 
 
 class UpdatesSeenAdmin(ProgrammeScopedAdmin):

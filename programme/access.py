@@ -6,6 +6,7 @@ with no grant for a programme must not learn that it exists: callers turn ``None
 
 from dataclasses import dataclass, field, replace
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -214,3 +215,21 @@ def home_programme(user) -> Programme | None:
     if user.is_superuser:
         return Programme.objects.order_by("code").first()
     return None
+
+
+def may_import_pages(user: User) -> bool:
+    """Whether the user may import a published outputs page at all (require_page_import says into what)."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or coordinated_programmes(user).exists()))
+
+
+def require_page_import(user: User, programme: Programme | None) -> None:
+    """Superusers create programmes from their published outputs page and import into any; a
+    coordinator re-imports the page of a programme they coordinate. One refusal for both cases, so
+    that it does not tell whether a programme they do not coordinate exists."""
+    if user.is_active and user.is_superuser:
+        return
+    if programme is not None and coordinated_programmes(user).filter(pk=programme.pk).exists():
+        return
+    raise PermissionDenied(
+        _("You may import the outputs page of a programme you coordinate; only superusers create programmes.")
+    )

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .access import coordinated_programmes
-from .models import AccessGrant, Country, Programme, Region, programme_slug
+from .models import AccessGrant, Country, Programme, Region
 from .selectors import programmes_showing
-from .services import programmes_touch
+from .services import programme_code_check, programmes_touch
 
 
 class SafeChangeList(ChangeList):
@@ -145,16 +145,8 @@ class CountryAdmin(SharedReferenceAdmin):
 
 class ProgrammeForm(forms.ModelForm):
     def clean_code(self):
-        """The code gives the programme's web address (its slug), which must be unique and not empty."""
         code = self.cleaned_data["code"]
-        slug = programme_slug(code)
-        if not slug:
-            raise ValidationError(_("A programme's code needs letters or digits, such as GLO/22/31/IRL."))
-        if Programme.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(
-                _("Another programme's code gives the same web address (%(slug)s): choose another code.")
-                % {"slug": slug}
-            )
+        programme_code_check(code, exclude_pk=self.instance.pk)
         return code
 
 

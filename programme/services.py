@@ -1,10 +1,13 @@
 """Writes to the programme structure. Every caller (importer, admin, commands) goes through here."""
 
+import datetime
 import secrets
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .countries import ILO_REGIONS, member_states, normalise_name, recognise_country
 from .models import (
@@ -13,6 +16,7 @@ from .models import (
     Outcome,
     Programme,
     Region,
+    programme_slug,
 )
 
 
@@ -60,13 +64,13 @@ def country_resolve(name: str) -> CountryResolution:
         for country in Country.objects.filter(code__isnull=True):
             if normalise_name(country.name) == normalise_name(name):
                 return CountryResolution(
-                    country, False, f"'{name}' is not a recognised country name."
+                    country, False, _("'%(name)s' is not a recognised country name.") % {"name": name}
                 )
         country = Country.objects.create(name=name, code=None, region=None)
         return CountryResolution(
             country,
             True,
-            f"'{name}' is not a recognised country name: created without an ISO code or region.",
+            _("'%(name)s' is not a recognised country name: created without an ISO code or region.") % {"name": name},
         )
 
     existing = Country.objects.filter(code=recognised.code).first()
@@ -74,34 +78,77 @@ def country_resolve(name: str) -> CountryResolution:
         return CountryResolution(existing, False)
     region = None
     if recognised.region:
-        region, _ = Region.objects.get_or_create(
+        region, _created = Region.objects.get_or_create(
             name=recognised.region, defaults={"position": ILO_REGIONS.index(recognised.region)}
         )
     country = Country.objects.create(name=recognised.name, code=recognised.code, region=region)
-    warning = "" if region else f"'{name}' ({recognised.code}) is not an ILO member State: no region."
+    warning = "" if region else _("'%(name)s' (%(code)s) is not an ILO member State: no region.") % {
+        "name": name, "code": recognised.code}
     return CountryResolution(country, True, warning)
 
 
+def programme_code_check(code: str, *, exclude_pk: int | None = None) -> None:
+    """The code gives the programme's web address (its slug), which must be unique and not empty."""
+    slug = programme_slug(code)
+    if not slug:
+        raise ValidationError(_("A programme's code needs letters or digits, such as GLO/22/31/IRL."))
+    others = Programme.objects.filter(slug=slug)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise ValidationError(
+            _("Another programme's code gives the same web address (%(slug)s): choose another code.") % {"slug": slug}
+        )
+
+
+def _programme_check(programme: Programme) -> None:
+    """What the database would refuse with an error of its own: too long a title or partner, dates
+    in the wrong order."""
+    errors: dict[str, list[str]] = {}
+    try:
+        programme.clean_fields(exclude=[f.name for f in Programme._meta.fields if f.name not in ("code", "title", "funding_partner")])
+    except ValidationError as error:
+        errors = error.message_dict
+    if programme.start_date and programme.end_date and programme.end_date < programme.start_date:
+        errors["end_date"] = [_("The end date cannot be before the start date.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+PROGRAMME_IMPORTED_FIELDS = ("title", "funding_partner", "start_date", "end_date")
+
+
 def programme_get_or_create(
-    *, code: str, title: str, funding_partner: str | None = None
-) -> tuple[Programme, bool, bool]:
-    """The programme with this code, created or brought up to date. Returns (programme, created, changed)."""
+    *, code: str, title: str, funding_partner: str | None = None,
+    start_date: datetime.date | None = None, end_date: datetime.date | None = None,
+) -> tuple[Programme, bool, dict[str, tuple]]:
+    """The programme with this code, created or brought up to date (a value of None leaves the
+    stored one). Returns (programme, created, {field: (before, after)} of what changed); raises
+    ValidationError before writing anything the database would refuse."""
     programme = Programme.objects.filter(code=code).first()
     if programme is None:
-        programme = Programme.objects.create(
-            code=code, title=title, funding_partner=funding_partner or ""
+        try:
+            programme_code_check(code)
+        except ValidationError as error:
+            raise ValidationError({"code": error.messages}) from None
+        programme = Programme(
+            code=code, title=title, funding_partner=funding_partner or "", start_date=start_date, end_date=end_date
         )
-        return programme, True, False
-    changed = False
-    if title and programme.title != title:
-        programme.title = title
-        changed = True
-    if funding_partner is not None and programme.funding_partner != funding_partner:
-        programme.funding_partner = funding_partner
-        changed = True
-    if changed:
+        _programme_check(programme)
         programme.save()
-    return programme, False, changed
+        return programme, True, {}
+    wanted = {"title": title or None, "funding_partner": funding_partner, "start_date": start_date, "end_date": end_date}
+    changes = {
+        name: (getattr(programme, name), value)
+        for name, value in wanted.items()
+        if value is not None and getattr(programme, name) != value
+    }
+    if changes:
+        for name, (_before, after) in changes.items():
+            setattr(programme, name, after)
+        _programme_check(programme)
+        programme.save(update_fields=list(changes))
+    return programme, False, changes
 
 
 def outcome_get_or_create(*, programme: Programme, country: Country, number: int) -> tuple[Outcome, bool]:

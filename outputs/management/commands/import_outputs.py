@@ -1,8 +1,10 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from outputs.page_parser import PageError, decode_page, parse_page
+from outputs.page_files import ENCODINGS, read_page
+from outputs.page_parser import PageError
 from outputs.services.page_import import outputs_import_page
 from programme.models import Programme
 
@@ -14,16 +16,23 @@ class Command(BaseCommand):
         "titles and deadlines are updated in place."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("path", help="the outputs page, a UTF-8 text file")
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "path", help="the outputs page: a text file, or the page saved as HTML (UTF-8 or UTF-16 with a "
+            "byte-order mark; an HTML file may declare its own encoding)"
+        )
         parser.add_argument(
             "--code",
             help="the programme code, e.g. GLO/22/31/IRL (required for a new programme; "
             "otherwise the programme is found by its title)",
         )
         parser.add_argument("--partner", help="the funding partner, e.g. Ireland")
+        parser.add_argument("--encoding", choices=ENCODINGS, help="the file's encoding when it has no byte-order mark")
 
-    def handle(self, *args, path, code=None, partner=None, **options):
+    def handle(
+        self, *args: object, path: str, code: str | None = None, partner: str | None = None,
+        encoding: str | None = None, **options: object,
+    ) -> None:
         file_path = Path(path)
         try:
             raw = file_path.read_bytes()
@@ -31,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot read the file ({error.strerror}).") from None
 
         try:
-            page = parse_page(decode_page(raw))
+            page = read_page(raw, encoding=encoding)
         except PageError as error:
             raise CommandError(f"{path}: {error} Nothing was imported.") from None
 
@@ -50,13 +59,14 @@ class Command(BaseCommand):
         )
         step = max(1, page.output_count // 10)
 
-        def progress(done, total):
+        def progress(done: int, total: int) -> None:
             if done % step == 0 or done == total:
                 self.stdout.write(f"  {done}/{total} outputs ({done * 100 // total}%)")
 
-        report = outputs_import_page(
-            page=page, code=code, funding_partner=partner, progress=progress
-        )
+        try:
+            report = outputs_import_page(page=page, code=code, funding_partner=partner, progress=progress)
+        except ValidationError as error:
+            raise CommandError(f"{path}: {' '.join(error.messages)} Nothing was imported.") from None
 
         programme = report.programme
         verb = "created" if report.programme_created else "updated" if report.programme_updated else "unchanged"
