@@ -115,7 +115,7 @@ class Cluster:
             DATABASE_URL=parts._replace(path=f"/{self.database_name}").geturl(),
             CACHE_URL=f"redis://127.0.0.1:{self.redis_port}/0",
             DJANGO_SETTINGS_MODULE="config.settings", DJANGO_DEBUG="0", DB_CONN_MAX_AGE="60", BUILD_DIR=str(work / "build"), MEDIA_ROOT=str(work / "media"),
-            DEMO_PASSWORD=PASSWORD, EXPORT_BACKGROUND_ROWS="10", EXPORT_JOB_LIMIT_SECONDS=str(EXPORT_LIMIT_SECONDS),
+            DEMO_PASSWORD=PASSWORD, DEMO_ACTIVITY="0", EXPORT_BACKGROUND_ROWS="10", EXPORT_JOB_LIMIT_SECONDS=str(EXPORT_LIMIT_SECONDS),
             # Two processes of two threads each: the two servers together are make serve's four.
             GUNICORN_WORKERS="2", GUNICORN_THREADS="2",
         )

@@ -31,4 +31,4 @@ class Command(BaseCommand):
         if settings.DEMO_ACTIVITY:
             # The outputs app's command (by name: this app does not import it); it writes the year once
             # and leaves a programme that already holds it, or people's work, as it is.
-            call_command("demo_activity", verbosity=options["verbosity"])
+            call_command("demo_activity", verbosity=options["verbosity"], stdout=self.stdout)
