@@ -12,7 +12,7 @@ What one server does, the other knows at its next request:
 
 `make scaleout` runs this with a 30 s wrk run and prints the figures (docs/performance.md); `make test`
 runs it on its PostgreSQL leg with a shorter one (SCALEOUT_WRK_SECONDS). Needs a PostgreSQL server in
-DATABASE_URL (scripts/with-postgres.sh), redis-server, nginx and wrk (scripts/system-deps.sh).
+DATABASE_URL (scripts/with-postgres.sh), redis-server, nginx and wrk (scripts/system-deps.sh scaleout).
 """
 
 import csv
@@ -98,7 +98,7 @@ class Cluster:
             pytest.fail("needs PostgreSQL in DATABASE_URL: run it through make scaleout (scripts/with-postgres.sh)")
         for program in ("redis-server", "wrk"):
             if not shutil.which(program):
-                pytest.fail(f"{program} is not installed: run scripts/system-deps.sh as root")
+                pytest.fail(f"{program} is not installed: run `scripts/system-deps.sh scaleout` as root")
         self.work = work
         self.processes: dict[str, subprocess.Popen] = {}
         parts = urlsplit(server_url)
