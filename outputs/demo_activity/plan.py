@@ -164,7 +164,7 @@ class _Planner:
         self.fates: dict[int, str | None] = {}
         self.last: dict[int, tuple[str, int]] = {}  # an output's last approved (status, progress)
         self.used: set[int] = set()  # outputs with open work
-        self.templates: dict[str, str] = {}  # each officer's last narrative, not repeated word for word next
+        self.templates: dict[str | int, str] = {}  # the last narrative template by component and by output
         self.approved_reports: list[int] = []  # indexes in ``steps`` of the reports approved, in time order per component
 
     def countries(self) -> list[str]:
@@ -181,8 +181,10 @@ class _Planner:
     def report(self, output: DemoOutput, at: datetime.datetime, status: str, progress: int, *,
                submit: bool = True) -> Report:
         as_of = at.date() - datetime.timedelta(days=self.rng.randrange(3))
-        template, narrative = texts.narrative(output.country, status, self.rng, unlike=self.templates.get(output.country, ""))
-        self.templates[output.country] = template
+        # Not word for word what the output's last report said, nor the officer's last narrative.
+        unlike = {self.templates.get(output.country, ""), self.templates.get(output.pk, "")}
+        template, narrative = texts.narrative(output.country, status, self.rng, unlike=unlike)
+        self.templates[output.country] = self.templates[output.pk] = template
         step = Report(at=at, output=output.pk, country=output.country, status=status, progress=progress,
                       narrative=narrative, as_of=as_of, submit=submit)
         self.steps.append(step)

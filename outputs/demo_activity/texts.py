@@ -3,6 +3,7 @@ Mozambique, French for the Global component, English elsewhere), the coordinator
 the contents of the evidence files. Data, not interface text: never translated."""
 
 import random
+from collections.abc import Collection
 
 # The language each component's officer writes in; English where none is named.
 LANGUAGES = {"MZ": "pt", "global": "fr"}
@@ -145,12 +146,12 @@ def language(country: str) -> str:
     return LANGUAGES.get(country, "en")
 
 
-def narrative(country: str, status: str, rng: random.Random, *, unlike: str = "") -> tuple[str, str]:
+def narrative(country: str, status: str, rng: random.Random, *, unlike: Collection[str] = ()) -> tuple[str, str]:
     """(template, text) of an officer's narrative for this status, in the component's language;
-    another template than ``unlike`` (the officer's previous one) when there is a choice."""
+    none of the templates ``unlike`` (those just used) when there is a choice."""
     partner = PARTNERS.get(country, DEFAULT_PARTNER)
     templates = NARRATIVES[language(country)][status]
-    template = rng.choice([text for text in templates if text != unlike] or templates)
+    template = rng.choice([text for text in templates if text not in unlike] or templates)
     text = template.format(partner=partner, partner_cap=partner[0].upper() + partner[1:], count=rng.randrange(18, 64))
     return template, text
 

@@ -103,3 +103,7 @@ def test_officers_write_in_their_language(seed_outputs):
     assert " les " in by_country["global"]  # French
     assert " the " in by_country["MW"] and " the " in by_country["VN"]
     assert all(step.narrative for step in reports if step.status in ("at_risk", "off_track", "cancelled"))
+    said = {}
+    for step in reports:  # an output's next report says something new
+        assert step.narrative != said.get(step.output), step
+        said[step.output] = step.narrative
