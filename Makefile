@@ -6,11 +6,12 @@ BUILD := build
 # so a long browser journey near the end does not leave one core waiting.
 PYTEST_ARGS ?= -n 2 --dist worksteal
 
-.PHONY: help setup catalogues messages run test lint test-sqlite test-postgres bench fixtures clean serve backup restore loadtest scaleout
+.PHONY: help setup catalogues messages run test lint test-sqlite test-postgres bench fixtures clean serve backup restore loadtest scaleout \
+	deps-test deps-serve deps-loadtest deps-scaleout
 
 help:
-	@echo "make run    set everything up and serve the app on http://127.0.0.1:8000"
-	@echo "make test   set everything up and run the whole suite on SQLite, then PostgreSQL"
+	@echo "make run    set up what running needs, a demonstration year (DEMO_ACTIVITY=0: none), serve http://127.0.0.1:8000"
+	@echo "make test   set up what the tests need too, run the whole suite on SQLite, then PostgreSQL"
 	@echo "make lint   ruff (pyflakes, isort, pyupgrade, bugbear, Django rules) and mypy (django-stubs), as make test runs them"
 	@echo "make messages   refresh the translation catalogues (locale/) from the source"
 	@echo "make serve  production settings: nginx + gunicorn + PostgreSQL on http://127.0.0.1:8000 (SERVE_PORT)"
@@ -18,14 +19,19 @@ help:
 	@echo "make loadtest   wrk against make serve's setup; figures in docs/performance.md"
 	@echo "make scaleout   two app servers behind nginx, with PostgreSQL, Redis and the task worker, proven to agree"
 
-# The virtualenv is rebuilt whenever requirements.txt changes.
+# The virtualenv is rebuilt whenever requirements.txt changes. The system packages running needs come
+# first (Pango and fonts for PDF reports, gettext); those of the tests, make serve and the load tests
+# are installed by the targets that use them (deps-*).
 $(VENV)/.installed: requirements.txt
-	scripts/system-deps.sh
+	scripts/system-deps.sh run
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
 setup: $(VENV)/.installed
+
+deps-test deps-serve deps-loadtest deps-scaleout:
+	scripts/system-deps.sh $(@:deps-%=%)
 
 # Translations: locale/<lang>/LC_MESSAGES/django.po are the sources; the compiled .mo files are
 # built here (never committed), again whenever a .po file changes.
@@ -55,11 +61,11 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test-sqlite: setup catalogues
+test-sqlite: setup catalogues deps-test
 	@echo "== Test suite on SQLite =="
 	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: setup catalogues
+test-postgres: setup catalogues deps-test
 	@echo "== Test suite on PostgreSQL (the tests that use the database) =="
 	DATABASE_TESTS_ONLY=1 scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not scaleout and not browser and not nginx"
 	@echo "== Alone on PostgreSQL: the database outage (stops and restarts the cluster), then two app servers"
@@ -69,7 +75,7 @@ test-postgres: setup catalogues
 
 # Production settings on loopback: nginx in front of gunicorn, the task worker, the persistent PostgreSQL
 # of scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.
-serve: setup catalogues
+serve: setup catalogues deps-serve
 	scripts/serve.sh
 
 # The database named by DATABASE_URL (SQLite build/db.sqlite3 without it) and the media files.
@@ -83,12 +89,12 @@ restore: setup
 	$(PY) manage.py migrate --noinput
 
 # wrk on loopback against make serve's setup plus a generated 50-country programme.
-loadtest: setup catalogues
+loadtest: setup catalogues deps-loadtest
 	scripts/serve.sh $(PY) scripts/loadtest.py
 
 # Two gunicorn servers behind nginx round-robin, PostgreSQL, Redis and one task worker on loopback
 # (reporting/tests/test_scaleout.py): what one server does, the other sees; a 30 s wrk run across both.
-scaleout: setup catalogues
+scaleout: setup catalogues deps-scaleout
 	SCALEOUT_WRK_SECONDS=$${SCALEOUT_WRK_SECONDS:-30} scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m scaleout -v \
 		reporting/tests/test_scaleout.py
 

@@ -352,6 +352,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # officers' reminders (whose first one goes out at this horizon).
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 30)
 
+# `manage.py setup_demo` (make run, make serve) gives the seed programme a year of made-up activity
+# once, into a programme nobody has worked in; DEMO_ACTIVITY=0 starts from its published outputs alone.
+DEMO_ACTIVITY = env_bool("DEMO_ACTIVITY", True)
+
 # Spreadsheets of more outputs than this are built in the background and offered when ready.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
 

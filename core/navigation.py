@@ -32,8 +32,9 @@ class Destination:
 nav_links = Signal()
 # Receivers take (sender, user) and return a list of Destination.
 home_destinations = Signal()
-# Receivers take (sender, user) and return the code of the programme the header names where a page
-# names none of its own (My outputs, the review queue), or None.
+# Receivers take (sender, user) and return the programme the header names where a page names none of
+# its own (My outputs, the review queue), or None: the header shows its ``code``, and a banner when
+# its ``demo`` is true.
 header_programme = Signal()
 
 
@@ -52,11 +53,11 @@ def navigation(request: HttpRequest) -> dict:
     # The deepest matching link is the current one (the dashboard lives under the overview's URL).
     matching = [link.url for link in links if request.path.startswith(link.url)]
     current = max(matching, key=len) if matching else None
-    codes = [code for _receiver, code in header_programme.send(sender=None, user=user) if code]
+    programmes = [programme for _receiver, programme in header_programme.send(sender=None, user=user) if programme]
     return {
         "nav_items": [{"url": link.url, "label": link.label, "count": link.count, "active": link.url == current}
                       for link in links],
-        "header_programme_code": codes[0] if codes else "",
+        "header_programme": programmes[0] if programmes else None,
     }
 
 

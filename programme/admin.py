@@ -159,7 +159,7 @@ class ProgrammeAdmin(ProgrammeScopedAdmin, TouchesProgrammes, admin.ModelAdmin):
     list_display = ["code", "title", "funding_partner", "start_date", "end_date", "output_count"]
     search_fields = ["code", "title", "funding_partner"]
     readonly_fields = ["slug"]
-    fields = ["code", "slug", "title", "funding_partner", ("start_date", "end_date")]
+    fields = ["code", "slug", "title", "funding_partner", ("start_date", "end_date"), "demo"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(output_count=Count("outcomes__outputs"))

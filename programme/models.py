@@ -109,6 +109,12 @@ class Programme(models.Model):
     # Changed (to a new random value) in the same transaction as every write that changes what the
     # programme's pages show: cached pages are keyed by it (programme.services.programme_touch).
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Set by `manage.py setup_demo` when it writes its made-up year of activity: every page of the
+    # programme then says so.
+    demo = models.BooleanField(
+        _("demonstration data"), default=False,
+        help_text=_("Its updates, reviews and edits are made up to show the tracker at work; every page says so."),
+    )
 
     objects = ProgrammeManager()
 

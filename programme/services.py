@@ -176,3 +176,11 @@ def programmes_touch(queryset: "QuerySet[Programme]") -> None:
     """programme_touch for every programme of a queryset (e.g. those using a renamed country): the
     admin's edits of the structure and of people's names (programme.admin.TouchesProgrammes)."""
     Programme.objects.filter(pk__in=queryset.values("pk")).update(data_version=_new_data_version())
+
+
+def programme_demo_mark(*, programme: Programme) -> None:
+    """Record that the programme holds made-up demonstration activity (its pages say so)."""
+    with transaction.atomic():
+        programme_touch(programme.pk)
+        Programme.objects.filter(pk=programme.pk).update(demo=True)
+        programme.demo = True

@@ -13,7 +13,7 @@ from core.navigation import (
     nav_links,
 )
 from programme.access import home_programme, primary_role
-from programme.models import Role
+from programme.models import Programme, Role
 
 
 @receiver(nav_links, dispatch_uid="reporting.nav_links")
@@ -42,6 +42,5 @@ def reporting_home(sender: object, user: AbstractBaseUser, **kwargs: object) -> 
 
 
 @receiver(header_programme, dispatch_uid="reporting.header_programme")
-def reporting_header_programme(sender: object, user: AbstractBaseUser, **kwargs: object) -> str | None:
-    programme = home_programme(user)
-    return programme.code if programme else None
+def reporting_header_programme(sender: object, user: AbstractBaseUser, **kwargs: object) -> Programme | None:
+    return home_programme(user)

@@ -12,7 +12,7 @@ dir=$(mkdir -p "$1" && cd "$1" && pwd)
 : "${APP_SERVERS:?the gunicorn addresses, e.g. 127.0.0.1:8001}"
 STATIC_ROOT=$(cd "${STATIC_ROOT:?the collected static files}" && pwd)
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
-[[ -x $nginx ]] || { echo "nginx is not installed: run scripts/system-deps.sh as root (Debian/Ubuntu: apt-get install nginx)." >&2; exit 1; }
+[[ -x $nginx ]] || { echo "nginx is not installed: run scripts/system-deps.sh serve as root (Debian/Ubuntu: apt-get install nginx)." >&2; exit 1; }
 
 servers=""
 for address in $APP_SERVERS; do

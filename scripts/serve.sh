@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make serve`: the app as in production (DJANGO_ENV=production, nginx in front of gunicorn,
 # PostgreSQL) on loopback. Starts the persistent cluster of scripts/local-postgres.sh, migrates,
-# collects the static files, loads the seed data and demo accounts once, then serves until Ctrl+C
-# and stops everything it started.
+# collects the static files, loads the seed data, demo accounts and demonstration year once
+# (DEMO_ACTIVITY=0: no demonstration year), then serves until Ctrl+C and stops everything it started.
 #
 #   scripts/serve.sh                 # nginx on http://127.0.0.1:${SERVE_PORT:-8000}, gunicorn on a private loopback port
 #   scripts/serve.sh COMMAND ...     # the same preparation, then run COMMAND with that environment

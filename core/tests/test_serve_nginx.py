@@ -2,7 +2,7 @@
 on free loopback ports against a throwaway SQLite database: slow clients wait at nginx and never
 hold gunicorn's threads, pages leave compressed, static files come from nginx, bodies are capped.
 
-Needs nginx (scripts/system-deps.sh installs it); fails, saying so, without it.
+Needs nginx (`scripts/system-deps.sh test` installs it); fails, saying so, without it.
 """
 
 import gzip
@@ -72,7 +72,7 @@ def served():
     """gunicorn on a private port and nginx in front of it; nginx's STATIC_ROOT holds a file the
     app's own static folders do not, so only nginx can serve it."""
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
-        pytest.fail("nginx is not installed: run scripts/system-deps.sh as root (apt-get install nginx)")
+        pytest.fail("nginx is not installed: run `scripts/system-deps.sh test` as root (apt-get install nginx)")
     # Under build/ and readable by all: nginx's workers run as nobody when it is started as root.
     (ROOT / "build").mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="nginx-test-", dir=ROOT / "build"))

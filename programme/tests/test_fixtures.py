@@ -40,10 +40,15 @@ def test_fixtures_are_what_the_importer_makes(seed_programme, seed_page_path):
 
 
 @pytest.mark.usefixtures("empty_database")
-def test_setup_demo_loads_once_and_keeps_data(capsys, monkeypatch):
+def test_setup_demo_loads_once_and_keeps_data(capsys, monkeypatch, settings):
+    """The empty start (DEMO_ACTIVITY=0): the published outputs alone, no demonstration activity
+    (outputs/tests/test_demo_activity.py runs set-up with it)."""
     monkeypatch.setenv("DEMO_PASSWORD", "a-demo-password-1")
+    settings.DEMO_ACTIVITY = False
     call_command("setup_demo", verbosity=0)
     assert Output.objects.count() == 63
+    assert not Output.objects.filter(updates__isnull=False).exists()
+    assert not Programme.objects.get().demo
     output = Output.objects.first()
     output.title = "Edited by a user"
     output.save()

@@ -44,7 +44,7 @@ def chromium():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"The browser tests need Chromium at {CHROMIUM}. Install it with `apt-get install chromium` "
-            "(scripts/system-deps.sh does it when run as root; `make test` runs that script).",
+            "(`scripts/system-deps.sh test` does it when run as root; `make test` runs that).",
             pytrace=False,
         )
     from playwright.sync_api import sync_playwright

@@ -64,7 +64,7 @@ def redis_url(tmp_path_factory):
     """A redis-server of its own on a free loopback port, without persistence, for this module."""
     server = shutil.which("redis-server")
     if server is None:
-        pytest.skip("redis-server is not installed (scripts/system-deps.sh installs it)")
+        pytest.skip("redis-server is not installed (`scripts/system-deps.sh test` installs it)")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

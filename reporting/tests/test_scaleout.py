@@ -12,7 +12,7 @@ What one server does, the other knows at its next request:
 
 `make scaleout` runs this with a 30 s wrk run and prints the figures (docs/performance.md); `make test`
 runs it on its PostgreSQL leg with a shorter one (SCALEOUT_WRK_SECONDS). Needs a PostgreSQL server in
-DATABASE_URL (scripts/with-postgres.sh), redis-server, nginx and wrk (scripts/system-deps.sh).
+DATABASE_URL (scripts/with-postgres.sh), redis-server, nginx and wrk (scripts/system-deps.sh scaleout).
 """
 
 import csv
@@ -98,7 +98,7 @@ class Cluster:
             pytest.fail("needs PostgreSQL in DATABASE_URL: run it through make scaleout (scripts/with-postgres.sh)")
         for program in ("redis-server", "wrk"):
             if not shutil.which(program):
-                pytest.fail(f"{program} is not installed: run scripts/system-deps.sh as root")
+                pytest.fail(f"{program} is not installed: run `scripts/system-deps.sh scaleout` as root")
         self.work = work
         self.processes: dict[str, subprocess.Popen] = {}
         parts = urlsplit(server_url)
@@ -115,7 +115,7 @@ class Cluster:
             DATABASE_URL=parts._replace(path=f"/{self.database_name}").geturl(),
             CACHE_URL=f"redis://127.0.0.1:{self.redis_port}/0",
             DJANGO_SETTINGS_MODULE="config.settings", DJANGO_DEBUG="0", DB_CONN_MAX_AGE="60", BUILD_DIR=str(work / "build"), MEDIA_ROOT=str(work / "media"),
-            DEMO_PASSWORD=PASSWORD, EXPORT_BACKGROUND_ROWS="10", EXPORT_JOB_LIMIT_SECONDS=str(EXPORT_LIMIT_SECONDS),
+            DEMO_PASSWORD=PASSWORD, DEMO_ACTIVITY="0", EXPORT_BACKGROUND_ROWS="10", EXPORT_JOB_LIMIT_SECONDS=str(EXPORT_LIMIT_SECONDS),
             # Two processes of two threads each: the two servers together are make serve's four.
             GUNICORN_WORKERS="2", GUNICORN_THREADS="2",
         )
