@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .evidence import links_from_text
 from .models import Status
 from .spreadsheets import neutralise
 from .vocabulary import narrative_required_statuses
@@ -221,6 +222,7 @@ class FilledRow:
     as_of: datetime.date | None
     links: list[str]
     errors: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    typed: dict[str, str] = dataclasses.field(default_factory=dict)  # each filled column's text as typed
 
 
 @dataclasses.dataclass
@@ -303,7 +305,8 @@ def _parse_row(sheet: str, number: int, cells: tuple, statuses: dict[str, str]) 
     return FilledRow(
         sheet=sheet, number=number, output_id=output_id, revision=revision, status=status, progress=progress,
         narrative=_text(by_key["narrative"]), as_of=as_of,
-        links=_text(by_key["links"]).split(), errors=errors,
+        links=links_from_text(_text(by_key["links"])), errors=errors,
+        typed={key: _text(by_key[key]) for key in FILLED},
     )
 
 
