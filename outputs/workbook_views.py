@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.audit import audit
+from core.navigation import place_in_header
 from programme.access import ProgrammeAccess
 from programme.models import Country, Programme
 from programme.selectors import programme_component, programme_countries
@@ -98,6 +99,7 @@ def _workbook_countries(programme: Programme, access: ProgrammeAccess, asked: st
 
 def _page(request, programme, access, *, status=200, **context):
     own = _reporting_countries(programme, access)
+    place_in_header(request, reverse("outputs:my_outputs"))  # where officers come from; others keep Overview
     return render(request, "outputs/reporting_workbook.html", {
         "programme": programme,
         "own_countries": own,

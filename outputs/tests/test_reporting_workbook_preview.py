@@ -188,3 +188,15 @@ def test_a_preview_with_a_conflict_offers_to_save_the_other_rows(users, client_f
     assert confirm(client, preview, "draft").status_code == 302
     assert seed_output("MW", "1.1").pending_update.progress == 30
     assert seed_output("MW", "1.2").pending_update.progress == 60
+
+
+def current_header_link(response):
+    page = lxml.html.fromstring(response.content)
+    return [" ".join(link.text_content().split()) for link in page.xpath('//nav[@class="main-nav"]//a[@aria-current="page"]')]
+
+
+def test_the_workbook_page_sits_under_my_outputs_in_the_header_for_officers(users, client_for):
+    url = reverse("outputs:reporting_workbook", args=["glo-22-31-irl"])
+    assert current_header_link(client_for(users.officer_mw).get(url)) == ["My outputs"]
+    # A coordinator has no My outputs: the overview, whose URL the page's lies under, stays marked.
+    assert current_header_link(client_for(users.coordinator).get(url)) == ["Overview"]
