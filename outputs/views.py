@@ -183,6 +183,8 @@ def output_update(request, pk):
 def _output_update(request, pk, undecodable_names):
     output, access = _output_and_access(request, pk)
     access.require_report_on(output.outcome.country)
+    if request.method == "POST" and "remove_evidence" in request.POST:
+        return _remove_evidence_keeping_text(request, output)
     pending = output.pending_update if output.pending_update_id else None
     conflict = None
     if request.method == "POST":
@@ -236,6 +238,10 @@ def _output_update(request, pk, undecodable_names):
         else:
             initial.update(status=Status.NOT_STARTED, progress=0)
         form = StatusUpdateForm(initial=initial, min_date=output.outcome.programme.start_date)
+    return _update_page(request, output, form, pending, conflict)
+
+
+def _update_page(request, output, form, pending, conflict=None):
     return render(
         request,
         "outputs/update_form.html",
@@ -251,6 +257,41 @@ def _output_update(request, pk, undecodable_names):
             "narrative_required": " ".join(sorted(NARRATIVE_REQUIRED)),
         },
     )
+
+
+def _remove_evidence_keeping_text(request, output):
+    """A Remove button of the update form: the file or link leaves the draft, and the form comes back
+    with what was typed in it, not yet saved, at the output's new revision (no script needed)."""
+    typed = {name: request.POST.get(name, "") for name in ("status", "progress", "narrative", "as_of", "links")}
+    form = ApproveForm(request.POST)  # the revision the page was loaded at
+    base_revision = form.cleaned_data.get("base_revision") if form.is_valid() else None
+    try:
+        evidence = selectors.evidence_visible_to(request.user, int(request.POST["remove_evidence"]))
+    except (ValueError, Evidence.DoesNotExist):
+        evidence = None
+    removed = False
+    if evidence is None or evidence.update_id != output.pending_update_id:
+        messages.error(request, _("This evidence was already removed."))
+    elif base_revision is None:
+        messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
+    else:
+        try:
+            updates.evidence_remove(evidence=evidence, user=request.user, base_revision=base_revision)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except output_edits.EditConflict:
+            messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
+        else:
+            messages.success(request, _("Removed from the draft: %(name)s") % {"name": evidence.original_name or evidence.url})
+            removed = True
+    # The evidence as it is now. The revision is the removal's own, or the page's still, so that
+    # saving the text detects a change someone else made meanwhile.
+    output = selectors.output_for_page(output.pk)
+    if request.FILES:
+        messages.warning(request, _("Your text is kept; choose the files to attach again."))
+    form = StatusUpdateForm(initial={**typed, "base_revision": output.revision if removed else base_revision},
+                            min_date=output.outcome.programme.start_date)
+    return _update_page(request, output, form, output.pending_update if output.pending_update_id else None)
 
 
 @login_required
