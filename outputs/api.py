@@ -229,7 +229,7 @@ class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
 
-    def __init__(self, current_revision: int, tags: Sequence[str] = ()):
+    def __init__(self, current_revision: int, tags: Sequence[str] = ()) -> None:
         earlier = any(revision < current_revision for revision in map(_tag_revision, tags) if revision is not None)
         weak = [tag for tag in tags if tag.startswith("W/")]
         if tags and not earlier and weak:

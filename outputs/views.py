@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelform_factory
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.http import AuthenticatedHttpRequest
 from programme.access import (
     officer_country_ids,
     programme_access,
@@ -23,7 +24,7 @@ from programme.access import (
 from . import notifications, selectors
 from .evidence import UndecodableFileNames, undecodable_name_error
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
-from .models import NARRATIVE_REQUIRED, Evidence, NotificationPreference, Output, Status
+from .models import NARRATIVE_REQUIRED, Evidence, NotificationPreference, Output, Status, StatusUpdate
 from .services import output_edits, updates
 from .vocabulary import NOT_REPORTED, display_name
 
@@ -180,7 +181,7 @@ def output_update(request, pk):
 
 
 @csrf_protect
-def _output_update(request, pk, undecodable_names):
+def _output_update(request: AuthenticatedHttpRequest, pk: int, undecodable_names: UndecodableFileNames) -> HttpResponse:
     output, access = _output_and_access(request, pk)
     access.require_report_on(output.outcome.country)
     if request.method == "POST" and "remove_evidence" in request.POST:
@@ -241,7 +242,8 @@ def _output_update(request, pk, undecodable_names):
     return _update_page(request, output, form, pending, conflict)
 
 
-def _update_page(request, output, form, pending, conflict=None):
+def _update_page(request: AuthenticatedHttpRequest, output: Output, form: StatusUpdateForm,
+                 pending: StatusUpdate | None, conflict: Output | None = None) -> HttpResponse:
     return render(
         request,
         "outputs/update_form.html",
@@ -259,12 +261,12 @@ def _update_page(request, output, form, pending, conflict=None):
     )
 
 
-def _remove_evidence_keeping_text(request, output):
+def _remove_evidence_keeping_text(request: AuthenticatedHttpRequest, output: Output) -> HttpResponse:
     """A Remove button of the update form: the file or link leaves the draft, and the form comes back
     with what was typed in it, not yet saved, at the output's new revision (no script needed)."""
     typed = {name: request.POST.get(name, "") for name in ("status", "progress", "narrative", "as_of", "links")}
-    form = ApproveForm(request.POST)  # the revision the page was loaded at
-    base_revision = form.cleaned_data.get("base_revision") if form.is_valid() else None
+    revision_form = ApproveForm(request.POST)  # the revision the page was loaded at
+    base_revision = revision_form.cleaned_data.get("base_revision") if revision_form.is_valid() else None
     try:
         evidence = selectors.evidence_visible_to(request.user, int(request.POST["remove_evidence"]))
     except (ValueError, Evidence.DoesNotExist):

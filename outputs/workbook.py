@@ -13,7 +13,7 @@ import datetime
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, BinaryIO
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .evidence import links_from_text
 from .models import Status
@@ -163,7 +164,7 @@ def _lines(text: object, width: float) -> int:
     return max(1, sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.splitlines()))
 
 
-def _size_rows(sheet, widths: list[float]) -> None:
+def _size_rows(sheet: Worksheet, widths: Sequence[float]) -> None:
     """Each row as tall as its longest wrapped text: spreadsheet programs do not grow a row for
     wrapped text on their own when they print or open a file (LibreOffice keeps the default height)."""
     for row in sheet.iter_rows():
@@ -172,7 +173,7 @@ def _size_rows(sheet, widths: list[float]) -> None:
             sheet.row_dimensions[row[0].row].height = lines * LINE_POINTS
 
 
-def _print_setup(sheet, *, landscape: bool, title_row: bool) -> None:
+def _print_setup(sheet: Worksheet, *, landscape: bool, title_row: bool) -> None:
     """Printed or saved as PDF: as wide as the page, as many pages long as needed, the header row
     repeated on each, the sheet's name on top and the page number below."""
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"

@@ -12,6 +12,7 @@ import logging
 import uuid
 from functools import partial
 from pathlib import PurePath
+from typing import IO
 
 from django import forms
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.audit import audit
+from core.http import AuthenticatedHttpRequest
 from core.navigation import place_in_header
 from programme.access import ProgrammeAccess
 from programme.models import Country, Programme
@@ -97,7 +100,8 @@ def _workbook_countries(programme: Programme, access: ProgrammeAccess, asked: st
     return [component]
 
 
-def _page(request, programme, access, *, status=200, **context):
+def _page(request: AuthenticatedHttpRequest, programme: Programme, access: ProgrammeAccess, *,
+          status: int = 200, **context: object) -> HttpResponse:
     own = _reporting_countries(programme, access)
     place_in_header(request, reverse("outputs:my_outputs"))  # where officers come from; others keep Overview
     return render(request, "outputs/reporting_workbook.html", {
@@ -115,7 +119,8 @@ def _page(request, programme, access, *, status=200, **context):
 
 
 @programme_page
-def reporting_workbook(request, programme, access):
+def reporting_workbook(request: AuthenticatedHttpRequest, programme: Programme,
+                       access: ProgrammeAccess) -> HttpResponse:
     """GET: the page. POST with a file: its preview. POST with ``confirm``: the save."""
     _check_workbook_reader(programme, access)
     if request.method == "POST" and "confirm" in request.POST:
@@ -149,7 +154,8 @@ def reporting_workbook(request, programme, access):
     return _preview_page(request, programme, access, preview, token)
 
 
-def _kept_for_confirmation(request, programme: Programme, preview: WorkbookPreview, source) -> str:
+def _kept_for_confirmation(request: AuthenticatedHttpRequest, programme: Programme, preview: WorkbookPreview,
+                           source: IO[bytes]) -> str:
     """Store the previewed file for its confirmation; the signed token names it, and the rows the
     confirmation leaves out (those whose output changed since the download)."""
     name = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx", source)
@@ -164,12 +170,13 @@ def _refused(request, programme, access, upload, reason: str, status: int, messa
     return _page(request, programme, access, status=status, refusal=message)
 
 
-def _preview_page(request, programme, access, preview: WorkbookPreview, token: str | None):
+def _preview_page(request: AuthenticatedHttpRequest, programme: Programme, access: ProgrammeAccess,
+                  preview: WorkbookPreview, token: str | None) -> HttpResponse:
     status = 400 if preview.errors or not preview.changes else 409 if preview.conflicts else 200
     return _page(request, programme, access, status=status, preview=preview, token=token)
 
 
-def _confirm(request, programme, access):
+def _confirm(request: AuthenticatedHttpRequest, programme: Programme, access: ProgrammeAccess) -> HttpResponse:
     submit = request.POST.get("action") == "submit"
     try:
         claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=CLAIM_SECONDS)

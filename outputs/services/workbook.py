@@ -257,7 +257,9 @@ def status_updates_import(
     preview = status_updates_import_preview(programme=programme, user=user, content=content)
     if not preview.confirmable or preview.left_out != sorted(left_out):
         raise WorkbookNotSaved(preview)
-    saved, refusals, left = [], [], preview.conflicts
+    left = preview.conflicts  # before the save moves the saved outputs' revisions on
+    saved: list[StatusUpdate] = []
+    refused: dict[int, dict[str, list[str]]] = {}  # {output id: the save's errors, by column}
     try:
         with transaction.atomic():
             for change in preview.ready:
@@ -269,22 +271,18 @@ def status_updates_import(
                         submit=submit,
                     ))
                 except EditConflict:
-                    refusals.append(change)
+                    refused[change.output.pk] = {}
                 except ValidationError as error:
-                    refusals.append(change)
-                    found = error.message_dict
-                    change.errors = {key: found.get(key, []) + messages for key, messages in change.errors.items()}
-                    change.errors.update({key: messages for key, messages in found.items() if key not in change.errors})
-            if refusals:
+                    refused[change.output.pk] = error.message_dict
+            if refused:
                 raise WorkbookNotSaved(preview)
     except WorkbookNotSaved:
         # Rolled back: the preview read again shows the outputs as they are (a row that met a change
         # made since the preview now conflicts), with the errors only the save found.
         again = status_updates_import_preview(programme=programme, user=user, content=content)
-        found = {change.output.pk: change.errors for change in refusals if change.errors}
         errors = list(again.errors)
         for change in again.changes:
-            for key, messages in found.get(change.output.pk, {}).items():
+            for key, messages in refused.get(change.output.pk, {}).items():
                 new = [message for message in messages if message not in change.errors.get(key, [])]
                 change.errors[key] = change.errors.get(key, []) + new
                 errors.extend(_row_errors(change.row, {key: new}))
