@@ -109,14 +109,16 @@ def test_bad_cells_are_marked_errors_come_in_column_order_and_a_bad_date_is_no_t
     sheet = malawi_workbook["Malawi"]
     number = fill(sheet, "1.1", Status="Maybe", Progress="lots", **{"As of": "30/06/2025"},
                   Links="ftp://example.org/file")
-    fill(sheet, "1.2", Status="At risk", Progress=20)
+    fill(sheet, "1.2", Status="At risk", Progress=20, **{"As of": datetime.date(2099, 1, 1)})
 
     response = upload(client_for(users.officer_mw), as_file(malawi_workbook))
 
     assert response.status_code == 400
     errors = [(error.row, error.column) for error in response.context["preview"].errors]
     assert errors == [(number, "Status"), (number, "Progress"), (number, "As of"), (number, "Links"),
-                      (number + 1, "Narrative")]
+                      (number + 1, "Narrative"), (number + 1, "As of")]
+    # A date that reads but breaks a rule is shown as the date it is.
+    assert text(table_row(response, "1.2")["as_of"]) == f"{short(datetime.date(2099, 1, 1))} ⚠ Error 6"
     row = table_row(response, "1.1")
     # What was typed, in a cell marked by its class and by words: the number of its error, a link to it.
     assert text(row["as_of"]) == "30/06/2025 ⚠ Error 3"  # never today's date
