@@ -38,6 +38,13 @@ home_destinations = Signal()
 header_programme = Signal()
 
 
+def place_in_header(request: HttpRequest, url: str) -> None:
+    """Name the header link a page belongs under, where its URL alone would mark another (the
+    reporting workbook, reached from My outputs, lies under the overview's URL). Ignored when the
+    header holds no such link for this person: the deepest matching link is marked then."""
+    request.header_place = url  # type: ignore[attr-defined]
+
+
 def _answers(signal: Signal, user: object) -> list:
     return [item for _receiver, items in signal.send(sender=None, user=user) for item in items or ()]
 
@@ -50,9 +57,11 @@ def navigation(request: HttpRequest) -> dict:
     links = sorted(_answers(nav_links, user), key=lambda link: link.order)
     if user.is_staff:
         links.append(NavLink(reverse("admin:index"), _("Admin"), 100))
-    # The deepest matching link is the current one (the dashboard lives under the overview's URL).
-    matching = [link.url for link in links if request.path.startswith(link.url)]
-    current = max(matching, key=len) if matching else None
+    # The link the page names, else the deepest matching one (the dashboard lives under the overview's URL).
+    current = getattr(request, "header_place", None)
+    if current not in {link.url for link in links}:
+        matching = [link.url for link in links if request.path.startswith(link.url)]
+        current = max(matching, key=len) if matching else None
     programmes = [programme for _receiver, programme in header_programme.send(sender=None, user=user) if programme]
     return {
         "nav_items": [{"url": link.url, "label": link.label, "count": link.count, "active": link.url == current}

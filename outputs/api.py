@@ -1,6 +1,7 @@
 """The API's outputs and status updates: the reads of ``selectors``, the writes of ``services`` and the
 access rules of the pages."""
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 
 import django_filters
@@ -222,16 +223,37 @@ class PreconditionRequired(APIException):
 
 
 class PreconditionFailed(APIException):
+    """412, saying why the If-Match tags do not match: the output changed since (a tag, weak or not,
+    of an earlier revision, or a concurrent change), a weak tag, or a tag this output never had."""
+
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
 
-    def __init__(self, current_revision: int):
-        super().__init__(
-            gettext(
+    def __init__(self, current_revision: int, tags: Sequence[str] = ()) -> None:
+        earlier = any(revision < current_revision for revision in map(_tag_revision, tags) if revision is not None)
+        weak = [tag for tag in tags if tag.startswith("W/")]
+        if tags and not earlier and weak:
+            message = gettext(
+                "A weak ETag (%(tag)s) is not accepted: a change compares ETags strongly. Send the ETag "
+                "as the ETag header gave it, without W/, for example %(strong)s."
+            ) % {"tag": weak[0][:40], "strong": weak[0][2:42]}
+        elif tags and not earlier:
+            message = gettext(
+                "%(tag)s was never an ETag of this output, which is at revision %(revision)s: send the ETag "
+                "that a GET of the output, or of its update, gave you."
+            ) % {"tag": tags[0][:40], "revision": current_revision}
+        else:
+            message = gettext(
                 "The output changed since you read it: it is now at revision %(revision)s. "
                 "Read it again, check what changed, and retry with its new ETag."
             ) % {"revision": current_revision}
-        )
+        super().__init__(message)
+
+
+def _tag_revision(tag: str) -> int | None:
+    """The revision a tag names, strong ("7") or weak (W/"7"), or None for one that names none."""
+    value = tag.removeprefix("W/").strip('"')
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 12 else None
 
 
 def if_match_revision(request: Request, output: Output) -> int:
@@ -242,7 +264,7 @@ def if_match_revision(request: Request, output: Output) -> int:
     if not tags or "*" in tags:
         raise PreconditionRequired()
     if revision_etag(output.revision) not in tags:
-        raise PreconditionFailed(output.revision)
+        raise PreconditionFailed(output.revision, tags)
     return output.revision
 
 
@@ -280,8 +302,10 @@ IF_MATCH = OpenApiParameter(
                 "change is refused with 428; if the output changed since, with 412 and nothing is written.",
 )
 PRECONDITION_RESPONSES = {
-    412: OpenApiResponse(ErrorSerializer, description="The output changed since the revision If-Match names: "
-                                                      "read it again. Nothing was written."),
+    412: OpenApiResponse(ErrorSerializer, description="If-Match names no current ETag of the output, and the "
+                                                      "detail says why: the output changed since the revision it "
+                                                      "names (read it again), a weak tag (send the strong one), or "
+                                                      "a tag the output never had. Nothing was written."),
     428: OpenApiResponse(ErrorSerializer, description="If-Match is missing (or is *): nothing was written."),
 }
 

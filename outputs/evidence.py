@@ -1,4 +1,5 @@
-"""Checks on evidence files: a name that is text, type by content (not only by extension) and size."""
+"""Checks on evidence files: a name that is text, type by content (not only by extension) and size;
+and how typed evidence links are read."""
 
 import zipfile
 from pathlib import PurePath
@@ -27,6 +28,12 @@ ALLOWED_LABEL = "PDF, DOCX, XLSX, PNG, JPEG"
 SNIFF_BYTES = 8192
 # The part every genuine file of the type has (ECMA-376 packages).
 OOXML_MAIN_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+
+
+def links_from_text(text: str | None) -> list[str]:
+    """The links typed in the update form's box or a workbook's cell: one per line, so that a link
+    holding a space (a SharePoint folder path) stays one link; blank lines are dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _zip_has_parts(upload, *names):

@@ -6,7 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .evidence import ALLOWED_LABEL, ALLOWED_TYPES, MAX_EVIDENCE_BYTES
+from .evidence import ALLOWED_LABEL, ALLOWED_TYPES, MAX_EVIDENCE_BYTES, links_from_text
 from .models import Status
 from .vocabulary import narrative_required_statuses_lazy
 
@@ -70,8 +70,8 @@ class StatusUpdateForm(forms.Form):
             "size": MAX_EVIDENCE_BYTES // (1024 * 1024),
         }
 
-    def clean_links(self):
-        return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+    def clean_links(self) -> list[str]:
+        return links_from_text(self.cleaned_data["links"])
 
 
 class ReturnForm(forms.Form):

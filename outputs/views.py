@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelform_factory
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.http import AuthenticatedHttpRequest
 from programme.access import (
     officer_country_ids,
     programme_access,
@@ -23,7 +24,7 @@ from programme.access import (
 from . import notifications, selectors
 from .evidence import UndecodableFileNames, undecodable_name_error
 from .forms import ApproveForm, OutputEditForm, ReturnForm, StatusUpdateForm
-from .models import NARRATIVE_REQUIRED, Evidence, NotificationPreference, Output, Status
+from .models import NARRATIVE_REQUIRED, Evidence, NotificationPreference, Output, Status, StatusUpdate
 from .services import output_edits, updates
 from .vocabulary import NOT_REPORTED, display_name
 
@@ -180,9 +181,11 @@ def output_update(request, pk):
 
 
 @csrf_protect
-def _output_update(request, pk, undecodable_names):
+def _output_update(request: AuthenticatedHttpRequest, pk: int, undecodable_names: UndecodableFileNames) -> HttpResponse:
     output, access = _output_and_access(request, pk)
     access.require_report_on(output.outcome.country)
+    if request.method == "POST" and "remove_evidence" in request.POST:
+        return _remove_evidence_keeping_text(request, output)
     pending = output.pending_update if output.pending_update_id else None
     conflict = None
     if request.method == "POST":
@@ -236,6 +239,11 @@ def _output_update(request, pk, undecodable_names):
         else:
             initial.update(status=Status.NOT_STARTED, progress=0)
         form = StatusUpdateForm(initial=initial, min_date=output.outcome.programme.start_date)
+    return _update_page(request, output, form, pending, conflict)
+
+
+def _update_page(request: AuthenticatedHttpRequest, output: Output, form: StatusUpdateForm,
+                 pending: StatusUpdate | None, conflict: Output | None = None) -> HttpResponse:
     return render(
         request,
         "outputs/update_form.html",
@@ -251,6 +259,41 @@ def _output_update(request, pk, undecodable_names):
             "narrative_required": " ".join(sorted(NARRATIVE_REQUIRED)),
         },
     )
+
+
+def _remove_evidence_keeping_text(request: AuthenticatedHttpRequest, output: Output) -> HttpResponse:
+    """A Remove button of the update form: the file or link leaves the draft, and the form comes back
+    with what was typed in it, not yet saved, at the output's new revision (no script needed)."""
+    typed = {name: request.POST.get(name, "") for name in ("status", "progress", "narrative", "as_of", "links")}
+    revision_form = ApproveForm(request.POST)  # the revision the page was loaded at
+    base_revision = revision_form.cleaned_data.get("base_revision") if revision_form.is_valid() else None
+    try:
+        evidence = selectors.evidence_visible_to(request.user, int(request.POST["remove_evidence"]))
+    except (ValueError, Evidence.DoesNotExist):
+        evidence = None
+    removed = False
+    if evidence is None or evidence.update_id != output.pending_update_id:
+        messages.error(request, _("This evidence was already removed."))
+    elif base_revision is None:
+        messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
+    else:
+        try:
+            updates.evidence_remove(evidence=evidence, user=request.user, base_revision=base_revision)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except output_edits.EditConflict:
+            messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
+        else:
+            messages.success(request, _("Removed from the draft: %(name)s") % {"name": evidence.original_name or evidence.url})
+            removed = True
+    # The evidence as it is now. The revision is the removal's own, or the page's still, so that
+    # saving the text detects a change someone else made meanwhile.
+    output = selectors.output_for_page(output.pk)
+    if request.FILES:
+        messages.warning(request, _("Your text is kept; choose the files to attach again."))
+    form = StatusUpdateForm(initial={**typed, "base_revision": output.revision if removed else base_revision},
+                            min_date=output.outcome.programme.start_date)
+    return _update_page(request, output, form, output.pending_update if output.pending_update_id else None)
 
 
 @login_required

@@ -13,7 +13,7 @@ import datetime
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, BinaryIO
 
 from django.conf import settings
@@ -24,7 +24,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
+from .evidence import links_from_text
 from .models import Status
 from .spreadsheets import neutralise
 from .vocabulary import narrative_required_statuses
@@ -35,7 +38,13 @@ REVISION_MARK = "revision"
 INFO_SHEET = "reporting-workbook"
 FILLED = ("status", "progress", "narrative", "as_of", "links")
 DATE_FORMAT = "yyyy-mm-dd"
-WIDTHS = [9, 60, 12, 26, 26, 16, 10, 60, 12, 40]
+# Column widths in characters: together about 200, so that a landscape page fitted to the width
+# still prints the text at about 8 points.
+WIDTHS = [8, 44, 11, 22, 22, 14, 9, 42, 11, 28]
+# Narrower than a portrait page, even where Calibri is replaced by a wider font: LibreOffice cuts a
+# single column wider than the page rather than scale it down (one column counts as one page wide).
+INSTRUCTIONS_WIDTH = 75
+LINE_POINTS = 15  # the height of one line of 11-point text, the default row's
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 IN_MEMORY_BYTES = 4 * 1024 * 1024
 
@@ -145,6 +154,40 @@ def _validations(sheet, rows: int, start: datetime.date | None) -> None:
         validation.add(cells(key))
 
 
+def _lines(text: object, width: float) -> int:
+    """How many lines a wrapped cell of ``width`` characters takes: each paragraph's length over the
+    width, rounded up (an average letter is narrower than the digit the width counts, so rather one
+    line too many than text overlapping the next row)."""
+    if not isinstance(text, str):
+        return 1  # a number or a date: one line
+    per_line = max(1, int(width))
+    return max(1, sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.splitlines()))
+
+
+def _size_rows(sheet: Worksheet, widths: Sequence[float]) -> None:
+    """Each row as tall as its longest wrapped text: spreadsheet programs do not grow a row for
+    wrapped text on their own when they print or open a file (LibreOffice keeps the default height)."""
+    for row in sheet.iter_rows():
+        lines = max(_lines(cell.value, width) for cell, width in zip(row, widths, strict=False))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = lines * LINE_POINTS
+
+
+def _print_setup(sheet: Worksheet, *, landscape: bool, title_row: bool) -> None:
+    """Printed or saved as PDF: as wide as the page, as many pages long as needed, the header row
+    repeated on each, the sheet's name on top and the page number below."""
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    sheet.print_options.gridLines = True
+    sheet.oddHeader.center.text = "&A"
+    sheet.oddFooter.right.text = "&P / &N"
+    if title_row:
+        sheet.print_title_rows = "1:1"
+
+
 def write_reporting_workbook(
     *, programme_slug: str, start: datetime.date | None, sheets: Iterable[CountrySheet]
 ) -> IO[bytes]:
@@ -179,13 +222,18 @@ def write_reporting_workbook(
             row[KEYS.index("progress")].number_format = "0"
         sheet.freeze_panes = "C2"
         _validations(sheet, len(country.lines), start)
+        _size_rows(sheet, WIDTHS)
+        _print_setup(sheet, landscape=True, title_row=True)
 
     instructions = workbook.create_sheet(_("Instructions"))
-    instructions.column_dimensions["A"].width = 110
+    instructions.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     for line in _instructions(start):
         instructions.append([line])
-        instructions.cell(instructions.max_row, 1).alignment = Alignment(wrap_text=True)
+        instructions.cell(instructions.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     instructions["A1"].font = Font(bold=True, size=14)
+    _size_rows(instructions, [INSTRUCTIONS_WIDTH])
+    instructions.row_dimensions[1].height = 20  # the 14-point title
+    _print_setup(instructions, landscape=False, title_row=False)
 
     info = workbook.create_sheet(INFO_SHEET)
     info.append(["programme", programme_slug])
@@ -221,6 +269,7 @@ class FilledRow:
     as_of: datetime.date | None
     links: list[str]
     errors: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    typed: dict[str, str] = dataclasses.field(default_factory=dict)  # each filled column's text as typed
 
 
 @dataclasses.dataclass
@@ -303,7 +352,8 @@ def _parse_row(sheet: str, number: int, cells: tuple, statuses: dict[str, str]) 
     return FilledRow(
         sheet=sheet, number=number, output_id=output_id, revision=revision, status=status, progress=progress,
         narrative=_text(by_key["narrative"]), as_of=as_of,
-        links=_text(by_key["links"]).split(), errors=errors,
+        links=links_from_text(_text(by_key["links"])), errors=errors,
+        typed={key: _text(by_key[key]) for key in FILLED},
     )
 
 

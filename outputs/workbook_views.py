@@ -12,6 +12,7 @@ import logging
 import uuid
 from functools import partial
 from pathlib import PurePath
+from typing import IO
 
 from django import forms
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -27,6 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.audit import audit
+from core.http import AuthenticatedHttpRequest
+from core.navigation import place_in_header
 from programme.access import ProgrammeAccess
 from programme.models import Country, Programme
 from programme.selectors import programme_component, programme_countries
@@ -96,8 +100,10 @@ def _workbook_countries(programme: Programme, access: ProgrammeAccess, asked: st
     return [component]
 
 
-def _page(request, programme, access, *, status=200, **context):
+def _page(request: AuthenticatedHttpRequest, programme: Programme, access: ProgrammeAccess, *,
+          status: int = 200, **context: object) -> HttpResponse:
     own = _reporting_countries(programme, access)
+    place_in_header(request, reverse("outputs:my_outputs"))  # where officers come from; others keep Overview
     return render(request, "outputs/reporting_workbook.html", {
         "programme": programme,
         "own_countries": own,
@@ -113,7 +119,8 @@ def _page(request, programme, access, *, status=200, **context):
 
 
 @programme_page
-def reporting_workbook(request, programme, access):
+def reporting_workbook(request: AuthenticatedHttpRequest, programme: Programme,
+                       access: ProgrammeAccess) -> HttpResponse:
     """GET: the page. POST with a file: its preview. POST with ``confirm``: the save."""
     _check_workbook_reader(programme, access)
     if request.method == "POST" and "confirm" in request.POST:
@@ -143,9 +150,17 @@ def reporting_workbook(request, programme, access):
     token = None
     if preview.confirmable:
         upload.seek(0)
-        name = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
-        token = signing.dumps({"name": name, "user": request.user.pk, "programme": programme.pk}, salt=SIGNING_SALT)
+        token = _kept_for_confirmation(request, programme, preview, upload)
     return _preview_page(request, programme, access, preview, token)
+
+
+def _kept_for_confirmation(request: AuthenticatedHttpRequest, programme: Programme, preview: WorkbookPreview,
+                           source: IO[bytes]) -> str:
+    """Store the previewed file for its confirmation; the signed token names it, and the rows the
+    confirmation leaves out (those whose output changed since the download)."""
+    name = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx", source)
+    return signing.dumps({"name": name, "user": request.user.pk, "programme": programme.pk,
+                          "left_out": preview.left_out}, salt=SIGNING_SALT)
 
 
 def _refused(request, programme, access, upload, reason: str, status: int, message: str):
@@ -155,12 +170,13 @@ def _refused(request, programme, access, upload, reason: str, status: int, messa
     return _page(request, programme, access, status=status, refusal=message)
 
 
-def _preview_page(request, programme, access, preview: WorkbookPreview, token: str | None):
-    status = 200 if preview.confirmable else 409 if preview.conflicts and not preview.errors else 400
+def _preview_page(request: AuthenticatedHttpRequest, programme: Programme, access: ProgrammeAccess,
+                  preview: WorkbookPreview, token: str | None) -> HttpResponse:
+    status = 400 if preview.errors or not preview.changes else 409 if preview.conflicts else 200
     return _page(request, programme, access, status=status, preview=preview, token=token)
 
 
-def _confirm(request, programme, access):
+def _confirm(request: AuthenticatedHttpRequest, programme: Programme, access: ProgrammeAccess) -> HttpResponse:
     submit = request.POST.get("action") == "submit"
     try:
         claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=CLAIM_SECONDS)
@@ -175,22 +191,39 @@ def _confirm(request, programme, access):
             try:
                 with default_storage.open(name) as stored:
                     content = read_reporting_workbook(stored, max_rows=settings.IMPORT_MAX_ROWS)
-                saved = status_updates_import(programme=programme, user=request.user, content=content, submit=submit)
+                saved = status_updates_import(programme=programme, user=request.user, content=content,
+                                              submit=submit, left_out=claim.get("left_out", []))
             except FileNotFoundError:
                 return _page(request, programme, access, status=409, refusal=_(
                     "This workbook was already saved, or its preview is too old: upload it again."))
             except WorkbookNotSaved as refused:
-                default_storage.delete(name)  # what it holds cannot be saved as it is: the officer uploads anew
-                return _preview_page(request, programme, access, refused.preview, None)
+                # Nothing saved. Where the rows still hold some to save (another output changed since
+                # the preview), the file is kept under a new name for the new preview's confirmation.
+                token = None
+                if refused.preview.confirmable:
+                    with default_storage.open(name) as stored:
+                        token = _kept_for_confirmation(request, programme, refused.preview, stored)
+                default_storage.delete(name)
+                return _preview_page(request, programme, access, refused.preview, token)
     except AlreadyClaimed:
         return _page(request, programme, access, status=409, refusal=_(
             "This workbook was already saved (or is being saved): My outputs shows what was saved. "
             "To report again, download a new workbook."))
     transaction.on_commit(partial(default_storage.delete, name))
-    audit("reporting_workbook_saved", request, programme=programme.slug, updates=len(saved), submitted=submit)
+    count = len(saved.updates)
+    audit("reporting_workbook_saved", request, programme=programme.slug, updates=count, submitted=submit,
+          left_out=len(saved.left_out))
     if submit:
-        message = ngettext("%(count)s update submitted for review.", "%(count)s updates submitted for review.", len(saved))
+        message = ngettext("%(count)s update submitted for review.", "%(count)s updates submitted for review.", count)
     else:
-        message = ngettext("%(count)s draft saved.", "%(count)s drafts saved.", len(saved))
-    messages.success(request, message % {"count": len(saved)})
+        message = ngettext("%(count)s draft saved.", "%(count)s drafts saved.", count)
+    messages.success(request, message % {"count": count})
+    if saved.left_out:
+        messages.warning(request, _(
+            "Not saved, because they changed on the site after you downloaded the workbook: %(outputs)s. "
+            "Report on them on their pages, or in a new workbook."
+        ) % {"outputs": ", ".join(
+            _("Output %(code)s · %(country)s") % {"code": change.output.code, "country": change.output.outcome.country.name}
+            for change in saved.left_out
+        )})
     return redirect("outputs:my_outputs")

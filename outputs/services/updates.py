@@ -4,6 +4,7 @@ coordinators' approvals and returns."""
 
 import datetime
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -53,7 +54,13 @@ def _normalised_narrative(narrative: str | None) -> str:
 
 
 def _normalised_links(links: Sequence[str]) -> list[str]:
-    return [link.strip() for link in links if link and link.strip()]
+    """Stripped, blank ones dropped; the spaces inside an http(s) link written %20, as a browser
+    sends them (a SharePoint path copied with its spaces is one valid link)."""
+    stripped = [link.strip() for link in links if link and link.strip()]
+    return [
+        re.sub(r"\s", "%20", link) if link[:8].lower().startswith(("http://", "https://")) else link
+        for link in stripped
+    ]
 
 
 def _shown(link: str) -> str:

@@ -5,6 +5,7 @@ them and their errors back to rows and columns.
 """
 
 import dataclasses
+from collections.abc import Collection
 from typing import IO
 
 from django.contrib.auth.models import User
@@ -22,6 +23,7 @@ from .. import selectors
 from ..models import Output, Status, StatusUpdate
 from ..vocabulary import status_label
 from ..workbook import (
+    KEYS,
     CountrySheet,
     FilledRow,
     OutputLine,
@@ -80,14 +82,18 @@ class RowError:
     row: int
     column: str  # the column's header, in the active language
     message: str
+    key: str = ""  # the column's key (outputs.workbook.KEYS), for the order of the list
+    number: int = 0  # its place in the preview's list, which the row's marked cell names
 
 
 @dataclasses.dataclass
 class RowChange:
-    """A filled row and the output it reports on."""
+    """A filled row and the output it reports on, as the output is now."""
 
     row: FilledRow
     output: Output
+    errors: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # {column key: messages}
+    marks: dict[str, list[int]] = dataclasses.field(default_factory=dict)  # {column key: numbers of its errors}
 
     @property
     def status_label(self) -> str:
@@ -97,6 +103,19 @@ class RowChange:
     def conflict(self) -> bool:
         """The output changed since the workbook was downloaded."""
         return self.output.revision != self.row.revision
+
+    @property
+    def ready(self) -> bool:
+        """Saved by the confirmation: no error, and the output as it was downloaded."""
+        return not self.errors and not self.conflict
+
+    @property
+    def was_reported(self) -> str:
+        return _reported(self.output.reported_update)
+
+    @property
+    def was_pending(self) -> str:
+        return _pending(self.output.pending_update)
 
 
 @dataclasses.dataclass
@@ -110,8 +129,25 @@ class WorkbookPreview:
         return [change for change in self.changes if change.conflict]
 
     @property
+    def ready(self) -> list[RowChange]:
+        return [change for change in self.changes if change.ready]
+
+    @property
     def confirmable(self) -> bool:
-        return bool(self.changes) and not self.errors and not self.conflicts
+        """Every row reads and passes the rules, and at least one output is as it was downloaded
+        (the rows of outputs changed since are left out of the save)."""
+        return not self.errors and bool(self.ready)
+
+    @property
+    def left_out(self) -> list[int]:
+        """The outputs of the rows a confirmation leaves out, for the confirmation to name."""
+        return sorted(change.output.pk for change in self.conflicts)
+
+
+@dataclasses.dataclass
+class WorkbookSaved:
+    updates: list[StatusUpdate]
+    left_out: list[RowChange]  # rows whose output changed since the download: not saved
 
 
 class WorkbookNotSaved(Exception):
@@ -124,10 +160,30 @@ class WorkbookNotSaved(Exception):
 
 def _row_errors(row: FilledRow, errors: dict[str, list[str]]) -> list[RowError]:
     return [
-        RowError(sheet=row.sheet, row=row.number, column=column_label(key) if key != "files" else "", message=message)
+        RowError(sheet=row.sheet, row=row.number, column=column_label(key) if key in KEYS else "", message=message,
+                 key=key)
         for key, messages in errors.items()
         for message in messages
     ]
+
+
+def _preview(changes: list[RowChange], errors: list[RowError], content: WorkbookContent) -> WorkbookPreview:
+    """The errors listed by sheet as the workbook orders them, row, then column left to right, and
+    numbered; each row's bad cells marked with the numbers of their errors."""
+    sheets = list(dict.fromkeys(row.sheet for row in content.rows))
+
+    def position(error: RowError) -> tuple[int, int, int]:
+        column = KEYS.index(error.key) if error.key in KEYS else len(KEYS)
+        return sheets.index(error.sheet) if error.sheet in sheets else len(sheets), error.row, column
+
+    errors = sorted(errors, key=position)
+    by_cell: dict[tuple[str, int, str], list[int]] = {}
+    for number, error in enumerate(errors, start=1):
+        error.number = number
+        by_cell.setdefault((error.sheet, error.row, error.key), []).append(number)
+    for change in changes:
+        change.marks = {key: by_cell.get((change.row.sheet, change.row.number, key), []) for key in change.errors}
+    return WorkbookPreview(changes=changes, errors=errors, skipped=content.skipped)
 
 
 def status_updates_import_preview(*, programme: Programme, user: User, content: WorkbookContent) -> WorkbookPreview:
@@ -163,46 +219,50 @@ def status_updates_import_preview(*, programme: Programme, user: User, content: 
         output = outputs.get(row.output_id)
         if output is None or row.revision is None:
             errors.append(RowError(
-                sheet=row.sheet, row=row.number, column=column_label("code"),
+                sheet=row.sheet, row=row.number, column=column_label("code"), key="code",
                 message=_("This row names no output of %(programme)s (its hidden columns were changed): "
                           "download the workbook again.") % {"programme": programme.code},
             ))
             continue
         if output.pk in seen:
             errors.append(RowError(
-                sheet=row.sheet, row=row.number, column=column_label("code"),
+                sheet=row.sheet, row=row.number, column=column_label("code"), key="code",
                 message=_("Output %(code)s is already in row %(row)s: report on each output once.")
                 % {"code": output.code, "row": seen[output.pk]},
             ))
             continue
         seen[output.pk] = row.number
-        row.as_of = row.as_of or today  # as on the form and in the API: the day of the report
-        errors.extend(_row_errors(row, status_update_rule_errors(
+        if row.as_of is None and "as_of" not in row.errors:
+            row.as_of = today  # an empty As of: the day of the report, as on the form and in the API
+        row_errors = {**row.errors, **status_update_rule_errors(
             output=output, user=user, unreadable=row.errors, fields={
                 "status": row.status, "progress": row.progress, "narrative": row.narrative, "as_of": row.as_of,
                 "links": row.links,
             },
-        )))
-        errors.extend(_row_errors(row, row.errors))
-        changes.append(RowChange(row=row, output=output))
-    errors.sort(key=lambda error: (error.sheet, error.row))
-    return WorkbookPreview(changes=changes, errors=errors, skipped=content.skipped)
+        )}
+        errors.extend(_row_errors(row, row_errors))
+        changes.append(RowChange(row=row, output=output, errors=row_errors))
+    return _preview(changes, errors, content)
 
 
 def status_updates_import(
-    *, programme: Programme, user: User, content: WorkbookContent, submit: bool
-) -> list[StatusUpdate]:
-    """Save every filled row of the workbook as the output's open update (drafts, or submitted for
-    review), all or nothing: in one transaction, each from the revision the workbook was downloaded
-    at. Raises WorkbookNotSaved, with the errors and the rows whose output changed since, when any
-    row cannot be saved; nothing is written then."""
+    *, programme: Programme, user: User, content: WorkbookContent, submit: bool, left_out: Collection[int] = ()
+) -> WorkbookSaved:
+    """Save the workbook's filled rows as their outputs' open updates (drafts, or submitted for
+    review), all or nothing, in one transaction, each from the revision the workbook was downloaded at.
+
+    ``left_out``: the outputs changed since the download that the confirmed preview showed; their
+    rows are not saved. Raises WorkbookNotSaved, with the preview as it is now, when a row cannot
+    be saved or another output changed since the preview; nothing is written then."""
     preview = status_updates_import_preview(programme=programme, user=user, content=content)
-    if not preview.confirmable:
+    if not preview.confirmable or preview.left_out != sorted(left_out):
         raise WorkbookNotSaved(preview)
-    saved, conflicts = [], []
+    left = preview.conflicts  # before the save moves the saved outputs' revisions on
+    saved: list[StatusUpdate] = []
+    refused: dict[int, dict[str, list[str]]] = {}  # {output id: the save's errors, by column}
     try:
         with transaction.atomic():
-            for change in preview.changes:
+            for change in preview.ready:
                 row = change.row
                 try:
                     saved.append(status_update_save(
@@ -210,18 +270,21 @@ def status_updates_import(
                         progress=row.progress, narrative=row.narrative, as_of=row.as_of, links=row.links,
                         submit=submit,
                     ))
-                except EditConflict as conflict:
-                    change.output = conflict.output
-                    conflicts.append(change)
+                except EditConflict:
+                    refused[change.output.pk] = {}
                 except ValidationError as error:
-                    preview.errors.extend(_row_errors(row, error.message_dict))
-            if conflicts or preview.errors:
+                    refused[change.output.pk] = error.message_dict
+            if refused:
                 raise WorkbookNotSaved(preview)
     except WorkbookNotSaved:
-        # The rows saved before the refusal were rolled back: their outputs are at the workbook's
-        # revision again (the conflicts hold the output as it is now).
-        for change in preview.changes:
-            if change not in conflicts:
-                change.output.revision = change.row.revision
-        raise
-    return saved
+        # Rolled back: the preview read again shows the outputs as they are (a row that met a change
+        # made since the preview now conflicts), with the errors only the save found.
+        again = status_updates_import_preview(programme=programme, user=user, content=content)
+        errors = list(again.errors)
+        for change in again.changes:
+            for key, messages in refused.get(change.output.pk, {}).items():
+                new = [message for message in messages if message not in change.errors.get(key, [])]
+                change.errors[key] = change.errors.get(key, []) + new
+                errors.extend(_row_errors(change.row, {key: new}))
+        raise WorkbookNotSaved(_preview(again.changes, errors, content)) from None
+    return WorkbookSaved(updates=saved, left_out=left)

@@ -1,11 +1,14 @@
 """An officer removes evidence files and links from their country's draft: a POST with the page's
 revision, the removal recorded as an edit of the update, the file gone from storage once committed."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from outputs.models import Evidence, ReviewEvent, ReviewState
 from outputs.testing import approve, save_update
@@ -44,7 +47,7 @@ def test_officer_removes_a_file_and_a_link_from_their_draft(users, draft, client
     officer = client_for(users.officer_mw2)  # a colleague of the same country may tidy the draft too
     form = officer.get(reverse("outputs:update", args=[draft.output_id]))
     html = form.content.decode()
-    assert html.count('form="remove-evidence-') == 2 and 'class="visually-hidden"> minutes.pdf</span>' in html
+    assert html.count('name="remove_evidence"') == 2 and 'class="visually-hidden"> minutes.pdf</span>' in html
     revision = form.context["form"]["base_revision"].value()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +86,7 @@ def test_only_open_drafts_lose_evidence(users, draft, client_for, tmp_media):
     submitted = save_update(draft.output, users.officer_mw, submit=True)
     officer = client_for(users.officer_mw)
     form = officer.get(reverse("outputs:update", args=[draft.output_id]))
-    assert 'form="remove-evidence-' not in form.content.decode()  # under review: no buttons
+    assert 'name="remove_evidence"' not in form.content.decode()  # under review: no buttons
     response = _remove(officer, pdf, form.context["form"]["base_revision"].value())
     assert _messages(response) == ["Evidence can be removed from a draft only; this update is submitted for review."]
 
@@ -124,3 +127,58 @@ def test_a_removal_without_the_pages_revision_removes_nothing(users, draft, clie
     assert response.status_code == 302
     assert "nothing was removed" in " ".join(_messages(response))
     assert draft.evidence.count() == 2
+
+
+# --- From the update form: what was typed and not yet saved stays -----------------------------
+
+
+def _typed(revision, **extra):
+    return {"status": "at_risk", "progress": "55", "narrative": "Typed, not saved yet.",
+            "as_of": timezone.localdate().isoformat(), "links": "https://example.org/agenda",
+            "base_revision": revision, **extra}
+
+
+def test_a_remove_button_of_the_form_keeps_what_was_typed(users, draft, client_for, django_capture_on_commit_callbacks):
+    pdf, link = _items(draft)
+    officer = client_for(users.officer_mw)
+    url = reverse("outputs:update", args=[draft.output_id])
+    page = officer.get(url)
+    # Enter in a field still sends the form's first button, the hidden "Submit for review", not a Remove.
+    first_button = re.search(r'<form method="post" enctype="multipart/form-data".*?(<button[^>]*>)', page.content.decode(), re.S)
+    assert 'name="submit"' in first_button.group(1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(url, _typed(page.context["form"]["base_revision"].value(), remove_evidence=pdf.pk))
+
+    assert response.status_code == 200
+    assert list(draft.evidence.all()) == [link]
+    assert _messages(response) == ["Removed from the draft: minutes.pdf"]
+    form = response.context["form"]
+    assert [form[name].value() for name in ("status", "progress", "narrative", "links")] == [
+        "at_risk", "55", "Typed, not saved yet.", "https://example.org/agenda"]
+    assert "Typed, not saved yet." in response.content.decode() and not form.errors
+    draft.refresh_from_db()
+    assert draft.narrative == "Work is under way."  # nothing typed was saved by the removal
+    # The form comes back at the removal's revision: saving the kept text is no conflict.
+    saved = officer.post(url, _typed(form["base_revision"].value(), save="1"))
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.narrative, draft.progress, draft.status) == ("Typed, not saved yet.", 55, "at_risk")
+
+
+def test_a_remove_button_on_a_stale_page_removes_nothing_and_keeps_the_text(users, draft, client_for):
+    pdf, _link = _items(draft)
+    officer = client_for(users.officer_mw)
+    url = reverse("outputs:update", args=[draft.output_id])
+    stale = officer.get(url).context["form"]["base_revision"].value()
+    save_update(draft.output, users.officer_mw2, submit=False, narrative="A colleague's edit.")
+
+    response = officer.post(url, _typed(stale, remove_evidence=pdf.pk))
+    assert response.status_code == 200 and "nothing was removed" in _messages(response)[0]
+    assert draft.evidence.count() == 2
+    assert response.context["form"]["narrative"].value() == "Typed, not saved yet."
+    # Still the page's revision: saving now shows the colleague's change instead of overwriting it.
+    assert response.context["form"]["base_revision"].value() == stale
+    assert officer.post(url, _typed(stale, save="1")).status_code == 200
+    draft.refresh_from_db()
+    assert draft.narrative == "A colleague's edit."

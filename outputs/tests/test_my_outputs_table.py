@@ -4,6 +4,7 @@ the default beyond ten outputs; the cards on request, and by default for a short
 import datetime
 import re
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from outputs.models import Output
 from outputs.testing import approve, save_update, seed_output
+from programme.models import AccessGrant, Role
 
 URL = reverse("outputs:my_outputs")
 
@@ -81,3 +83,35 @@ def test_the_query_count_is_fixed_whatever_the_order_view_and_length(officer):
             assert officer.get(URL, query).status_code == 200
         counts.add(len(queries))
     assert len(counts) == 1, counts
+
+
+def _status_text(response, code):
+    """The text of output ``code``'s status: its table cell, or its card's status line."""
+    page = lxml.html.fromstring(response.content)
+    link = f'//a[@href="{reverse("outputs:detail", args=[seed_output("MW", code).pk])}"]'
+    cell = page.xpath(f'//tr[.//{link.lstrip("/")}]/td[@data-label="Status"] | //li[.//{link.lstrip("/")}]//p[@class="my-state"]')
+    assert len(cell) == 1, code
+    return " ".join(cell[0].text_content().split())
+
+
+def test_the_status_names_the_officers_own_update_in_progress_beside_the_reported_one(officer, users):
+    save_update(seed_output("MW", "1.1"), users.officer_mw, submit=True, progress=60)  # waiting for review
+    save_update(seed_output("MW", "1.2"), users.officer_mw, submit=False, status="achieved", progress=100)
+    # The table writes the reported percentage beside the badge; the cards under it, with their bar.
+    for view, reported_off_track in (("table", "Off track 40%"), ("cards", "Off track")):
+        response = officer.get(URL, {"view": view})
+        assert _status_text(response, "1.1") == "Not reported Submitted for review: On track 60%", view
+        assert _status_text(response, "1.2") == f"{reported_off_track} Draft: Achieved 100%", view
+        assert _status_text(response, "1.3") == "Not reported", view
+
+
+def test_a_filter_with_one_choice_is_left_out(officer, users, seed_programme):
+    html = officer.get(URL).content.decode()
+    assert 'id="f-country"' not in html and "All my countries" not in html  # Malawi only
+    assert 'id="f-outcome"' in html and 'id="f-status"' in html
+    assert '<details class="filters-fold" data-open-wide>' in html  # folded until opened (or filtered)
+    assert '<details class="filters-fold" data-open-wide open>' in officer.get(URL, {"status": "none"}).content.decode()
+
+    AccessGrant.objects.create(user=users.officer_mw, programme=seed_programme, role=Role.OFFICER,
+                               country=seed_output("ZM", "1.1").outcome.country)
+    assert "All my countries" in officer.get(URL).content.decode()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outputs.models import ReviewEvent, ReviewState, StatusUpdate
-from outputs.testing import save_update, seed_output
+from outputs.testing import seed_output
 from outputs.workbook import INFO_SHEET
 
 SLUG = "glo-22-31-irl"
@@ -214,28 +214,6 @@ def test_confirm_submits_for_review(users, client_for, malawi_workbook):
     saved = confirm(client, upload(client, as_file(malawi_workbook)), "submit")
     assert saved.status_code == 302
     assert seed_output("MW", "1.1").pending_update.review_state == ReviewState.SUBMITTED
-
-
-def test_an_output_changed_since_the_download_is_a_conflict_and_nothing_is_saved(users, client_for, malawi_workbook):
-    sheet = malawi_workbook["Malawi"]
-    fill(sheet, "1.1", Status="On track", Progress=30)
-    fill(sheet, "1.2", Status="On track", Progress=50)
-    client = client_for(users.officer_mw)
-    preview = upload(client, as_file(malawi_workbook))
-    assert preview.status_code == 200
-
-    save_update(seed_output("MW", "1.2"), users.officer_mw2, submit=False, progress=60)
-    refused = confirm(client, preview, "submit")
-
-    assert refused.status_code == 409
-    conflicts = refused.context["preview"].conflicts
-    assert [change.output.code for change in conflicts] == ["1.2"]
-    assert seed_output("MW", "1.1").pending_update is None  # the row without conflict is not saved either
-    assert seed_output("MW", "1.2").pending_update.progress == 60
-    assert "changed after the workbook was downloaded" in refused.content.decode()
-    # Uploading the same file again shows the conflict in the preview, with no confirmation offered.
-    again = upload(client, as_file(malawi_workbook))
-    assert again.status_code == 409 and again.context["token"] is None
 
 
 # --- Upload: refused files -----------------------------------------------------------------------

@@ -323,6 +323,7 @@ def test_update_form_and_filters_work_without_javascript(people, journeys):
     page = journey.new_page(javascript=False)
     journey.login(page, "officer-mw", DEMO_PASSWORD)
 
+    page.get_by_text("Filter outputs", exact=True).click()  # the folded filters open without a script
     page.get_by_label("Outcome").select_option(label="Outcome 2")
     page.get_by_role("button", name="Filter").click()
     expect(page.locator(".result-count")).to_have_text("2 outputs")
@@ -338,9 +339,11 @@ def test_update_form_and_filters_work_without_javascript(people, journeys):
     expect(page.get_by_role("link", name="https://example.org/toolkit")).to_be_visible()
     journey.look(page, "draft saved")
     page.get_by_role("link", name="Continue update").click()
+    page.get_by_label("Narrative").fill("Typed before removing the link, not saved yet.")
     page.get_by_role("button", name="Remove https://example.org/toolkit").click()
     expect(page.locator(".message-success")).to_contain_text("Removed from the draft: https://example.org/toolkit")
     expect(page.get_by_role("link", name="https://example.org/toolkit")).to_have_count(0)
+    expect(page.get_by_label("Narrative")).to_have_value("Typed before removing the link, not saved yet.")
     journey.look(page, "link removed from the draft")
 
     page.get_by_role("link", name="All outputs").click()
@@ -402,6 +405,7 @@ def test_empty_states_dashboard_and_error_pages(people, journeys, width):
 
     officer = journey.new_page()
     journey.login(officer, "officer-mw", DEMO_PASSWORD)
+    officer.get_by_text("Filter outputs", exact=True).click()  # folded on a phone
     officer.get_by_label("Status").select_option(label="Achieved")
     officer.get_by_role("button", name="Filter").click()
     expect(officer.locator(".empty-state")).to_contain_text("No output matches these filters.")

@@ -33,6 +33,12 @@
     });
   }
 
+  // Filters folded on a phone (details[data-open-wide]) stand open on a wider screen.
+  function openOnWideScreens(box) {
+    if (window.matchMedia("(min-width: 600px)").matches) { box.open = true; }
+  }
+
   document.querySelectorAll("form[data-narrative-required]").forEach(narrativeFollowsStatus);
+  document.querySelectorAll("details[data-open-wide]").forEach(openOnWideScreens);
   document.querySelectorAll("details.return-box").forEach(focusReasonOnOpen);
 })();
