@@ -443,6 +443,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are offered as JSON only, so that a client generated from the schema sends JSON.
+    # The API still parses forms too: the browsable API's HTML forms post them.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "ReviewStateEnum": "outputs.models.ReviewState",
         "StatusEnum": "outputs.models.Status",
