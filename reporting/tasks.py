@@ -82,16 +82,21 @@ def export_outputs_xlsx(
 ) -> dict:
     """Build the outputs spreadsheet the reader asked for into the media storage; returns the file's
     name there and the countries the reader could export when it was built (None: all)."""
-    _remove_old_files()
-    programme = Programme.objects.get(pk=programme_id)
-    user = get_user_model().objects.get(pk=user_id)
-    access = programme_access(user, programme)
-    if access is None:
-        raise PermissionDenied("The reader no longer has access to the programme.")
-    moment = ReportMoment(datetime.date.fromisoformat(as_of) if as_of else None)
-    with translation.override(language):
-        handle = outputs_workbook(QueryDict(query), programme, access, moment, user)
-    name = default_storage.save(f"{FOLDER}/{context.task_result.id}.xlsx", File(handle, name=filename))
+    progress = Progress(context.task_result.id)
+    try:
+        _remove_old_files()
+        programme = Programme.objects.get(pk=programme_id)
+        user = get_user_model().objects.get(pk=user_id)
+        access = programme_access(user, programme)
+        if access is None:
+            raise PermissionDenied("The reader no longer has access to the programme.")
+        moment = ReportMoment(datetime.date.fromisoformat(as_of) if as_of else None)
+        with translation.override(language):
+            handle = outputs_workbook(QueryDict(query), programme, access, moment, user, rows_through=progress.counting)
+        progress.record()  # every row written: saving and storing the file remain
+        name = default_storage.save(f"{FOLDER}/{context.task_result.id}.xlsx", File(handle, name=filename))
+    finally:
+        progress.forget()  # the task's result tells the rest
     countries = access.export_country_ids
     return {"file": name, "countries": None if countries is None else sorted(countries)}
 

@@ -10,8 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings
+from django.db.models.signals import post_save
 from django_tasks_db.models import DBTaskResult
 
+from outputs.models import ReviewState, StatusUpdate
 from outputs.tests.test_tasks import run_worker
 from programme.models import AccessGrant, Country, Role
 from reporting.models import ExportProgress
@@ -44,7 +46,7 @@ def workbook_values(response):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
-def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_for, reported, background):
+def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_for, reported, background, settings):
     client = client_for(users.donor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     job_page = ask(client)
@@ -52,7 +54,20 @@ def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_
     assert 'http-equiv="refresh"' in waiting and "?download=1" not in waiting
     assert list(background.iterdir()) == []  # the request only queued it
 
-    run_worker()
+    settings.EXPORT_WORKER_SILENT_SECONDS = 0  # progress recorded at every row
+    recorded = []
+
+    def heard(sender, instance, **kwargs):
+        recorded.append(instance.rows)
+
+    post_save.connect(heard, sender=ExportProgress)
+    try:
+        run_worker()
+    finally:
+        post_save.disconnect(heard, sender=ExportProgress)
+    # From its start, then at every output and history row, and once more before the file is stored.
+    rows = 63 + StatusUpdate.objects.filter(review_state=ReviewState.APPROVED).count()
+    assert recorded == [0, *range(1, rows + 1), rows]
     ready = client.get(job_page).content.decode()
     assert "?download=1" in ready and 'http-equiv="refresh"' not in ready
     assert [path.name for path in (background / "exports").iterdir()] == [f"{job_page.rstrip('/').split('/')[-1]}.xlsx"]
