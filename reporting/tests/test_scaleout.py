@@ -47,7 +47,7 @@ WRK_SECONDS = int(os.environ.get("SCALEOUT_WRK_SECONDS", "30"))
 WRK_CONNECTIONS = 32
 # How long a building export may go without recording progress before its reader is told its worker
 # stopped: short here, so that (e) ends soon (a second between two records).
-WORKER_SILENT_SECONDS = 4
+WORKER_SILENT_SECONDS = 5
 # How soon keep-running starts a worker again.
 WORKER_RESTART_SECONDS = 1
 
