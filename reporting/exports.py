@@ -8,7 +8,7 @@ an empty file.
 """
 
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import IO
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
@@ -149,7 +149,7 @@ def _as_they_come(rows: Iterator[tuple]) -> Iterator[tuple]:
 
 def outputs_workbook(query: QueryDict, programme: Programme, access: ProgrammeAccess, moment: selectors.ReportMoment,
                      user: AbstractBaseUser, *,
-                     rows_through: Callable[[Iterator[tuple]], Iterator[tuple]] = _as_they_come) -> BinaryIO:
+                     rows_through: Callable[[Iterator[tuple]], Iterator[tuple]] = _as_they_come) -> IO[bytes]:
     """The outputs XLSX as ``user`` asked for it: the filtered outputs, their approved history and an
     About sheet that says what it holds. Every row passes through ``rows_through`` on its way to the
     file (the background task counts them)."""
