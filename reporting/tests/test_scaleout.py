@@ -46,7 +46,7 @@ PASSWORD = "scaleout-demo-password"
 WRK_SECONDS = int(os.environ.get("SCALEOUT_WRK_SECONDS", "30"))
 WRK_CONNECTIONS = 32
 # How long a building export may go without recording progress before its reader is told its worker
-# stopped: short here, so that (e) ends soon (a second between two records).
+# stopped: short here, so that (e) ends soon (a record every 5/3 s while rows come).
 WORKER_SILENT_SECONDS = 5
 # How soon keep-running starts a worker again.
 WORKER_RESTART_SECONDS = 1
@@ -169,16 +169,16 @@ class Cluster:
             self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=env or {**self.env, **extra},
                                                     stdout=log, stderr=subprocess.STDOUT)
 
-    def start_worker(self):
+    def start_worker(self) -> None:
         self.start_process("worker", [str(ROOT / "scripts" / "keep-running.sh"), str(BIN / "python"), "manage.py",
                                       "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
                            RESTART_SECONDS=str(WORKER_RESTART_SECONDS))
 
-    def worker_pids(self):
+    def worker_pids(self) -> list[int]:
         """The task workers keep-running has started, oldest first."""
         return [int(pid) for pid in re.findall(rb"keep-running: started pid (\d+)", (self.work / "worker.out").read_bytes())]
 
-    def reconnect(self):
+    def reconnect(self) -> None:
         """After a database restart: the test's own connection is gone."""
         self.db.connection.close()
         self.db = Database(self.env["DATABASE_URL"])
@@ -229,7 +229,7 @@ class Person:
         response = self.post(server, "/accounts/login/", {"username": username, "password": PASSWORD})
         assert response.status_code == 302, f"{username} could not sign in"
 
-    def url(self, server, path):
+    def url(self, server: str, path: str) -> str:
         port = {"a": self.cluster.port_a, "b": self.cluster.port_b, "nginx": self.cluster.public_port}[server]
         return f"http://127.0.0.1:{port}{path}"
 
@@ -356,7 +356,7 @@ def task_status(cluster, job):
     return cluster.db.value("SELECT status FROM django_tasks_database_dbtaskresult WHERE id::text = %s", job)
 
 
-def test_an_export_whose_worker_is_killed_is_shown_as_failed_and_can_be_asked_again(cluster):
+def test_an_export_whose_worker_is_killed_is_shown_as_failed_and_can_be_asked_again(cluster: Cluster) -> None:
     admin = Person(cluster, "admin")
     slug = cluster.db.value("SELECT slug FROM programme_programme WHERE code = 'BIG/1'")
     for _attempt in range(3):
@@ -392,7 +392,7 @@ def test_an_export_whose_worker_is_killed_is_shown_as_failed_and_can_be_asked_ag
     assert "?download=1" in page
 
 
-def test_the_site_stays_up_through_a_database_restart_and_the_worker_is_started_again(cluster):
+def test_the_site_stays_up_through_a_database_restart_and_the_worker_is_started_again(cluster: Cluster) -> None:
     coordinator = Person(cluster, "coordinator")
     page = f"/programmes/{seed_slug(cluster)}/countries/mw/"
     assert coordinator.get("nginx", page).status_code == 200
