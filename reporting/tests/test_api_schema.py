@@ -113,7 +113,7 @@ def test_reads_document_their_etag_and_revision(path):
         assert DOCUMENT["components"]["schemas"][component]["properties"]["revision"]["type"] == "integer"
 
 
-def test_request_bodies_are_offered_as_json_only():
+def test_request_bodies_are_offered_as_json_only() -> None:
     """A client generated from the schema sends JSON: no form or multipart alternative is offered
     (core/tests/test_serve_nginx.py generates one and writes with it)."""
     bodies = {f"{method.upper()} {path}": sorted(operation["requestBody"]["content"])

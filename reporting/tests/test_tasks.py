@@ -55,9 +55,9 @@ def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_
     assert list(background.iterdir()) == []  # the request only queued it
 
     settings.EXPORT_WORKER_SILENT_SECONDS = 0  # progress recorded at every row
-    recorded = []
+    recorded: list[int] = []
 
-    def heard(sender, instance, **kwargs):
+    def heard(sender: type, instance: ExportProgress, **kwargs: object) -> None:
         recorded.append(instance.rows)
 
     post_save.connect(heard, sender=ExportProgress)
@@ -105,7 +105,7 @@ def test_an_officer_who_lost_a_country_no_longer_downloads_its_export(users, cli
     assert client_for(officer).get(job_page, {"download": "1"}).status_code == 404
 
 
-def taken_by_a_worker(job_page):
+def taken_by_a_worker(job_page: str) -> str:
     """The job, claimed as db_worker claims it, by a worker that then records nothing of its own
     (killed, or not yet started on it); returns its id."""
     job = job_page.rstrip("/").rsplit("/", 1)[1]
@@ -114,7 +114,7 @@ def taken_by_a_worker(job_page):
 
 
 def test_a_job_whose_worker_died_is_shown_as_failed_within_the_silence(users, client_for, reported, background,
-                                                                      frozen_today):
+                                                                      frozen_today) -> None:
     client = client_for(users.donor)
     job_page = ask(client, country="mw")
     progress = Progress(taken_by_a_worker(job_page))
@@ -134,7 +134,7 @@ def test_a_job_whose_worker_died_is_shown_as_failed_within_the_silence(users, cl
 
 
 def test_a_long_export_whose_worker_keeps_writing_is_still_being_prepared(users, client_for, reported, background,
-                                                                         frozen_today):
+                                                                         frozen_today) -> None:
     client = client_for(users.donor)
     job_page = ask(client)
     progress = Progress(taken_by_a_worker(job_page))
@@ -152,7 +152,7 @@ def test_a_long_export_whose_worker_keeps_writing_is_still_being_prepared(users,
 
 
 def test_a_job_no_worker_takes_is_shown_as_failed_after_the_limit(users, client_for, reported, background,
-                                                                frozen_today):
+                                                                frozen_today) -> None:
     client = client_for(users.donor)
     job_page = ask(client, country="mw")
 
