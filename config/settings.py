@@ -363,9 +363,13 @@ EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
 # kept in the database (django-tasks-db); `python manage.py db_worker` runs it, beside the web server
 # (make run, make serve) or on any machine that reaches the database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-# A background export not finished this long after it was queued or started (its worker stopped, or
-# no worker runs) is shown to the reader as failed, with a way to ask again.
+# A background export no worker has taken this long after it was queued (none runs, or they are all
+# busy) is shown to the reader as failed, with a way to ask again.
 EXPORT_JOB_LIMIT_SECONDS = env_int("EXPORT_JOB_LIMIT_SECONDS", 15 * 60)
+# One being built records its progress every third of this (reporting.models.ExportProgress); not
+# heard of for this long, its worker is taken to have died and the reader is told, however long the
+# export has run. Keep it above the longest step without rows: saving and storing the file.
+EXPORT_WORKER_SILENT_SECONDS = env_int("EXPORT_WORKER_SILENT_SECONDS", 60)
 
 # Spreadsheet cells starting with = + - @ are neutralised in admin exports.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
@@ -451,6 +455,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are offered as JSON only, so that a client generated from the schema sends JSON.
+    # The API still parses forms too: the browsable API's HTML forms post them.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "ReviewStateEnum": "outputs.models.ReviewState",
         "StatusEnum": "outputs.models.Status",

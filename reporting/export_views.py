@@ -129,6 +129,7 @@ def export_job(request, programme, access, moment, job):
     return render(request, "reporting/export_job.html", {
         "programme": programme, "job": found, "ask_again": f"{ask_again}?{found.query}" if found.query else ask_again,
         "limit_minutes": settings.EXPORT_JOB_LIMIT_SECONDS // 60,
+        "silent_minutes": -(-settings.EXPORT_WORKER_SILENT_SECONDS // 60),  # rounded up
         "breadcrumbs": [{"label": programme.code, "url": reverse("reporting:programme_overview", args=[programme.slug])},
                         {"label": _("Export"), "url": ""}],
     })

@@ -3,9 +3,13 @@
 The request queues the export; the task rebuilds it from what the reader asked for, in their
 language, and writes it to the media storage (shared by every app server) under ``exports/``.
 The job is the asking reader's alone, and their access is read again at build and at download.
+While it builds, the task records its progress (``ExportProgress``): an export whose worker died
+is told from one still being built within EXPORT_WORKER_SILENT_SECONDS.
 """
 
 import datetime
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -23,6 +27,7 @@ from programme.access import ProgrammeAccess, programme_access
 from programme.models import Programme
 
 from .exports import outputs_workbook
+from .models import ExportProgress
 from .selectors import ReportMoment
 
 KEEP = datetime.timedelta(days=1)  # older files are removed by the next export
@@ -41,6 +46,33 @@ def _remove_old_files() -> None:
                 default_storage.delete(f"{FOLDER}/{name}")
         except FileNotFoundError:
             pass  # removed meanwhile by another worker
+    # Progress a killed worker left behind (a finished task removes its own).
+    ExportProgress.objects.filter(beat_at__lt=cutoff).delete()
+
+
+class Progress:
+    """The rows an export has written, recorded at its start and then every third of
+    EXPORT_WORKER_SILENT_SECONDS at most, as long as rows keep coming."""
+
+    def __init__(self, job: str) -> None:
+        self.job = job
+        self.rows = 0
+        self.every = settings.EXPORT_WORKER_SILENT_SECONDS / 3
+        self.record()
+
+    def record(self) -> None:
+        ExportProgress.objects.update_or_create(job=self.job, defaults={"rows": self.rows, "beat_at": timezone.now()})
+        self.recorded = time.monotonic()
+
+    def counting(self, rows: Iterator[tuple]) -> Iterator[tuple]:
+        for row in rows:
+            self.rows += 1
+            if time.monotonic() - self.recorded >= self.every:
+                self.record()
+            yield row
+
+    def forget(self) -> None:
+        ExportProgress.objects.filter(job=self.job).delete()
 
 
 @task(takes_context=True)
@@ -50,26 +82,35 @@ def export_outputs_xlsx(
 ) -> dict:
     """Build the outputs spreadsheet the reader asked for into the media storage; returns the file's
     name there and the countries the reader could export when it was built (None: all)."""
-    _remove_old_files()
-    programme = Programme.objects.get(pk=programme_id)
-    user = get_user_model().objects.get(pk=user_id)
-    access = programme_access(user, programme)
-    if access is None:
-        raise PermissionDenied("The reader no longer has access to the programme.")
-    moment = ReportMoment(datetime.date.fromisoformat(as_of) if as_of else None)
-    with translation.override(language):
-        handle = outputs_workbook(QueryDict(query), programme, access, moment, user)
-    name = default_storage.save(f"{FOLDER}/{context.task_result.id}.xlsx", File(handle, name=filename))
+    progress = Progress(context.task_result.id)
+    try:
+        _remove_old_files()
+        programme = Programme.objects.get(pk=programme_id)
+        user = get_user_model().objects.get(pk=user_id)
+        access = programme_access(user, programme)
+        if access is None:
+            raise PermissionDenied("The reader no longer has access to the programme.")
+        moment = ReportMoment(datetime.date.fromisoformat(as_of) if as_of else None)
+        with translation.override(language):
+            handle = outputs_workbook(QueryDict(query), programme, access, moment, user, rows_through=progress.counting)
+        progress.record()  # every row written: saving and storing the file remain
+        name = default_storage.save(f"{FOLDER}/{context.task_result.id}.xlsx", File(handle, name=filename))
+    finally:
+        progress.forget()  # the task's result tells the rest
     countries = access.export_country_ids
     return {"file": name, "countries": None if countries is None else sorted(countries)}
 
 
 @dataclass(frozen=True)
 class ExportJob:
-    status: str  # "running", "ready", "failed", or "stalled" (not finished within EXPORT_JOB_LIMIT_SECONDS)
+    # "queued" (no worker has taken it yet), "running" (a worker builds it), "ready", "failed" (the task
+    # raised), "stalled" (no worker took it within EXPORT_JOB_LIMIT_SECONDS) or "stopped" (its worker
+    # went silent for EXPORT_WORKER_SILENT_SECONDS: it died mid-way)
+    status: str
     filename: str
     query: str  # the export's filters, to ask for it again
     file: str | None = None  # its name in the media storage, when ready
+    rows: int = 0  # written so far, while running
 
 
 def export_job(job_id: str, user: AbstractBaseUser, access: ProgrammeAccess) -> ExportJob | None:
@@ -82,7 +123,7 @@ def export_job(job_id: str, user: AbstractBaseUser, access: ProgrammeAccess) -> 
     asked = result.kwargs
     if asked["user_id"] != user.pk or asked["programme_id"] != access.programme.pk or not access.can_export:
         return None
-    job = ExportJob(status="running", filename=asked["filename"], query=asked["query"])
+    job = ExportJob(status="queued", filename=asked["filename"], query=asked["query"])
     if result.status == TaskResultStatus.SUCCESSFUL:
         built = result.return_value
         allowed = access.export_country_ids
@@ -91,9 +132,15 @@ def export_job(job_id: str, user: AbstractBaseUser, access: ProgrammeAccess) -> 
         return replace(job, status="ready", file=built["file"])
     if result.status == TaskResultStatus.FAILED:
         return replace(job, status="failed")
-    # A worker stopped mid-task leaves it running, and a queue no worker reads leaves it waiting:
-    # either way, past the limit the reader is told and may ask again.
-    since = result.started_at or result.enqueued_at
-    if timezone.now() - since > datetime.timedelta(seconds=settings.EXPORT_JOB_LIMIT_SECONDS):
+    now = timezone.now()
+    if result.status == TaskResultStatus.RUNNING:
+        # A worker killed mid-task leaves it running for ever: its progress stops coming.
+        progress = ExportProgress.objects.filter(job=job_id).first()
+        heard = max(progress.beat_at, result.started_at or now) if progress else result.started_at or now
+        if now - heard > datetime.timedelta(seconds=settings.EXPORT_WORKER_SILENT_SECONDS):
+            return replace(job, status="stopped")
+        return replace(job, status="running", rows=progress.rows if progress else 0)
+    # Waiting for a worker: past the limit, the reader is told and may ask again.
+    if now - (result.enqueued_at or now) > datetime.timedelta(seconds=settings.EXPORT_JOB_LIMIT_SECONDS):
         return replace(job, status="stalled")
     return job

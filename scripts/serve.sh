@@ -63,13 +63,15 @@ else
     app_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     GUNICORN_BIND="127.0.0.1:$app_port" "$root/.venv/bin/gunicorn" config.wsgi &
     pids+=($!)
-    # The task worker: large exports and reminders queued in the database.
-    "$py" manage.py db_worker --no-reload &
+    # The task worker: large exports and reminders queued in the database. Started again whenever it
+    # exits, as systemd's Restart=always does in production: a worker that a database restart (or
+    # anything else) stops is replaced, and the site stays up.
+    scripts/keep-running.sh "$py" manage.py db_worker --no-reload &
     pids+=($!)
     LISTEN="127.0.0.1:$SERVE_PORT" APP_SERVERS="127.0.0.1:$app_port" STATIC_ROOT="$static_root" \
         scripts/nginx.sh "$build/nginx" &
     pids+=($!)
     echo "Serving the production settings on http://127.0.0.1:$SERVE_PORT (nginx, logs in $build/nginx/logs;"
-    echo "gunicorn on 127.0.0.1:$app_port; the task worker; PostgreSQL). Ctrl+C stops them."
-    wait -n  # until one of them stops; the others are then stopped too
+    echo "gunicorn on 127.0.0.1:$app_port; the task worker, started again if it exits; PostgreSQL). Ctrl+C stops them."
+    wait -n  # until nginx or gunicorn stops (the worker is started again): the others are then stopped too
 fi

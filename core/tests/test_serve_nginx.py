@@ -1,13 +1,18 @@
 """nginx in front of gunicorn as `make serve` runs them (scripts/nginx.sh with deploy/nginx.conf),
 on free loopback ports against a throwaway SQLite database: slow clients wait at nginx and never
-hold gunicorn's threads, pages leave compressed, static files come from nginx, bodies are capped.
+hold gunicorn's threads, pages leave compressed, static files come from nginx, bodies are capped,
+API writes work for clients that accept gzip (and for one generated from the schema), and one
+client's excess connections and sign-in bursts are refused while others are served.
 
 Needs nginx (`scripts/system-deps.sh test` installs it); fails, saying so, without it.
 """
 
 import gzip
 import http.client
+import importlib
+import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -16,15 +21,39 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
+import httpx
 import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SLOW_CLIENTS = 64
 HEADER_EVERY_S = 2
 ANSWER_WITHIN_S = 1.0
+PASSWORD = "nginx-test-password"
+# Loaded into the servers' database: the seed programme, a Malawi officer with a password and an API
+# token, and two of the officer's outputs (one per test that writes). Prints what the tests need.
+PREPARE = """
+import json, os, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from outputs.models import Output
+from programme.models import AccessGrant, Country, Programme, Role
+call_command("migrate", verbosity=0)
+call_command("loaddata", "fixtures/ilo_regions_countries.json", "fixtures/glo-22-31-irl.json", verbosity=0)
+officer = get_user_model().objects.create_user("officer-mw", password=os.environ["OFFICER_PASSWORD"])
+programme = Programme.objects.get(code="GLO/22/31/IRL")
+AccessGrant.objects.create(user=officer, programme=programme, country=Country.objects.get(code="MW"), role=Role.OFFICER)
+outputs = Output.objects.filter(outcome__programme=programme, outcome__country__code="MW").order_by("code")
+print(json.dumps({"token": Token.objects.create(user=officer).key, "outputs": [o.pk for o in outputs[:2]]}))
+"""
 
 pytestmark = pytest.mark.nginx
 
@@ -35,10 +64,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def request(port, path, method="GET", headers=None, timeout=10):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def request(port: int, path: str, method: str = "GET", headers: dict | None = None, timeout: float = 10,
+            source: str = "127.0.0.1", body: str | None = None) -> tuple[http.client.HTTPResponse, bytes]:
+    """One request on a connection of its own, from the loopback address ``source``: each address
+    is another client for nginx's per-client limits."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
     try:
-        connection.request(method, path, headers=headers or {})
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
         return response, response.read()
     finally:
@@ -80,6 +112,7 @@ def served():
     static_root = work / "static"
     (static_root / "css").mkdir(parents=True)
     (static_root / "css" / "probe.0123456789ab.css").write_text("body { color: #123456; }\n" * 40)
+    shutil.copytree(ROOT / "static" / "errors", static_root / "errors")  # as collectstatic copies it
     app_port, public_port = free_port(), free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
     env.update(
@@ -87,7 +120,9 @@ def served():
         GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_ACCESS_LOG=str(work / "gunicorn-access.log"),
         GUNICORN_ERROR_LOG=str(work / "gunicorn.log"),
     )
-    subprocess.run([str(BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=60)
+    prepared = subprocess.run([str(BIN / "python"), "-c", PREPARE], cwd=ROOT, env={**env, "OFFICER_PASSWORD": PASSWORD},
+                              check=True, timeout=120, capture_output=True, text=True)
+    data = json.loads(prepared.stdout.strip().splitlines()[-1])
     # The shape gunicorn.conf.py gives production: 4 processes x 2 threads, 8 connections each.
     gunicorn = subprocess.Popen([str(BIN / "gunicorn"), "config.wsgi"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -100,7 +135,7 @@ def served():
         wait_for(app_port, gunicorn, work / "gunicorn.log")
         wait_for(public_port, nginx, work / "nginx" / "logs" / "error.log")
         warm_every_worker(app_port)
-        yield {"app": app_port, "public": public_port}
+        yield {"app": app_port, "public": public_port, "work": work, **data}
     finally:
         stop(nginx, signal.SIGTERM)  # nginx's fast shutdown
         stop(gunicorn, signal.SIGINT)  # gunicorn's quick shutdown: held connections are not waited for
@@ -214,3 +249,148 @@ def test_request_bodies_over_32_mb_are_refused_by_nginx_unread(served):
         assert b"nginx" in response.read()  # nginx's own page, not the app's 413.html
     finally:
         connection.close()
+
+
+def test_an_api_write_with_the_etag_read_through_nginx_is_accepted(served: dict) -> None:
+    """Python requests asks for gzip by default: the ETag it reads stays strong, so If-Match matches."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {served['token']}"
+    base = f"http://127.0.0.1:{served['public']}/api/outputs"
+    output = served["outputs"][0]
+    read = session.get(f"{base}/{output}/", timeout=10)
+    assert "gzip" in read.request.headers["Accept-Encoding"]
+    assert read.status_code == 200
+    assert read.headers["ETag"] == f'"{read.json()["revision"]}"'  # strong: not W/"..."
+    assert "Content-Encoding" not in read.headers
+
+    written = session.post(f"{base}/{output}/updates/", json={"status": "on_track", "progress": 40},
+                           headers={"If-Match": read.headers["ETag"]}, timeout=10)
+    assert written.status_code == 201, written.text
+    assert written.headers["ETag"] == f'"{read.json()["revision"] + 1}"'
+    stale = session.post(f"{base}/{output}/updates/", json={"status": "on_track", "progress": 45},
+                         headers={"If-Match": read.headers["ETag"]}, timeout=10)
+    assert stale.status_code == 412  # the ETag still means what it says
+
+    listed = session.get(f"{base}/", timeout=10)  # the lists carry no ETag, and are still compressed
+    assert listed.status_code == 200 and listed.headers["Content-Encoding"] == "gzip"
+
+
+def raised_open_files_limit(needed: int) -> None:
+    """Each socket is a file: the test opens a few thousand."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        if hard != resource.RLIM_INFINITY and hard < needed:
+            pytest.fail(f"needs {needed} open files; the hard limit is {hard} (ulimit -Hn)")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+
+
+def slow_connections(port: int, source: str, count: int, first_bytes: bytes) -> list[socket.socket]:
+    """``count`` connections from ``source`` that send ``first_bytes`` and nothing more."""
+    opened = []
+    for _ in range(count):
+        client = socket.socket()
+        client.bind((source, 0))
+        client.settimeout(5)
+        client.connect(("127.0.0.1", port))
+        client.sendall(first_bytes)
+        opened.append(client)
+    return opened
+
+
+def test_one_clients_excess_connections_are_refused_while_another_client_is_served(served: dict) -> None:
+    port = served["public"]
+    raised_open_files_limit(6000)
+    held: list[socket.socket] = []
+    try:
+        # 2,500 connections whose headers never end (nginx holds them until client_header_timeout), and
+        # 2,500 whose request body never comes (each a request in progress): all from one client.
+        held += slow_connections(port, "127.0.0.5", 2500, b"GET /healthz/live HTTP/1.1\r\nHost: x\r\n")
+        held += slow_connections(port, "127.0.0.5", 2500, b"POST /healthz/live HTTP/1.1\r\nHost: x\r\n"
+                                                          b"Content-Length: 100\r\n\r\n")
+        refused, body = request(port, "/healthz/live", source="127.0.0.5")
+        assert refused.status == 429  # past its 64 requests in progress
+        assert refused.getheader("Retry-After") == "60"
+        assert "Too many requests" in body.decode() and "Trop de requêtes" in body.decode()
+        started = time.monotonic()
+        other, body = request(port, "/healthz/live", source="127.0.0.6", timeout=ANSWER_WITHIN_S)
+        assert (other.status, body) == (200, b"ok") and time.monotonic() - started < ANSWER_WITHIN_S
+    finally:
+        for client in held:
+            client.close()
+    deadline = time.monotonic() + 5
+    while request(port, "/healthz/live", source="127.0.0.5")[0].status != 200:  # its connections gone
+        assert time.monotonic() < deadline, "the client was still refused after closing its connections"
+        time.sleep(0.1)
+
+
+def test_a_burst_of_sign_ins_from_one_client_is_refused_while_another_signs_in(served: dict) -> None:
+    port = served["public"]
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    statuses = [request(port, "/accounts/login/", "POST", form, source="127.0.0.7", body="username=x&password=y")[0].status
+                for _ in range(14)]
+    # The first 11 (one, then a burst of 10) reach the app, which refuses a form without its CSRF token.
+    assert statuses[:11] == [403] * 11 and statuses[-2:] == [429, 429], statuses
+    for path in ("/admin/login/", "/accounts/password_reset/"):  # the same count for every sign-in form
+        assert request(port, path, "POST", form, source="127.0.0.7", body="")[0].status == 429
+    assert request(port, "/accounts/login/", source="127.0.0.7")[0].status == 200  # reading the form is free
+
+    other = requests.Session()
+    login = f"http://127.0.0.1:{port}/accounts/login/"
+    assert other.get(login, timeout=10).status_code == 200
+    signed_in = other.post(login, {"username": "officer-mw", "password": PASSWORD,
+                                   "csrfmiddlewaretoken": other.cookies["csrftoken"]},
+                           allow_redirects=False, timeout=10)
+    assert signed_in.status_code == 302  # another client (127.0.0.1) signs in meanwhile
+
+
+@pytest.fixture(scope="module")
+def generated_client(served: dict) -> Iterator[dict[str, ModuleType]]:
+    """The client openapi-python-client generates from the schema the server serves, imported as a
+    package: once for the module (about two seconds)."""
+    schema = requests.get(f"http://127.0.0.1:{served['public']}/api/schema/?format=json", timeout=10,
+                          headers={"Authorization": f"Token {served['token']}"})
+    assert schema.status_code == 200
+    (served["work"] / "schema.json").write_bytes(schema.content)
+    package = served["work"] / "tracker_client"
+    # ruff on the PATH, as where the generator is installed: it tidies the generated code.
+    generated = subprocess.run(
+        [str(BIN / "openapi-python-client"), "generate", "--path", str(served["work"] / "schema.json"),
+         "--output-path", str(package), "--meta", "none", "--fail-on-warning"],
+        env={**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}, capture_output=True, text=True, timeout=60,
+    )
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    sys.path.insert(0, str(served["work"]))
+    try:
+        modules = ["tracker_client", "tracker_client.api.outputs.outputs_retrieve",
+                   "tracker_client.api.outputs.outputs_updates_create", "tracker_client.models"]
+        yield {name.rsplit(".", 1)[-1]: importlib.import_module(name) for name in modules}
+    finally:
+        sys.path.remove(str(served["work"]))
+        for name in [name for name in sys.modules if name.split(".")[0] == "tracker_client"]:
+            del sys.modules[name]
+
+
+def test_a_client_generated_from_the_schema_reads_and_reports_with_the_etag(
+    served: dict, generated_client: dict[str, ModuleType]
+) -> None:
+    api, models = generated_client["tracker_client"], generated_client["models"]
+    sent: list[httpx.Request] = []
+    client = api.AuthenticatedClient(base_url=f"http://127.0.0.1:{served['public']}", token=served["token"],
+                                     prefix="Token", httpx_args={"event_hooks": {"request": [sent.append]}})
+    output = str(served["outputs"][1])
+    read = generated_client["outputs_retrieve"].sync_detailed(id=output, client=client)
+    assert read.status_code == 200 and isinstance(read.parsed, models.Output)
+    assert "gzip" in sent[-1].headers["Accept-Encoding"]
+    etag = read.headers["ETag"]
+    assert etag == f'"{read.parsed.revision}"'
+
+    report = models.StatusUpdateWriteRequest(status=models.StatusEnum.AT_RISK, progress=35,
+                                             narrative="Budget delayed.", submit=True)
+    written = generated_client["outputs_updates_create"].sync_detailed(id=output, client=client, body=report,
+                                                                       if_match=etag)
+    assert sent[-1].headers["Content-Type"] == "application/json"
+    assert written.status_code == 201, written.content
+    assert isinstance(written.parsed, models.StatusUpdate)
+    assert (written.parsed.status, written.parsed.progress, written.parsed.review_state) == (
+        models.StatusEnum.AT_RISK, 35, models.ReviewStateEnum.SUBMITTED)
+    assert written.headers["ETag"] == f'"{read.parsed.revision + 1}"'

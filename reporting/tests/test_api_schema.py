@@ -111,3 +111,13 @@ def test_reads_document_their_etag_and_revision(path):
     assert DOCUMENT["paths"][path]["get"]["responses"]["200"]["headers"]["ETag"]["required"] is True
     for component in ("Output", "StatusUpdate"):
         assert DOCUMENT["components"]["schemas"][component]["properties"]["revision"]["type"] == "integer"
+
+
+def test_request_bodies_are_offered_as_json_only() -> None:
+    """A client generated from the schema sends JSON: no form or multipart alternative is offered
+    (core/tests/test_serve_nginx.py generates one and writes with it)."""
+    bodies = {f"{method.upper()} {path}": sorted(operation["requestBody"]["content"])
+              for path, methods in DOCUMENT["paths"].items() for method, operation in methods.items()
+              if "requestBody" in operation}
+    assert bodies and set(bodies) >= {"POST /api/outputs/{id}/updates/", "POST /api/updates/{id}/return/"}
+    assert all(types == ["application/json"] for types in bodies.values()), bodies

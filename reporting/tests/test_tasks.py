@@ -1,6 +1,7 @@
 """Large XLSX exports go to the task queue (the database backend) and are built by its worker:
 in the reader's language, into the media storage, offered to that reader only while their access
-lasts, and shown as failed when no worker finishes them in time."""
+lasts, and shown as failed when their worker dies (its progress stops coming) or no worker takes
+them in time."""
 
 import io
 import subprocess
@@ -9,10 +10,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.conf import settings
+from django.db.models.signals import post_save
 from django_tasks_db.models import DBTaskResult
 
+from outputs.models import ReviewState, StatusUpdate
 from outputs.tests.test_tasks import run_worker
 from programme.models import AccessGrant, Country, Role
+from reporting.models import ExportProgress
+from reporting.tasks import Progress
 
 BASE = "/programmes/glo-22-31-irl"
 EXPORT = f"{BASE}/exports/outputs.xlsx"
@@ -41,7 +46,7 @@ def workbook_values(response):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
-def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_for, reported, background):
+def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_for, reported, background, settings):
     client = client_for(users.donor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     job_page = ask(client)
@@ -49,10 +54,24 @@ def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_
     assert 'http-equiv="refresh"' in waiting and "?download=1" not in waiting
     assert list(background.iterdir()) == []  # the request only queued it
 
-    run_worker()
+    settings.EXPORT_WORKER_SILENT_SECONDS = 0  # progress recorded at every row
+    recorded: list[int] = []
+
+    def heard(sender: type, instance: ExportProgress, **kwargs: object) -> None:
+        recorded.append(instance.rows)
+
+    post_save.connect(heard, sender=ExportProgress)
+    try:
+        run_worker()
+    finally:
+        post_save.disconnect(heard, sender=ExportProgress)
+    # From its start, then at every output and history row, and once more before the file is stored.
+    rows = 63 + StatusUpdate.objects.filter(review_state=ReviewState.APPROVED).count()
+    assert recorded == [0, *range(1, rows + 1), rows]
     ready = client.get(job_page).content.decode()
     assert "?download=1" in ready and 'http-equiv="refresh"' not in ready
     assert [path.name for path in (background / "exports").iterdir()] == [f"{job_page.rstrip('/').split('/')[-1]}.xlsx"]
+    assert not ExportProgress.objects.exists()  # the finished task removed its progress
     values = workbook_values(client.get(job_page, {"download": "1"}))
     assert {"En bonne voie", "Atteint", "À risque", "Hors trajectoire"} <= values  # reported statuses, in French
     assert {"Produits", "Historique", "À propos", "Pays", "Code du produit", "Statut", "non", "oui"} <= values
@@ -86,22 +105,66 @@ def test_an_officer_who_lost_a_country_no_longer_downloads_its_export(users, cli
     assert client_for(officer).get(job_page, {"download": "1"}).status_code == 404
 
 
-def test_a_job_whose_worker_died_is_shown_as_failed_after_the_limit(users, client_for, reported, background,
-                                                                  frozen_today):
+def taken_by_a_worker(job_page: str) -> str:
+    """The job, claimed as db_worker claims it, by a worker that then records nothing of its own
+    (killed, or not yet started on it); returns its id."""
+    job = job_page.rstrip("/").rsplit("/", 1)[1]
+    DBTaskResult.objects.ready().get(pk=job).claim("worker-under-test")
+    return job
+
+
+def test_a_job_whose_worker_died_is_shown_as_failed_within_the_silence(users, client_for, reported, background,
+                                                                      frozen_today) -> None:
     client = client_for(users.donor)
     job_page = ask(client, country="mw")
-    # A worker takes the job, as db_worker does, and is killed before finishing it.
-    DBTaskResult.objects.ready().get_locked().claim("worker-killed-mid-task")
+    progress = Progress(taken_by_a_worker(job_page))
+    assert list(progress.counting(iter([("row",)] * 7))) == [("row",)] * 7
+    progress.record()
+
+    frozen_today.shift(settings.EXPORT_WORKER_SILENT_SECONDS - 5)
+    waiting = client.get(job_page).content.decode()
+    assert 'http-equiv="refresh"' in waiting and "7 rows written so far" in waiting
+    assert "says so within 1 minute" in waiting  # the page says how soon a stopped worker shows
+
+    frozen_today.shift(10)  # nothing heard for longer than EXPORT_WORKER_SILENT_SECONDS: the worker died
+    stopped = client.get(job_page).content.decode()
+    assert 'http-equiv="refresh"' not in stopped and "?download=1" not in stopped
+    assert "stopped before it was ready" in stopped
+    assert f'href="{EXPORT}?country=mw"' in stopped  # ask again, with the same filters
+
+
+def test_a_long_export_whose_worker_keeps_writing_is_still_being_prepared(users, client_for, reported, background,
+                                                                         frozen_today) -> None:
+    client = client_for(users.donor)
+    job_page = ask(client)
+    progress = Progress(taken_by_a_worker(job_page))
+    progress.every = 0  # a record at every row (the interval runs on the real clock, not the frozen one)
+    rows = progress.counting(iter(range(1000)))
+    minutes = settings.EXPORT_JOB_LIMIT_SECONDS // 60 + 5  # well past the queue's limit
+    for _half_minute in range(2 * minutes):
+        frozen_today.shift(30)
+        next(rows)
+    waiting = client.get(job_page).content.decode()
+    assert 'http-equiv="refresh"' in waiting and f"{2 * minutes} rows written so far" in waiting
+
+    frozen_today.shift(settings.EXPORT_WORKER_SILENT_SECONDS + 1)
+    assert "stopped before it was ready" in client.get(job_page).content.decode()
+
+
+def test_a_job_no_worker_takes_is_shown_as_failed_after_the_limit(users, client_for, reported, background,
+                                                                frozen_today) -> None:
+    client = client_for(users.donor)
+    job_page = ask(client, country="mw")
 
     frozen_today.shift(settings.EXPORT_JOB_LIMIT_SECONDS - 60)
     waiting = client.get(job_page).content.decode()
-    assert 'http-equiv="refresh"' in waiting
-    assert f"within {settings.EXPORT_JOB_LIMIT_SECONDS // 60} minutes" in waiting  # the page says how long at most
+    assert 'http-equiv="refresh"' in waiting and "rows written" not in waiting
+    assert f"takes it within {settings.EXPORT_JOB_LIMIT_SECONDS // 60} minutes" in waiting  # how long at most
 
     frozen_today.shift(120)
     stalled = client.get(job_page).content.decode()
     assert 'http-equiv="refresh"' not in stalled and "?download=1" not in stalled
-    assert "stopped or is not running" in stalled
+    assert "none is running, or all are busy" in stalled
     assert f'href="{EXPORT}?country=mw"' in stalled  # ask again, with the same filters
 
 
