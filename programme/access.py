@@ -4,14 +4,18 @@ Every page, download, export, API call and service asks here, so each rule lives
 with no grant for a programme must not learn that it exists: callers turn ``None`` into a 404.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from core.errors import AccessRefused
+from core.errors import AccessRefused, BadQuery
 
 from .models import AccessGrant, Country, Programme, Role
+from .selectors import programme_component, programme_countries
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,15 @@ class ProgrammeAccess:
         if not self.can_edit_outputs:
             raise PermissionDenied(_("Only coordinators edit outputs."))
 
+    def require_export(self) -> None:
+        if not self.can_export:
+            raise PermissionDenied(_("Your role does not include exports."))
+
+    def require_reporting_workbook(self) -> None:
+        if not self.is_coordinator and not self.officer_country_ids:
+            raise PermissionDenied(
+                _("The reporting workbook is for the officers of a country and the programme's coordinators."))
+
     @property
     def role_label(self):
         if self.is_coordinator:
@@ -103,6 +116,54 @@ class ProgrammeAccess:
         if self.is_officer:
             return Role.OFFICER.label
         return Role.DONOR.label
+
+
+def country_names(countries: Iterable[Country]) -> str:
+    return ", ".join(country.name for country in countries) or "—"
+
+
+class Components(NamedTuple):
+    """The components of a programme a download or page holds for a reader (components_in_scope)."""
+
+    held: list[Country] | None  # None: the whole programme
+    allowed: list[Country] | None  # those the reader's may hold; None: every one
+
+    @property
+    def scope(self) -> str | None:
+        """``allowed`` in words, for what a download or report says of itself; None: not limited."""
+        if self.allowed is None:
+            return None
+        return ngettext(
+            "%(countries)s only: the country you report for",
+            "%(countries)s only: the countries you report for",
+            len(self.allowed),
+        ) % {"countries": country_names(self.allowed)}
+
+
+def components_in_scope(programme: Programme, access: ProgrammeAccess, asked: str | None, *,
+                        reporting: bool = False) -> Components:
+    """The components a reader's download or page holds, for ``asked`` (``?country=``; empty: all
+    they may have). Exports and reports: officers without a wider role have their countries, others
+    every one; with ``reporting`` (the reporting workbook): officers their countries, coordinators
+    every one. Raises BadQuery for a component the programme does not have, PermissionDenied for
+    one outside the reader's."""
+    ids = (None if access.is_coordinator else access.officer_country_ids) if reporting else access.export_country_ids
+    allowed = None if ids is None else [country for country in programme_countries(programme) if country.pk in ids]
+    asked = (asked or "").strip().lower()
+    if not asked:
+        return Components(allowed, allowed)
+    component = programme_component(programme, asked)
+    if component is None:
+        raise BadQuery(
+            _("This programme has no country component '%(code)s'. Use a country's ISO code, e.g. mw, or global.")
+            % {"code": asked[:20]}
+        )
+    if allowed is not None and component not in allowed:
+        raise PermissionDenied(
+            _("Your downloads and reports hold the countries you report for (%(countries)s), not %(country)s.")
+            % {"countries": country_names(allowed), "country": component.name}
+        )
+    return Components([component], allowed)
 
 
 def programme_access(user, programme):

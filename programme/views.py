@@ -5,6 +5,9 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+
+from core.navigation import breadcrumbs
 
 from .access import ProgrammeAccess, programme_access_or_404, user_grants
 from .models import Programme
@@ -31,3 +34,8 @@ def programme_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, programme, access, **kwargs)
 
     return wrapper
+
+
+def programme_breadcrumbs(programme: Programme, *trail: tuple[str, str] | str) -> list[dict[str, str]]:
+    """The trail of a page in a programme: the programme (its overview), then ``trail``."""
+    return breadcrumbs((programme.code, reverse("reporting:programme_overview", args=[programme.slug])), *trail)

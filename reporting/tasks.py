@@ -22,7 +22,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from programme.access import ProgrammeAccess, programme_access
 from programme.models import Programme
 
-from .exports import outputs_workbook
+from .report_exports import EXPORTERS
 from .selectors import ReportMoment
 
 KEEP = datetime.timedelta(days=1)  # older files are removed by the next export
@@ -44,12 +44,13 @@ def _remove_old_files() -> None:
 
 
 @task(takes_context=True)
-def export_outputs_xlsx(
-    context: TaskContext, *, programme_id: int, user_id: int, query: str, as_of: str | None, language: str,
-    filename: str,
+def export_file(
+    context: TaskContext, *, identifier: str, programme_id: int, user_id: int, query: str, as_of: str | None,
+    language: str, filename: str,
 ) -> dict:
-    """Build the outputs spreadsheet the reader asked for into the media storage; returns the file's
-    name there and the countries the reader could export when it was built (None: all)."""
+    """Build the export the reader asked for (``report_exports.EXPORTERS[identifier]``) into the media
+    storage; returns the file's name there and the countries the reader could export when it was
+    built (None: all)."""
     _remove_old_files()
     programme = Programme.objects.get(pk=programme_id)
     user = get_user_model().objects.get(pk=user_id)
@@ -58,8 +59,9 @@ def export_outputs_xlsx(
         raise PermissionDenied("The reader no longer has access to the programme.")
     moment = ReportMoment(datetime.date.fromisoformat(as_of) if as_of else None)
     with translation.override(language):
-        handle = outputs_workbook(QueryDict(query), programme, access, moment, user)
-    name = default_storage.save(f"{FOLDER}/{context.task_result.id}.xlsx", File(handle, name=filename))
+        exporter = EXPORTERS[identifier](programme, access, moment, QueryDict(query), user)
+        handle = exporter.render()
+    name = default_storage.save(f"{FOLDER}/{context.task_result.id}.{exporter.file_suffix}", File(handle, name=filename))
     countries = access.export_country_ids
     return {"file": name, "countries": None if countries is None else sorted(countries)}
 
@@ -67,6 +69,7 @@ def export_outputs_xlsx(
 @dataclass(frozen=True)
 class ExportJob:
     status: str  # "running", "ready", "failed", or "stalled" (not finished within EXPORT_JOB_LIMIT_SECONDS)
+    identifier: str  # which export (report_exports.EXPORTERS)
     filename: str
     query: str  # the export's filters, to ask for it again
     file: str | None = None  # its name in the media storage, when ready
@@ -76,13 +79,13 @@ def export_job(job_id: str, user: AbstractBaseUser, access: ProgrammeAccess) -> 
     """The reader's export, or None (callers answer 404) when there is no such job, it was asked for
     by someone else or in another programme, or the reader may no longer export what it holds."""
     try:
-        result = export_outputs_xlsx.get_result(job_id)
+        result = export_file.get_result(job_id)
     except (TaskResultDoesNotExist, TaskResultMismatch):
         return None
     asked = result.kwargs
     if asked["user_id"] != user.pk or asked["programme_id"] != access.programme.pk or not access.can_export:
         return None
-    job = ExportJob(status="running", filename=asked["filename"], query=asked["query"])
+    job = ExportJob(status="running", identifier=asked["identifier"], filename=asked["filename"], query=asked["query"])
     if result.status == TaskResultStatus.SUCCESSFUL:
         built = result.return_value
         allowed = access.export_country_ids

@@ -16,11 +16,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from outputs.spreadsheets import XLSX_CONTENT_TYPE, neutralise
+from outputs.spreadsheets import neutralise
 
 from . import history_header, output_header
 
-CONTENT_TYPE = XLSX_CONTENT_TYPE
 OUTPUT_WIDTHS = [16, 16, 8, 9, 10, 70, 12, 13, 11, 12, 60, 9, 10, 10, 18]
 HISTORY_WIDTHS = [16, 10, 12, 13, 11, 70, 16, 16, 18]
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
