@@ -7,6 +7,7 @@ The job is the asking reader's alone, and their access is read again at build an
 
 import datetime
 from dataclasses import dataclass, replace
+from typing import IO, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -60,7 +61,7 @@ def export_file(
     moment = ReportMoment(datetime.date.fromisoformat(as_of) if as_of else None)
     with translation.override(language):
         exporter = EXPORTERS[identifier](programme, access, moment, QueryDict(query), user)
-        handle = exporter.render()
+        handle = cast(IO[bytes], exporter.render())  # those large enough to queue write a file (in_background)
     name = default_storage.save(f"{FOLDER}/{context.task_result.id}.{exporter.file_suffix}", File(handle, name=filename))
     countries = access.export_country_ids
     return {"file": name, "countries": None if countries is None else sorted(countries)}

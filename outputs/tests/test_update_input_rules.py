@@ -160,6 +160,13 @@ def test_as_of_before_the_programme_started_is_refused(report, seed_programme):
     assert report(as_of=start) == {}
 
 
+def test_as_of_before_the_floor_is_refused_in_a_programme_without_a_start(report):
+    """The seed programme has no start date: the fixed floor (programme_earliest_date) bounds it."""
+    assert report(as_of=date(1, 1, 1)) == {
+        "as_of": ["1 Jan 0001 is before 1 Jan 2000, the first day this programme's reports can show."]}
+    assert report(as_of=date(2000, 1, 1)) == {}
+
+
 @pytest.mark.parametrize("status", ["at_risk", "off_track", "cancelled"])
 def test_a_status_that_needs_a_narrative_is_refused_without_one(report, status):
     errors = report(status=status, narrative="  \r\n ")
