@@ -1,12 +1,8 @@
-"""The downloads, as objects in the manner of pretix's ``BaseExporter``: each owns its identifier, its
-file name, content type and About rows, and writes itself (the formats are in ``reporting.exporters``).
-Views only dispatch to them; the task worker builds a large one from the same object.
-
-An exporter holds what the reader may have: officers (without a wider role) export the countries
-they report for, and their files say so (``Components.scope``). A ``?country=`` the programme does
-not have, or filters that do not validate, are a 400 saying why (``BadQuery``), another country
-than theirs a 403: never an empty file.
-"""
+"""Downloads as objects, in the manner of pretix's ``BaseExporter``: each owns its identifier, file
+name, content type, About rows and rendering (formats in ``reporting.exporters``); views only
+dispatch, and the task worker builds a large one from the same object. Each holds what the reader
+may have (programme.access.components_in_scope) and says so; bad filters are a 400 (``BadQuery``),
+never an empty file."""
 
 from collections.abc import Iterator
 from typing import IO, Any, ClassVar
@@ -39,8 +35,7 @@ from .filters import OutputListFilter, outputs_filtered
 
 
 class Exporter:
-    """One download of a programme, for the reader who asks (``query``: what they asked for, as of
-    ``moment``). Everything a reader sees is written in the language active when it renders."""
+    """One download of a programme for the reader who asks, in the language active as it renders."""
 
     identifier: ClassVar[str]  # its address under the programme's exports/ (and its key in EXPORTERS)
     name: ClassVar[str]  # what the file name says it holds
@@ -57,13 +52,11 @@ class Exporter:
                                               reporting=self.reporting)
 
     def require(self) -> None:
-        """Refuses (PermissionDenied) a reader whose role does not include this download."""
         self.access.require_export()
 
     @classmethod
     def way_back(cls, programme: Programme, query: QueryDict) -> dict:
-        """What the 400 page of a bad query offers (core.errors.BadQuery); by default the report's
-        as-of form."""
+        """What the 400 page of a bad query offers (core.errors.BadQuery); by default the as-of form."""
         return {}
 
     def in_background(self) -> bool:
@@ -94,8 +87,7 @@ class Exporter:
     def described(self) -> list[tuple[str, str]]:
         return []
 
-    def render(self) -> bytes | IO[bytes] | Iterator[bytes]:
-        """The file: its bytes, a file object at its start, or chunks to stream."""
+    def render(self) -> bytes | IO[bytes] | Iterator[bytes]:  # bytes, a file at its start, or chunks to stream
         raise NotImplementedError
 
     def response(self) -> HttpResponseBase:
@@ -108,13 +100,6 @@ class Exporter:
         return response
 
 
-def errors_text(filterset: OutputListFilter) -> str:
-    """The filters' errors in one line: "Deadline from: Enter a valid date."."""
-    form = filterset.form
-    return "; ".join(f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
-                     for name, errors in form.errors.items() for error in errors)
-
-
 class OutputsExport(Exporter):
     """The outputs of the outputs list (its filters, as of a day) the reader may export."""
 
@@ -123,8 +108,9 @@ class OutputsExport(Exporter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filterset, outputs = outputs_filtered(self.query, self.programme, self.moment)
-        if self.filterset.form.errors:
-            raise BadQuery(errors_text(self.filterset))
+        if errors := self.filterset.form.errors:  # "Deadline from: Enter a valid date."
+            raise BadQuery("; ".join(f"{self.filterset.form.fields[name].label}: {error}" if name != "__all__"
+                                     else str(error) for name, messages in errors.items() for error in messages))
         held = self.components.held
         self.outputs: QuerySet[Output] = outputs if held is None else outputs.filter(outcome__country__in=held)
 
@@ -163,14 +149,10 @@ class OutputsJson(OutputsExport):
     def render(self) -> Iterator[bytes]:
         held = self.components.held
         meta = {
-            "programme": self.programme.code,
-            "title": self.programme.title,
-            "as_of": self.moment.today.isoformat(),
+            "programme": self.programme.code, "title": self.programme.title, "as_of": self.moment.today.isoformat(),
             "language": translation.get_language(),
             "countries": None if held is None else [country.name for country in held],
-            "scope": self.components.scope,
-            "filters": self.query.urlencode(),
-            "generated": timezone.now().isoformat(),
+            "scope": self.components.scope, "filters": self.query.urlencode(), "generated": timezone.now().isoformat(),
         }
         return json_chunks(meta, self.rows())
 

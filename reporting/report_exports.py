@@ -1,6 +1,5 @@
-"""The downloads of the report pages (a country's PDF, "What changed" as XLSX and PDF) and the
-reporting workbook, as exporters (``reporting.exports.Exporter``), and the programme's exports by
-identifier (``EXPORTERS``: those under its exports/ address, which the task worker builds too)."""
+"""The report pages' downloads (a country's PDF, "What changed" as XLSX and PDF) and the reporting
+workbook as exporters (``reporting.exports.Exporter``); ``EXPORTERS``, the programme's exports."""
 
 from typing import IO, Any
 
@@ -39,7 +38,7 @@ class CountryPdf(Exporter):
 
 
 def window_form(programme: Programme) -> dict:
-    """The page's way to ask for another window (its 400 page offers the last full quarter)."""
+    """What the 400 page of "What changed" offers: the window form, at the last full quarter."""
     today = timezone.localdate()
     return {"ask_again": "reporting/_window_form.html", "window": changes.last_full_quarter(today), "today": today,
             "earliest": programme_earliest_date(programme)}

@@ -3,7 +3,6 @@
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -21,7 +20,7 @@ from core.navigation import breadcrumbs
 from outputs.vocabulary import due_soon_until
 from programme.models import programme_earliest_date
 from programme.selectors import programme_component, programme_countries
-from programme.views import programme_breadcrumbs, programme_for
+from programme.views import programme_breadcrumbs, programme_page
 
 from . import selectors
 from .exports import export_offer
@@ -35,10 +34,9 @@ def report_page(view):
     A bad query (core.errors.BadQuery) gets the 400 page in the programme's layout, by default with
     the as-of form."""
 
-    @login_required
+    @programme_page
     @wraps(view)
-    def wrapper(request, slug, **kwargs):
-        programme, access = programme_for(request, slug)
+    def wrapper(request, programme, access, **kwargs):
         with bad_query_page(programme=programme, ask_again="reporting/_asof_form.html", keep_params=_kept(request),
                             real_today=timezone.localdate()):
             as_of = parse_date_param(request.GET.get("as_of"), name="as_of", earliest=programme_earliest_date(programme))
