@@ -37,10 +37,6 @@ class ProgrammeAccess:
         return Role.OFFICER in self.roles
 
     @property
-    def is_donor_only(self):
-        return self.roles == {Role.DONOR} and not self.is_superuser
-
-    @property
     def sees_pending(self):
         """Officers and coordinators see updates awaiting review; donors see approved status only."""
         return self.is_coordinator or self.is_officer
@@ -108,14 +104,6 @@ class ProgrammeAccess:
         if not self.is_coordinator and not self.officer_country_ids:
             raise PermissionDenied(
                 _("The reporting workbook is for the officers of a country and the programme's coordinators."))
-
-    @property
-    def role_label(self):
-        if self.is_coordinator:
-            return Role.COORDINATOR.label
-        if self.is_officer:
-            return Role.OFFICER.label
-        return Role.DONOR.label
 
 
 def country_names(countries: Iterable[Country]) -> str:

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.shortcuts import render
 
 from core.errors import bad_query_page
-from programme.access import components_in_scope
 
-from .report_exports import changes_asked, changes_context, window_form
+from .report_exports import WhatChanged, window_form
 from .views import report_page
 
 
@@ -20,6 +19,5 @@ from .views import report_page
 @report_page
 def changes_page(request, programme, access, moment):
     with bad_query_page(**window_form(programme)):
-        components = components_in_scope(programme, access, request.GET.get("country"))
-        report = changes_asked(programme, request.GET, components)
-    return render(request, "reporting/changes.html", changes_context(request, programme, access, components, report))
+        report = WhatChanged(programme, access, moment, request.GET, request.user, request)
+    return render(request, "reporting/changes.html", report.context())

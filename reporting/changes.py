@@ -73,7 +73,8 @@ def change_window(start: str | None, end: str | None, programme: Programme, toda
             return ChangeWindow(programme.start_date, quarter.end)
         return quarter
     earliest = programme_earliest_date(programme)
-    first, last = (parse_date_param(value, name=name, earliest=earliest) for value, name in ((start, "from"), (end, "to")))
+    first = parse_date_param(start, name="from", earliest=earliest)
+    last = parse_date_param(end, name="to", earliest=earliest)
     if first is None or last is None:
         raise BadQuery(_("Give both dates (from and to), or neither for the last full quarter."))
     if first >= last:

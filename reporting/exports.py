@@ -117,7 +117,8 @@ class OutputsExport(Exporter):
     @classmethod
     def way_back(cls, programme: Programme, query: QueryDict) -> dict:
         back = reverse("reporting:output_list", args=[programme.slug])
-        return {"ask_again": None, "back_url": f"{back}?{query.urlencode()}", "back_label": _("Back to the outputs list")}
+        return {"ask_again": None, "back_url": f"{back}?{query.urlencode()}",
+                "back_label": _("Back to the outputs list")}
 
     def rows(self) -> Iterator[tuple]:
         return output_rows(selectors.export_rows(self.outputs, self.moment), self.moment.today)

@@ -3,15 +3,13 @@ workbook as exporters (``reporting.exports.Exporter``); ``EXPORTERS``, the progr
 
 from typing import IO, Any
 
-from django.http import HttpRequest, QueryDict
-from django.template.loader import render_to_string
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outputs.services.workbook import reporting_workbook_write
 from outputs.spreadsheets import XLSX_CONTENT_TYPE
-from programme.access import Components, ProgrammeAccess
 from programme.models import Programme, programme_earliest_date
 from programme.selectors import programme_countries
 from programme.views import programme_breadcrumbs
@@ -24,7 +22,7 @@ from .views import country_context
 
 
 class CountryPdf(Exporter):
-    """A country's page as a PDF report (the country is the address's, or ``?country=``)."""
+    """A country's page as a PDF report (the country is its address's)."""
 
     identifier, name, content_type, file_suffix = "report.pdf", "report", "application/pdf", "pdf"
 
@@ -32,9 +30,8 @@ class CountryPdf(Exporter):
         assert self.request is not None and self.components.held  # the address names the country
         context = country_context(self.request, self.programme, self.access, self.moment, self.components.held[0])
         # An officer's report says, as their other exports do, that it holds a country they report for.
-        context.update(for_pdf=True, export_scope=self.components.scope)
-        html = render_to_string("reporting/country_page.html", context, request=self.request)
-        return render_pdf(html, base_url=self.request.build_absolute_uri("/"))
+        context["export_scope"] = self.components.scope
+        return render_pdf(self.request, "reporting/country_page.html", context)
 
 
 def window_form(programme: Programme) -> dict:
@@ -44,42 +41,20 @@ def window_form(programme: Programme) -> dict:
             "earliest": programme_earliest_date(programme)}
 
 
-def changes_asked(programme: Programme, query: QueryDict, components: Components) -> changes.ChangesReport:
-    """The report of ``?from=`` and ``?to=`` (both, or neither for the last full quarter)."""
-    window = changes.change_window(query.get("from"), query.get("to"), programme, timezone.localdate())
-    return changes.changes_report(programme, window, components.held)
-
-
-def changes_context(request: HttpRequest, programme: Programme, access: ProgrammeAccess, components: Components,
-                    report: changes.ChangesReport) -> dict:
-    """What the page shows, and the PDF prints."""
-    country = (request.GET.get("country") or "").strip().lower()
-    return {
-        "programme": programme,
-        "access": access,
-        "report": report,
-        "window": report.window,
-        "totals": report.totals,
-        "scope": components.scope,
-        "country": country,
-        "country_choices": programme_countries(programme) if components.allowed is None else components.allowed,
-        # The report's query for its links and downloads: the window and the country asked for.
-        "query": report.window.query() + (f"&country={country}" if country else ""),
-        "breadcrumbs": programme_breadcrumbs(programme, _("What changed")),
-        "today": timezone.localdate(),
-        "earliest": programme_earliest_date(programme),
-        "generated_at": timezone.now(),
-    }
-
-
-class ChangesExport(Exporter):
-    """"What changed" between two days, for the countries the reader may read."""
+class WhatChanged(Exporter):
+    """"What changed" between ``?from=`` and ``?to=`` (both, or neither for the last full quarter), for
+    the countries the reader may read: the page every reader sees, and its files (``ChangesXlsx``, ``ChangesPdf``)."""
 
     name = "changes"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.report = changes_asked(self.programme, self.query, self.components)
+        window = changes.change_window(self.query.get("from"), self.query.get("to"), self.programme,
+                                       timezone.localdate())
+        self.report = changes.changes_report(self.programme, window, self.components.held)
+
+    def require(self) -> None:
+        pass  # the page is every reader's; its files are exports
 
     @classmethod
     def way_back(cls, programme: Programme, query: QueryDict) -> dict:
@@ -88,9 +63,31 @@ class ChangesExport(Exporter):
     def period(self) -> str:
         return f"{self.report.window.start.isoformat()}-{self.report.window.end.isoformat()}"
 
+    def context(self) -> dict:
+        """What the page shows, and the PDF prints."""
+        country = (self.query.get("country") or "").strip().lower()
+        report, allowed = self.report, self.components.allowed
+        return {
+            "programme": self.programme,
+            "access": self.access,
+            "report": report,
+            "window": report.window,
+            "totals": report.totals,
+            "scope": self.components.scope,
+            "country": country,
+            "country_choices": programme_countries(self.programme) if allowed is None else allowed,
+            # The report's query for its links and downloads: the window and the country asked for.
+            "query": report.window.query() + (f"&country={country}" if country else ""),
+            "breadcrumbs": programme_breadcrumbs(self.programme, _("What changed")),
+            "today": timezone.localdate(),
+            "earliest": programme_earliest_date(self.programme),
+            "generated_at": timezone.now(),
+        }
 
-class ChangesXlsx(ChangesExport):
+
+class ChangesXlsx(WhatChanged):
     identifier, content_type, file_suffix = "changes.xlsx", XLSX_CONTENT_TYPE, "xlsx"
+    require = Exporter.require
 
     def described(self) -> list[tuple[str, str]]:
         return [
@@ -106,21 +103,21 @@ class ChangesXlsx(ChangesExport):
         return write_changes_workbook(self.report, self.about_rows())
 
 
-class ChangesPdf(ChangesExport):
+class ChangesPdf(WhatChanged):
     identifier, content_type, file_suffix = "changes.pdf", "application/pdf", "pdf"
+    require = Exporter.require
 
     def render(self) -> bytes:
         assert self.request is not None
-        context = changes_context(self.request, self.programme, self.access, self.components, self.report)
-        html = render_to_string("reporting/changes.html", {**context, "for_pdf": True}, request=self.request)
-        return render_pdf(html, base_url=self.request.build_absolute_uri("/"))
+        return render_pdf(self.request, "reporting/changes.html", self.context())
 
 
 class ReportingWorkbook(Exporter):
     """The workbook to fill in offline, in the reader's language: an officer's countries, or those a
     coordinator asks for (``?country=``, else every one). Its upload is outputs.workbook_views."""
 
-    identifier, name, content_type, file_suffix = "reporting-workbook.xlsx", "reporting-workbook", XLSX_CONTENT_TYPE, "xlsx"
+    identifier, name = "reporting-workbook.xlsx", "reporting-workbook"
+    content_type, file_suffix = XLSX_CONTENT_TYPE, "xlsx"
     reporting = True
 
     def require(self) -> None:

@@ -62,7 +62,8 @@ def export_file(
     with translation.override(language):
         exporter = EXPORTERS[identifier](programme, access, moment, QueryDict(query), user)
         handle = cast(IO[bytes], exporter.render())  # those large enough to queue write a file (in_background)
-    name = default_storage.save(f"{FOLDER}/{context.task_result.id}.{exporter.file_suffix}", File(handle, name=filename))
+    name = default_storage.save(f"{FOLDER}/{context.task_result.id}.{exporter.file_suffix}",
+                                File(handle, name=filename))
     countries = access.export_country_ids
     return {"file": name, "countries": None if countries is None else sorted(countries)}
 

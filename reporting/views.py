@@ -39,7 +39,8 @@ def report_page(view):
     def wrapper(request, programme, access, **kwargs):
         with bad_query_page(programme=programme, ask_again="reporting/_asof_form.html", keep_params=_kept(request),
                             real_today=timezone.localdate()):
-            as_of = parse_date_param(request.GET.get("as_of"), name="as_of", earliest=programme_earliest_date(programme))
+            earliest = programme_earliest_date(programme)
+            as_of = parse_date_param(request.GET.get("as_of"), name="as_of", earliest=earliest)
             return view(request, programme, access, selectors.ReportMoment(as_of), **kwargs)
 
     return wrapper

@@ -42,7 +42,8 @@ def test_the_date_parser():
     assert parse_date_param(" 2025-12-01 ", name="as_of", earliest=earliest) == datetime.date(2025, 12, 1)
     assert parse_date_param("", name="as_of", earliest=earliest) is None
     assert parse_date_param("2000-01-01", name="as_of", earliest=earliest) == earliest
-    for value, reason in (("2025-12-02", "2025-12-02 is in the future"), ("1999-12-31", "31 Dec 1999 is before 1 Jan 2000"),
+    for value, reason in (("2025-12-02", "2025-12-02 is in the future"),
+                          ("1999-12-31", "31 Dec 1999 is before 1 Jan 2000"),
                           ("0001-01-01", "1 Jan 0001 is before"), ("9999-12-31", "9999-12-31 is in the future"),
                           ("31.12.2025", "to: '31.12.2025' is not a date: use the form YYYY-MM-DD")):
         with pytest.raises(BadQuery, match=reason):
