@@ -55,7 +55,7 @@ def _keep_typed_after_conflict(form, conflict, message):
     form.add_error(None, message)
 
 
-def _crumbs(output, *page):
+def _crumbs(output: Output, *page: str) -> list[dict[str, str]]:
     """Programme › country › output, as the reporting pages start theirs, then ``page`` below the output."""
     programme, country = output.outcome.programme, output.outcome.country
     label = _("Output %(code)s") % {"code": output.code}

@@ -12,6 +12,7 @@ import logging
 import uuid
 from functools import partial
 from pathlib import PurePath
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -20,13 +21,15 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.audit import audit
-from programme.access import components_in_scope
+from programme.access import ProgrammeAccess, components_in_scope
+from programme.models import Programme
 from programme.selectors import programme_countries
 from programme.views import programme_breadcrumbs, programme_page
 
@@ -56,7 +59,8 @@ class WorkbookUploadForm(forms.Form):
     )
 
 
-def _page(request, programme, access, *, status=200, **context):
+def _page(request: HttpRequest, programme: Programme, access: ProgrammeAccess, *, status: int = 200,
+          **context: Any) -> HttpResponse:
     every = programme_countries(programme)
     return render(request, "outputs/reporting_workbook.html", {
         "programme": programme,

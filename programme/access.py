@@ -118,14 +118,14 @@ class Components(NamedTuple):
 
     @property
     def scope(self) -> str | None:
-        """``allowed`` in words, for what a download or report says of itself; None: not limited."""
-        if self.allowed is None:
+        """What a download or report says of itself when the reader's countries limit it; else None."""
+        if self.allowed is None or self.held is None:
             return None
         return ngettext(
             "%(countries)s only: the country you report for",
             "%(countries)s only: the countries you report for",
-            len(self.allowed),
-        ) % {"countries": country_names(self.allowed)}
+            len(self.held),
+        ) % {"countries": country_names(self.held)}
 
 
 def components_in_scope(programme: Programme, access: ProgrammeAccess, asked: str | None, *,

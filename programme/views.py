@@ -4,7 +4,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from core.navigation import breadcrumbs
@@ -24,12 +25,12 @@ def programme_for(request: HttpRequest, slug: str) -> tuple[Programme, Programme
     return programme, programme_access_or_404(request.user, programme)
 
 
-def programme_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def programme_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A view of one programme, called as ``view(request, programme, access, **kwargs)``."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponse:
+    def wrapper(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponseBase:
         programme, access = programme_for(request, slug)
         return view(request, programme, access, **kwargs)
 

@@ -1,11 +1,14 @@
 """Reporting pages: programme overview, country pages, dashboard and the outputs list, now or as of a date."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +21,8 @@ from core.dates import parse_date_param
 from core.errors import bad_query_page
 from core.navigation import breadcrumbs
 from outputs.vocabulary import due_soon_until
-from programme.models import programme_earliest_date
+from programme.access import ProgrammeAccess
+from programme.models import Programme, programme_earliest_date
 from programme.selectors import programme_component, programme_countries
 from programme.views import programme_breadcrumbs, programme_page
 
@@ -29,14 +33,14 @@ from .filters import outputs_filtered
 PAGE_SIZE = 50
 
 
-def report_page(view):
+def report_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A report of one programme, now or as of a date: ``view(request, programme, access, moment, **kwargs)``.
     A bad query (core.errors.BadQuery) gets the 400 page in the programme's layout, by default with
     the as-of form."""
 
     @programme_page
     @wraps(view)
-    def wrapper(request, programme, access, **kwargs):
+    def wrapper(request: HttpRequest, programme: Programme, access: ProgrammeAccess, **kwargs: Any) -> HttpResponseBase:
         with bad_query_page(programme=programme, ask_again="reporting/_asof_form.html", keep_params=_kept(request),
                             real_today=timezone.localdate()):
             earliest = programme_earliest_date(programme)
@@ -46,7 +50,7 @@ def report_page(view):
     return wrapper
 
 
-def _kept(request):
+def _kept(request: HttpRequest) -> list[tuple[str, str]]:
     """The query's parameters but the date and the page, for a form that asks for another date."""
     return [(key, value) for key, values in request.GET.lists() if key not in ("as_of", "page") for value in values]
 
