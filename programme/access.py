@@ -130,11 +130,10 @@ class Components(NamedTuple):
 
 def components_in_scope(programme: Programme, access: ProgrammeAccess, asked: str | None, *,
                         reporting: bool = False) -> Components:
-    """The components a reader's download or page holds, for ``asked`` (``?country=``; empty: all
-    they may have). Exports and reports: officers without a wider role have their countries, others
-    every one; with ``reporting`` (the reporting workbook): officers their countries, coordinators
-    every one. Raises BadQuery for a component the programme does not have, PermissionDenied for
-    one outside the reader's."""
+    """The components a reader's download or page holds for ``asked`` (``?country=``; empty: all
+    theirs): for exports and reports officers without a wider role have their countries; with
+    ``reporting`` (the reporting workbook) officers theirs, coordinators all. BadQuery for a
+    component the programme lacks, PermissionDenied for one outside the reader's."""
     ids = (None if access.is_coordinator else access.officer_country_ids) if reporting else access.export_country_ids
     allowed = None if ids is None else [country for country in programme_countries(programme) if country.pk in ids]
     asked = (asked or "").strip().lower()

@@ -16,7 +16,7 @@ from core.errors import bad_query_page
 from programme.access import ProgrammeAccess
 from programme.models import Programme
 
-from .report_exports import WhatChanged, window_form
+from .report_exports import WhatChanged
 from .selectors import ReportMoment
 from .views import report_page
 
@@ -26,6 +26,6 @@ from .views import report_page
 @report_page
 def changes_page(request: HttpRequest, programme: Programme, access: ProgrammeAccess,
                  moment: ReportMoment) -> HttpResponse:
-    with bad_query_page(**window_form(programme)):
+    with bad_query_page(**WhatChanged.way_back(programme, request.GET)):
         report = WhatChanged(programme, access, moment, request.GET, cast(User, request.user), request)
     return render(request, "reporting/changes.html", report.context())

@@ -226,12 +226,9 @@ def export_offer(programme: Programme, access: ProgrammeAccess, listed: QuerySet
     if not access.can_export:
         return None
     components = components_in_scope(programme, access, None)
-    if components.allowed is None:
-        return {"limited": False, "iati": iati_allowed(access)}
+    allowed = components.allowed
     return {
-        "limited": True,
-        "iati": iati_allowed(access),
-        "count": listed.filter(outcome__country__in=components.allowed).count(),
-        "scope": components.scope,
-        "countries": country_names(components.allowed),
+        "limited": allowed is not None, "iati": iati_allowed(access), "scope": components.scope,
+        "count": 0 if allowed is None else listed.filter(outcome__country__in=allowed).count(),
+        "countries": country_names(allowed or ()),
     }

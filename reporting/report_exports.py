@@ -34,13 +34,6 @@ class CountryPdf(Exporter):
         return render_pdf(self.request, "reporting/country_page.html", context)
 
 
-def window_form(programme: Programme) -> dict:
-    """What the 400 page of "What changed" offers: the window form, at the last full quarter."""
-    today = timezone.localdate()
-    return {"ask_again": "reporting/_window_form.html", "window": changes.last_full_quarter(today), "today": today,
-            "earliest": programme_earliest_date(programme)}
-
-
 class WhatChanged(Exporter):
     """"What changed" between ``?from=`` and ``?to=`` (both, or neither for the last full quarter), for
     the countries the reader may read: the page every reader sees, and its files (``ChangesXlsx``, ``ChangesPdf``)."""
@@ -58,7 +51,10 @@ class WhatChanged(Exporter):
 
     @classmethod
     def way_back(cls, programme: Programme, query: QueryDict) -> dict:
-        return window_form(programme)
+        """The window form, at the last full quarter."""
+        today = timezone.localdate()
+        return {"ask_again": "reporting/_window_form.html", "window": changes.last_full_quarter(today),
+                "today": today, "earliest": programme_earliest_date(programme)}
 
     def period(self) -> str:
         return f"{self.report.window.start.isoformat()}-{self.report.window.end.isoformat()}"
