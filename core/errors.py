@@ -2,8 +2,10 @@
 
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -14,6 +16,45 @@ from .middleware import DATABASE_ERRORS, database_unavailable_response
 
 class AccessRefused(Http404):
     """A 404 that hides a programme from someone without a grant (the audit log records it)."""
+
+
+class BadQuery(Exception):
+    """Input in a page's or a download's address that cannot be answered (a date that is none, an
+    unknown country, filters that do not validate): a 400 saying why, in the site's layout (JSON
+    under /api/), from BadQueryMiddleware. ``page``: what else the page shows, e.g. ``programme``
+    (its header) and ``ask_again`` (a partial with a form to ask again) or ``back_url``/``back_label``."""
+
+    def __init__(self, message: str, **page: object) -> None:
+        super().__init__(message)
+        self.page = page
+
+
+@contextmanager
+def bad_query_page(**page: object) -> Iterator[None]:
+    """A BadQuery raised inside shows ``page`` too, except what the code raising it said itself."""
+    try:
+        yield
+    except BadQuery as error:
+        error.page = {**page, **error.page}
+        raise
+
+
+class BadQueryMiddleware:
+    """One answer to BadQuery for every page, download and API call: a page, not a traceback, and not
+    Django's SuspiciousOperation path (which logs each one as a security event)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, BadQuery):
+            return None
+        if _wants_json(request):
+            return JsonResponse({"detail": str(exception)}, status=400)
+        return render(request, "400.html", {**exception.page, "reason": str(exception)}, status=400)
 
 
 def _wants_json(request):

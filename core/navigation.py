@@ -45,6 +45,13 @@ def place_in_header(request: HttpRequest, url: str) -> None:
     request.header_place = url  # type: ignore[attr-defined]
 
 
+def breadcrumbs(*trail: tuple[str, str] | str) -> list[dict[str, str]]:
+    """The trail base.html shows above a page: (label, url) pairs from the top down, then the page
+    itself, a label alone (not linked)."""
+    return [{"label": str(step), "url": ""} if isinstance(step, str) else {"label": str(step[0]), "url": step[1]}
+            for step in trail]
+
+
 def _answers(signal: Signal, user: object) -> list:
     return [item for _receiver, items in signal.send(sender=None, user=user) for item in items or ()]
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
+from core.dates import not_a_date
 from programme.access import coordinated_programmes
 from programme.countries import normalise_name, recognise_country
 from programme.models import Country, Outcome
@@ -65,7 +66,7 @@ def _deadline(value):
             return parse(text)
         except ValueError:
             continue
-    raise ValidationError({"deadline": _("'%(text)s' is not a date (use YYYY-MM-DD or DD.MM.YYYY).") % {"text": text}})
+    raise ValidationError({"deadline": not_a_date(text)})
 
 
 class OutputResource(resources.ModelResource):

@@ -14,12 +14,15 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.http import AuthenticatedHttpRequest
+from core.navigation import breadcrumbs
 from programme.access import (
     officer_country_ids,
     programme_access,
     programme_access_or_404,
     visible_programmes,
 )
+from programme.models import programme_earliest_date
+from programme.views import programme_breadcrumbs
 
 from . import notifications, selectors
 from .evidence import UndecodableFileNames, undecodable_name_error
@@ -53,16 +56,14 @@ def _keep_typed_after_conflict(form, conflict, message):
     form.add_error(None, message)
 
 
-def _crumbs(output, *extra):
-    """Programme › country › output, as the reporting pages start theirs."""
+def _crumbs(output: Output, *page: str) -> list[dict[str, str]]:
+    """Programme › country › output, as the reporting pages start theirs, then ``page`` below the output."""
     programme, country = output.outcome.programme, output.outcome.country
-    crumbs = [
-        {"label": programme.code, "url": reverse("reporting:programme_overview", args=[programme.slug])},
-        {"label": country.name, "url": reverse("reporting:country", args=[programme.slug, country.slug])},
-        {"label": _("Output %(code)s") % {"code": output.code},
-         "url": reverse("outputs:detail", args=[output.pk]) if extra else ""},
-    ]
-    return crumbs + list(extra)
+    label = _("Output %(code)s") % {"code": output.code}
+    return programme_breadcrumbs(
+        programme, (country.name, reverse("reporting:country", args=[programme.slug, country.slug])),
+        *([(label, reverse("outputs:detail", args=[output.pk])), *page] if page else [label]),
+    )
 
 
 def _next_url(request, default):
@@ -131,7 +132,7 @@ def my_outputs(request):
             "layout": layout,
             "sort": order if order != "urgency" else "",
             "sort_columns": _sort_columns(order),
-            "breadcrumbs": [{"label": _("My outputs"), "url": ""}],
+            "breadcrumbs": breadcrumbs(_("My outputs")),
         },
     )
 
@@ -189,7 +190,7 @@ def _output_update(request: AuthenticatedHttpRequest, pk: int, undecodable_names
     pending = output.pending_update if output.pending_update_id else None
     conflict = None
     if request.method == "POST":
-        form = StatusUpdateForm(request.POST, request.FILES, min_date=output.outcome.programme.start_date)
+        form = StatusUpdateForm(request.POST, request.FILES, min_date=programme_earliest_date(output.outcome.programme))
         if not form.is_valid() or undecodable_names.count:
             _add_rule_errors(form, output, request.user)
             if undecodable_names.count:
@@ -238,7 +239,7 @@ def _output_update(request: AuthenticatedHttpRequest, pk: int, undecodable_names
                 initial["as_of"] = pending.as_of
         else:
             initial.update(status=Status.NOT_STARTED, progress=0)
-        form = StatusUpdateForm(initial=initial, min_date=output.outcome.programme.start_date)
+        form = StatusUpdateForm(initial=initial, min_date=programme_earliest_date(output.outcome.programme))
     return _update_page(request, output, form, pending, conflict)
 
 
@@ -255,7 +256,7 @@ def _update_page(request: AuthenticatedHttpRequest, output: Output, form: Status
             "today": timezone.localdate(),
             "evidence": list(pending.evidence.all()) if pending else [],
             "evidence_removable": pending is not None and pending.review_state in updates.EVIDENCE_REMOVABLE_STATES,
-            "breadcrumbs": _crumbs(output, {"label": _("Report progress"), "url": ""}),
+            "breadcrumbs": _crumbs(output, _("Report progress")),
             "narrative_required": " ".join(sorted(NARRATIVE_REQUIRED)),
         },
     )
@@ -292,7 +293,7 @@ def _remove_evidence_keeping_text(request: AuthenticatedHttpRequest, output: Out
     if request.FILES:
         messages.warning(request, _("Your text is kept; choose the files to attach again."))
     form = StatusUpdateForm(initial={**typed, "base_revision": output.revision if removed else base_revision},
-                            min_date=output.outcome.programme.start_date)
+                            min_date=programme_earliest_date(output.outcome.programme))
     return _update_page(request, output, form, output.pending_update if output.pending_update_id else None)
 
 
@@ -335,7 +336,7 @@ def output_edit(request, pk):
         request,
         "outputs/output_edit.html",
         {"output": output, "form": form, "conflict": conflict,
-         "breadcrumbs": _crumbs(output, {"label": _("Edit output"), "url": ""})},
+         "breadcrumbs": _crumbs(output, _("Edit output"))},
     )
 
 
@@ -350,7 +351,7 @@ def review_queue(request):
         request,
         "outputs/review_queue.html",
         {"updates": waiting, "today": timezone.localdate(), "return_form": ReturnForm(),
-         "breadcrumbs": [{"label": _("Review queue"), "url": ""}]},
+         "breadcrumbs": breadcrumbs(_("Review queue"))},
     )
 
 
@@ -464,4 +465,4 @@ def notification_settings(request):
         messages.success(request, _("Your notification settings are saved."))
         return redirect("outputs:notification_settings")
     return render(request, "outputs/notification_settings.html",
-                  {"form": form, "breadcrumbs": [{"label": _("E-mail notifications"), "url": ""}]})
+                  {"form": form, "breadcrumbs": breadcrumbs(_("E-mail notifications"))})

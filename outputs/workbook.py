@@ -27,6 +27,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.dates import not_a_date
+
 from .evidence import links_from_text
 from .models import Status
 from .spreadsheets import neutralise
@@ -343,7 +345,7 @@ def _parse_row(sheet: str, number: int, cells: tuple, statuses: dict[str, str]) 
         as_of = _date(by_key["as_of"])
     except ValueError:
         as_of = None
-        errors["as_of"] = [_("'%(value)s' is not a date: use the form YYYY-MM-DD, e.g. 2025-06-30.") % {"value": _text(by_key["as_of"])[:20]}]
+        errors["as_of"] = [not_a_date(_text(by_key["as_of"]))]
     identity = cells[len(KEYS):len(KEYS) + 2]
     try:
         output_id, revision = (_whole_number(value) for value in identity)

@@ -12,7 +12,7 @@ import logging
 import uuid
 from functools import partial
 from pathlib import PurePath
-from typing import IO
+from typing import IO, Any
 
 from django import forms
 from django.conf import settings
@@ -31,10 +31,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from core.audit import audit
 from core.http import AuthenticatedHttpRequest
 from core.navigation import place_in_header
-from programme.access import ProgrammeAccess
-from programme.models import Country, Programme
-from programme.selectors import programme_component, programme_countries
-from programme.views import programme_page
+from programme.access import ProgrammeAccess, components_in_scope
+from programme.models import Programme
+from programme.selectors import programme_countries
+from programme.views import programme_breadcrumbs, programme_page
 
 from .services.workbook import (
     WorkbookNotSaved,
@@ -62,58 +62,18 @@ class WorkbookUploadForm(forms.Form):
     )
 
 
-class BadCountry(ValueError):
-    """``?country=`` names no component of the programme."""
-
-
-def _reporting_countries(programme: Programme, access: ProgrammeAccess) -> list[Country]:
-    return [country for country in programme_countries(programme) if access.can_report_on(country.pk)]
-
-
-def _check_workbook_reader(programme: Programme, access: ProgrammeAccess) -> None:
-    """Officers of a country and coordinators use the workbook; others are refused (403)."""
-    if not access.is_coordinator and not _reporting_countries(programme, access):
-        raise PermissionDenied(_("The reporting workbook is for the officers of a country and the programme's coordinators."))
-
-
-def _workbook_countries(programme: Programme, access: ProgrammeAccess, asked: str) -> list[Country]:
-    """The countries a download holds: an officer's own (or the one asked among them); for a
-    coordinator the one asked, or every country of the programme."""
-    component = None
-    if asked:
-        component = programme_component(programme, asked)
-        if component is None:
-            raise BadCountry(
-                _("This programme has no country component '%(code)s'. Use a country's ISO code, e.g. mw, or global.")
-                % {"code": asked[:20]}
-            )
-    if access.is_coordinator:
-        return [component] if component else programme_countries(programme)
-    own = _reporting_countries(programme, access)
-    if component is None:
-        return own
-    if component not in own:
-        raise PermissionDenied(
-            _("You report for %(countries)s, not %(country)s.")
-            % {"countries": ", ".join(country.name for country in own), "country": component.name}
-        )
-    return [component]
-
-
 def _page(request: AuthenticatedHttpRequest, programme: Programme, access: ProgrammeAccess, *,
-          status: int = 200, **context: object) -> HttpResponse:
-    own = _reporting_countries(programme, access)
+          status: int = 200, **context: Any) -> HttpResponse:
     place_in_header(request, reverse("outputs:my_outputs"))  # where officers come from; others keep Overview
+    every = programme_countries(programme)
     return render(request, "outputs/reporting_workbook.html", {
         "programme": programme,
-        "own_countries": own,
-        "countries": programme_countries(programme) if access.is_coordinator else own,
+        "own_countries": [country for country in every if access.can_report_on(country.pk)],
+        # Those a download may hold: coordinators every country, officers their own.
+        "countries": components_in_scope(programme, access, None, reporting=True).allowed or every,
         "form": context.pop("form", None) or WorkbookUploadForm(),
         "max_size": settings.IMPORT_MAX_BYTES,
-        "breadcrumbs": [
-            {"label": programme.code, "url": reverse("reporting:programme_overview", args=[programme.slug])},
-            {"label": _("Reporting workbook"), "url": ""},
-        ],
+        "breadcrumbs": programme_breadcrumbs(programme, _("Reporting workbook")),
         **context,
     }, status=status)
 
@@ -122,7 +82,7 @@ def _page(request: AuthenticatedHttpRequest, programme: Programme, access: Progr
 def reporting_workbook(request: AuthenticatedHttpRequest, programme: Programme,
                        access: ProgrammeAccess) -> HttpResponse:
     """GET: the page. POST with a file: its preview. POST with ``confirm``: the save."""
-    _check_workbook_reader(programme, access)
+    access.require_reporting_workbook()
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, programme, access)
     if request.method != "POST":

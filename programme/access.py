@@ -4,15 +4,19 @@ Every page, download, export, API call and service asks here, so each rule lives
 with no grant for a programme must not learn that it exists: callers turn ``None`` into a 404.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from core.errors import AccessRefused
+from core.errors import AccessRefused, BadQuery
 
 from .models import AccessGrant, Country, Programme, Role
+from .selectors import programme_component, programme_countries
 
 
 @dataclass(frozen=True)
@@ -32,10 +36,6 @@ class ProgrammeAccess:
     @property
     def is_officer(self):
         return Role.OFFICER in self.roles
-
-    @property
-    def is_donor_only(self):
-        return self.roles == {Role.DONOR} and not self.is_superuser
 
     @property
     def sees_pending(self):
@@ -97,13 +97,61 @@ class ProgrammeAccess:
         if not self.can_edit_outputs:
             raise PermissionDenied(_("Only coordinators edit outputs."))
 
+    def require_export(self) -> None:
+        if not self.can_export:
+            raise PermissionDenied(_("Your role does not include exports."))
+
+    def require_reporting_workbook(self) -> None:
+        if not self.is_coordinator and not self.officer_country_ids:
+            raise PermissionDenied(
+                _("The reporting workbook is for the officers of a country and the programme's coordinators."))
+
+
+def country_names(countries: Iterable[Country]) -> str:
+    return ", ".join(country.name for country in countries) or "—"
+
+
+class Components(NamedTuple):
+    """The components of a programme a download or page holds for a reader (components_in_scope)."""
+
+    held: list[Country] | None  # None: the whole programme
+    allowed: list[Country] | None  # those the reader's may hold; None: every one
+
     @property
-    def role_label(self):
-        if self.is_coordinator:
-            return Role.COORDINATOR.label
-        if self.is_officer:
-            return Role.OFFICER.label
-        return Role.DONOR.label
+    def scope(self) -> str | None:
+        """What a download or report says of itself when the reader's countries limit it; else None."""
+        if self.allowed is None or self.held is None:
+            return None
+        return ngettext(
+            "%(countries)s only: the country you report for",
+            "%(countries)s only: the countries you report for",
+            len(self.held),
+        ) % {"countries": country_names(self.held)}
+
+
+def components_in_scope(programme: Programme, access: ProgrammeAccess, asked: str | None, *,
+                        reporting: bool = False) -> Components:
+    """The components a reader's download or page holds for ``asked`` (``?country=``; empty: all
+    theirs): for exports and reports officers without a wider role have their countries; with
+    ``reporting`` (the reporting workbook) officers theirs, coordinators all. BadQuery for a
+    component the programme lacks, PermissionDenied for one outside the reader's."""
+    ids = (None if access.is_coordinator else access.officer_country_ids) if reporting else access.export_country_ids
+    allowed = None if ids is None else [country for country in programme_countries(programme) if country.pk in ids]
+    asked = (asked or "").strip().lower()
+    if not asked:
+        return Components(allowed, allowed)
+    component = programme_component(programme, asked)
+    if component is None:
+        raise BadQuery(
+            _("This programme has no country component '%(code)s'. Use a country's ISO code, e.g. mw, or global.")
+            % {"code": asked[:20]}
+        )
+    if allowed is not None and component not in allowed:
+        raise PermissionDenied(
+            _("Your downloads and reports hold the countries you report for (%(countries)s), not %(country)s.")
+            % {"countries": country_names(allowed), "country": component.name}
+        )
+    return Components([component], allowed)
 
 
 def programme_access(user, programme):

@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -5,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 GLOBAL_COMPONENT_NAME = "Global"
 GLOBAL_COMPONENT_SLUG = "global"
+# The first day reports, as-of dates and updates may name in a programme without a start date: a
+# floor that turns 0001-01-01 into a refusal saying why, with no query to find it.
+EARLIEST_REPORT_DATE = datetime.date(2000, 1, 1)
 
 
 def programme_slug(code):
@@ -144,6 +149,12 @@ class Programme(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+
+def programme_earliest_date(programme: Programme) -> datetime.date:
+    """The first day the programme's reports show and its updates may be as of: its start, else
+    EARLIEST_REPORT_DATE."""
+    return programme.start_date or EARLIEST_REPORT_DATE
 
 
 class OutcomeManager(models.Manager):

@@ -4,7 +4,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+
+from core.navigation import breadcrumbs
 
 from .access import ProgrammeAccess, programme_access_or_404, user_grants
 from .models import Programme
@@ -21,13 +25,18 @@ def programme_for(request: HttpRequest, slug: str) -> tuple[Programme, Programme
     return programme, programme_access_or_404(request.user, programme)
 
 
-def programme_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def programme_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A view of one programme, called as ``view(request, programme, access, **kwargs)``."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponse:
+    def wrapper(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponseBase:
         programme, access = programme_for(request, slug)
         return view(request, programme, access, **kwargs)
 
     return wrapper
+
+
+def programme_breadcrumbs(programme: Programme, *trail: tuple[str, str] | str) -> list[dict[str, str]]:
+    """The trail of a page in a programme: the programme (its overview), then ``trail``."""
+    return breadcrumbs((programme.code, reverse("reporting:programme_overview", args=[programme.slug])), *trail)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from core.dates import parse_date_param
+from core.errors import BadQuery
 from outputs.models import (
     Evidence,
     Output,
@@ -24,13 +26,9 @@ from outputs.models import (
     StatusUpdate,
     is_overdue,
 )
-from programme.models import Country, Programme
+from programme.models import Country, Programme, programme_earliest_date
 
 from .selectors import ReportMoment, outputs_at
-
-
-class BadWindow(ValueError):
-    """The dates asked for do not make a window a report can show; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -64,46 +62,27 @@ def last_full_quarter(today: datetime.date) -> ChangeWindow:
     return ChangeWindow(datetime.date(end.year, end.month - 2, 1), end)
 
 
-def _day(value: str, name: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise BadWindow(
-            _("'%(value)s' (%(name)s) is not a date. Use the form YYYY-MM-DD, e.g. 2026-07-01.")
-            % {"value": value[:20], "name": name}
-        ) from None
-
-
 def change_window(start: str | None, end: str | None, programme: Programme, today: datetime.date) -> ChangeWindow:
     """The window of ``?from=`` and ``?to=``: both dates, or neither for the last full quarter.
-    Raises BadWindow for a date that is not one, a window that ends before it starts, a day before
-    the programme's start or after today."""
-    start, end = (start or "").strip(), (end or "").strip()
-    if not start and not end:
+    Raises BadQuery for a date that is not one, or not from the programme's first day to today
+    (core.dates.parse_date_param), and for a window that ends before it starts."""
+    if not (start or "").strip() and not (end or "").strip():
         quarter = last_full_quarter(today)
         # A programme that started during that quarter is reported from its first day.
         if programme.start_date and quarter.start < programme.start_date < quarter.end:
             return ChangeWindow(programme.start_date, quarter.end)
         return quarter
-    if not start or not end:
-        raise BadWindow(_("Give both dates (from and to), or neither for the last full quarter."))
-    window = ChangeWindow(_day(start, "from"), _day(end, "to"))
-    if window.start >= window.end:
-        raise BadWindow(
+    earliest = programme_earliest_date(programme)
+    first = parse_date_param(start, name="from", earliest=earliest)
+    last = parse_date_param(end, name="to", earliest=earliest)
+    if first is None or last is None:
+        raise BadQuery(_("Give both dates (from and to), or neither for the last full quarter."))
+    if first >= last:
+        raise BadQuery(
             _("The window must end after it starts: %(start)s is not before %(end)s.")
-            % {"start": window.start.isoformat(), "end": window.end.isoformat()}
+            % {"start": first.isoformat(), "end": last.isoformat()}
         )
-    if window.end > today:
-        raise BadWindow(
-            _("%(date)s is in the future: a report can only show how things stood up to today.")
-            % {"date": window.end.isoformat()}
-        )
-    if programme.start_date and window.start < programme.start_date:
-        raise BadWindow(
-            _("%(date)s is before the programme started (%(start)s).")
-            % {"date": window.start.isoformat(), "start": programme.start_date.isoformat()}
-        )
-    return window
+    return ChangeWindow(first, last)
 
 
 @dataclass(frozen=True)

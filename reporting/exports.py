@@ -1,64 +1,182 @@
-"""What each export holds, shared by the download views and the background export task: the
-outputs the reader may export (the outputs list's filters, as of a day), their rows and history as
-the exporters show them, and the whole workbook.
-
-Officers (without a wider role) export the countries they report for only. Their exports say so
-(``export_scope``), and a filter asking for another country is refused rather than answered with
-an empty file.
-"""
+"""Downloads as objects, in the manner of pretix's ``BaseExporter``: each owns its identifier, file
+name, content type, About rows and rendering (formats in ``reporting.exporters``); views only
+dispatch, and the task worker builds a large one from the same object. Each holds what the reader
+may have (programme.access.components_in_scope) and says so; bad filters are a 400 (``BadQuery``),
+never an empty file."""
 
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any, ClassVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import QueryDict
-from django.utils import timezone
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from core.errors import BadQuery
 from outputs.models import Output
+from outputs.spreadsheets import XLSX_CONTENT_TYPE
 from outputs.vocabulary import display_name
-from programme.access import ProgrammeAccess
-from programme.models import Country, Programme
-from programme.selectors import programme_countries
+from programme.access import ProgrammeAccess, components_in_scope, country_names
+from programme.models import Programme
 
 from . import selectors
-from .exporters import history_rows, output_rows
+from .exporters import history_header, history_rows, output_header, output_rows
+from .exporters.csv import csv_chunks
+from .exporters.iati import iati_document
+from .exporters.json import json_chunks
 from .exporters.xlsx import write_workbook
 from .filters import OutputListFilter, outputs_filtered
 
 
-class BadFilters(ValueError):
-    """The filters of an export do not validate; ``form`` is the filter form, with its errors."""
+class Exporter:
+    """One download of a programme for the reader who asks, in the language active as it renders."""
 
-    def __init__(self, form):
-        super().__init__(form.errors)
-        self.form = form
+    identifier: ClassVar[str]  # its address under the programme's exports/ (and its key in EXPORTERS)
+    name: ClassVar[str]  # what the file name says it holds
+    content_type: ClassVar[str]
+    file_suffix: ClassVar[str]
+    reporting: ClassVar[bool] = False  # holds the countries the reader reports on (components_in_scope)
+    # Every row passes through it on its way to the file: the background task counts them.
+    rows_through: Callable[[Iterator[tuple]], Iterator[tuple]] = staticmethod(iter)
+
+    def __init__(self, programme: Programme, access: ProgrammeAccess, moment: selectors.ReportMoment,
+                 query: QueryDict, user: User, request: HttpRequest | None = None, country: str | None = None):
+        self.programme, self.access, self.moment, self.query, self.user = programme, access, moment, query, user
+        self.request = request
+        self.require()
+        self.components = components_in_scope(programme, access, country or query.get("country"),
+                                              reporting=self.reporting)
+
+    def require(self) -> None:
+        self.access.require_export()
+
+    @classmethod
+    def way_back(cls, programme: Programme, query: QueryDict) -> dict:
+        """What the 400 page of a bad query offers (core.errors.BadQuery); by default the as-of form."""
+        return {}
+
+    def in_background(self) -> bool:
+        """Too large to build during the request: the task worker builds it (reporting.tasks)."""
+        return False
+
+    def period(self) -> str:
+        return self.moment.today.isoformat()
+
+    def filename(self) -> str:
+        """``<programme>-[<countries>-]<name>-<day, or first-last day>.<suffix>``: a file holding some of
+        the programme's countries only names them."""
+        countries = "".join(f"{country.slug}-" for country in self.components.held or ())
+        return f"{self.programme.slug}-{countries}{self.name}-{self.period()}.{self.file_suffix}"
+
+    def about_rows(self) -> list[tuple[str, str]]:
+        """The About sheet: what the file holds (``described``), when and for whom it was made."""
+        held = self.components.held
+        return [
+            (_("Programme"), f"{self.programme.code} – {self.programme.title}"),
+            (_("Funding partner"), self.programme.funding_partner or "—"),
+            *([] if held is None else [(_("Countries"), self.components.scope or country_names(held))]),
+            *self.described(),
+            (_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")),
+            (_("Generated by"), display_name(self.user)),
+        ]
+
+    def described(self) -> list[tuple[str, str]]:
+        return []
+
+    def render(self) -> bytes | IO[bytes] | Iterator[bytes]:  # bytes, a file at its start, or chunks to stream
+        raise NotImplementedError
+
+    def response(self) -> HttpResponseBase:
+        content = self.render()
+        if hasattr(content, "read"):
+            return FileResponse(content, as_attachment=True, filename=self.filename(), content_type=self.content_type)
+        response = (HttpResponse if isinstance(content, bytes) else StreamingHttpResponse)(
+            content, content_type=self.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, self.filename())
+        return response
 
 
-def export_countries(programme: Programme, access: ProgrammeAccess) -> list[Country] | None:
-    """The components the reader's exports are limited to, in display order; None: all of them."""
-    allowed = access.export_country_ids
-    if allowed is None:
-        return None
-    return [country for country in programme_countries(programme) if country.pk in allowed]
+class OutputsExport(Exporter):
+    """The outputs of the outputs list (its filters, as of a day) the reader may export."""
+
+    name = "outputs"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filterset, outputs = outputs_filtered(self.query, self.programme, self.moment)
+        if errors := self.filterset.form.errors:  # "Deadline from: Enter a valid date."
+            raise BadQuery("; ".join(f"{self.filterset.form.fields[name].label}: {error}" if name != "__all__"
+                                     else str(error) for name, messages in errors.items() for error in messages))
+        held = self.components.held
+        self.outputs: QuerySet[Output] = outputs if held is None else outputs.filter(outcome__country__in=held)
+
+    @classmethod
+    def way_back(cls, programme: Programme, query: QueryDict) -> dict:
+        back = reverse("reporting:output_list", args=[programme.slug])
+        return {"ask_again": None, "back_url": f"{back}?{query.urlencode()}",
+                "back_label": _("Back to the outputs list")}
+
+    def rows(self) -> Iterator[tuple]:
+        return self.rows_through(output_rows(selectors.export_rows(self.outputs, self.moment), self.moment.today))
+
+    def history(self) -> Iterator[tuple]:
+        outputs = self.outputs.order_by().values("pk")
+        return self.rows_through(history_rows(selectors.approved_history(self.programme, self.moment, output_ids=outputs)))
 
 
-def country_names(countries: list[Country]) -> str:
-    return ", ".join(country.name for country in countries) or "—"
+class OutputsCsv(OutputsExport):
+    identifier, content_type, file_suffix = "outputs.csv", "text/csv; charset=utf-8", "csv"
+
+    def render(self) -> Iterator[bytes]:
+        return csv_chunks(output_header(), self.rows())
 
 
-def export_scope(countries: list[Country] | None) -> str | None:
-    """``export_countries`` in words, for what the exports say of themselves; None: not limited."""
-    if countries is None:
-        return None
-    return ngettext(
-        "%(countries)s only: the country you report for",
-        "%(countries)s only: the countries you report for",
-        len(countries),
-    ) % {"countries": country_names(countries)}
+class HistoryCsv(OutputsCsv):
+    """Every approved update of the (filtered) outputs, by country, output and date."""
+
+    identifier, name = "history.csv", "history"
+
+    def render(self) -> Iterator[bytes]:
+        return csv_chunks(history_header(), self.history())
+
+
+class OutputsJson(OutputsExport):
+    identifier, content_type, file_suffix = "outputs.json", "application/json", "json"
+
+    def render(self) -> Iterator[bytes]:
+        held = self.components.held
+        meta = {
+            "programme": self.programme.code, "title": self.programme.title, "as_of": self.moment.today.isoformat(),
+            "language": translation.get_language(),
+            "countries": None if held is None else [country.name for country in held],
+            "scope": self.components.scope, "filters": self.query.urlencode(), "generated": timezone.now().isoformat(),
+        }
+        return json_chunks(meta, self.rows())
+
+
+class OutputsXlsx(OutputsExport):
+    """The outputs, their approved history and an About sheet saying what the file holds."""
+
+    identifier, content_type, file_suffix = "outputs.xlsx", XLSX_CONTENT_TYPE, "xlsx"
+
+    def in_background(self) -> bool:
+        return self.outputs.count() > settings.EXPORT_BACKGROUND_ROWS
+
+    def described(self) -> list[tuple[str, str]]:
+        return [
+            (_("As of"), self.moment.today.isoformat() + ("" if self.moment.is_past else " " + _("(today)"))),
+            (_("Filters"), filters_text(self.filterset)),
+            (_("Statuses"), _("Reported status = the latest update approved by a coordinator.")),
+        ]
+
+    def render(self) -> IO[bytes]:
+        return write_workbook(self.rows(), self.history(), self.about_rows())
 
 
 def iati_allowed(access: ProgrammeAccess) -> bool:
@@ -66,63 +184,21 @@ def iati_allowed(access: ProgrammeAccess) -> bool:
     return access.can_export and access.export_country_ids is None
 
 
-def export_offer(programme: Programme, access: ProgrammeAccess, listed: QuerySet[Output]) -> dict | None:
-    """What the outputs list offers to download with its filters (``listed``: the outputs it lists);
-    None when the reader's role includes no exports. For an officer: how many of the listed outputs
-    the downloads hold and why (their countries only); the IATI file, which describes the whole
-    programme, is offered only to readers who export every country."""
-    if not access.can_export:
-        return None
-    countries = export_countries(programme, access)
-    if countries is None:
-        return {"limited": False, "iati": iati_allowed(access)}
-    return {
-        "limited": True,
-        "iati": iati_allowed(access),
-        "count": listed.filter(outcome__country__in=countries).count(),
-        "scope": export_scope(countries),
-        "countries": country_names(countries),
-    }
+class IatiXml(OutputsExport):
+    """The programme's activity file, for readers who export every country: an activity holding some
+    of its countries only would misstate the programme (its results and recipient countries)."""
 
+    identifier, content_type, file_suffix = "iati.xml", "application/xml; charset=utf-8", "iati.xml"
 
-def exported_filtered(
-    query: QueryDict, programme: Programme, access: ProgrammeAccess, moment: selectors.ReportMoment
-) -> tuple[OutputListFilter, QuerySet[Output]]:
-    """The outputs list's (filtered by ``query``, as-of) outputs the reader may export, with the filter
-    set. Raises BadFilters for filters that do not validate and PermissionDenied for a reader
-    without exports or an officer asking for another country than theirs."""
-    if not access.can_export:
-        raise PermissionDenied(_("Your role does not include exports."))
-    filterset, queryset = outputs_filtered(query, programme, moment)
-    if filterset.form.errors:
-        raise BadFilters(filterset.form)
-    countries = export_countries(programme, access)
-    if countries is None:
-        return filterset, queryset
-    asked = filterset.form.cleaned_data.get("country") if filterset.is_bound else None
-    if asked and asked not in {country.slug for country in countries}:
-        raise PermissionDenied(
-            _("Your downloads hold the countries you report for (%(countries)s), not %(country)s.") % {
-                "countries": country_names(countries),
-                "country": dict(filterset.filters["country"].extra["choices"])[asked],
-            }
-        )
-    return filterset, queryset.filter(outcome__country__in=countries)
+    def require(self) -> None:
+        if not iati_allowed(self.access):
+            raise PermissionDenied(_(
+                "The IATI file describes the whole programme; your downloads hold the countries you report for "
+                "(%(countries)s) only."
+            ) % {"countries": country_names(components_in_scope(self.programme, self.access, None).allowed or ())})
 
-
-def exported_outputs(
-    query: QueryDict, programme: Programme, access: ProgrammeAccess, moment: selectors.ReportMoment
-) -> QuerySet[Output]:
-    """The outputs of ``exported_filtered``."""
-    return exported_filtered(query, programme, access, moment)[1]
-
-
-def shown_rows(outputs: QuerySet[Output], moment: selectors.ReportMoment) -> Iterator[tuple]:
-    return output_rows(selectors.export_rows(outputs, moment), moment.today)
-
-
-def shown_history(programme: Programme, outputs: QuerySet[Output], moment: selectors.ReportMoment) -> Iterator[tuple]:
-    return history_rows(selectors.approved_history(programme, moment, output_ids=outputs.order_by().values("pk")))
+    def render(self) -> bytes:
+        return iati_document(self.programme, self.rows(), self.moment)
 
 
 def filters_text(filterset: OutputListFilter) -> str:
@@ -144,27 +220,17 @@ def filters_text(filterset: OutputListFilter) -> str:
     return "; ".join(parts) or _("none")
 
 
-def _as_they_come(rows: Iterator[tuple]) -> Iterator[tuple]:
-    return rows
-
-
-def outputs_workbook(query: QueryDict, programme: Programme, access: ProgrammeAccess, moment: selectors.ReportMoment,
-                     user: AbstractBaseUser, *,
-                     rows_through: Callable[[Iterator[tuple]], Iterator[tuple]] = _as_they_come) -> IO[bytes]:
-    """The outputs XLSX as ``user`` asked for it: the filtered outputs, their approved history and an
-    About sheet that says what it holds. Every row passes through ``rows_through`` on its way to the
-    file (the background task counts them)."""
-    filterset, outputs = exported_filtered(query, programme, access, moment)
-    scope = export_scope(export_countries(programme, access))
-    about = [
-        (_("Programme"), f"{programme.code} – {programme.title}"),
-        (_("Funding partner"), programme.funding_partner or "—"),
-        *([(_("Countries"), scope)] if scope else []),
-        (_("As of"), moment.today.isoformat() + ("" if moment.is_past else " " + _("(today)"))),
-        (_("Filters"), filters_text(filterset)),
-        (_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")),
-        (_("Generated by"), display_name(user)),
-        (_("Statuses"), _("Reported status = the latest update approved by a coordinator.")),
-    ]
-    return write_workbook(rows_through(shown_rows(outputs, moment)),
-                          rows_through(shown_history(programme, outputs, moment)), about)
+def export_offer(programme: Programme, access: ProgrammeAccess, listed: QuerySet[Output]) -> dict | None:
+    """What the outputs list offers to download with its filters (``listed``: the outputs it lists);
+    None when the reader's role includes no exports. For an officer: how many of the listed outputs
+    the downloads hold and why (their countries only); the IATI file, which describes the whole
+    programme, is offered only to readers who export every country."""
+    if not access.can_export:
+        return None
+    components = components_in_scope(programme, access, None)
+    allowed = components.allowed
+    return {
+        "limited": allowed is not None, "iati": iati_allowed(access), "scope": components.scope,
+        "count": 0 if allowed is None else listed.filter(outcome__country__in=allowed).count(),
+        "countries": country_names(allowed or ()),
+    }

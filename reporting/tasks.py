@@ -11,6 +11,7 @@ import datetime
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import IO, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,8 +27,8 @@ from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from programme.access import ProgrammeAccess, programme_access
 from programme.models import Programme
 
-from .exports import outputs_workbook
 from .models import ExportProgress
+from .report_exports import EXPORTERS
 from .selectors import ReportMoment
 
 KEEP = datetime.timedelta(days=1)  # older files are removed by the next export
@@ -76,12 +77,13 @@ class Progress:
 
 
 @task(takes_context=True)
-def export_outputs_xlsx(
-    context: TaskContext, *, programme_id: int, user_id: int, query: str, as_of: str | None, language: str,
-    filename: str,
+def export_file(
+    context: TaskContext, *, identifier: str, programme_id: int, user_id: int, query: str, as_of: str | None,
+    language: str, filename: str,
 ) -> dict:
-    """Build the outputs spreadsheet the reader asked for into the media storage; returns the file's
-    name there and the countries the reader could export when it was built (None: all)."""
+    """Build the export the reader asked for (``report_exports.EXPORTERS[identifier]``) into the media
+    storage; returns the file's name there and the countries the reader could export when it was
+    built (None: all)."""
     progress = Progress(context.task_result.id)
     try:
         _remove_old_files()
@@ -92,9 +94,12 @@ def export_outputs_xlsx(
             raise PermissionDenied("The reader no longer has access to the programme.")
         moment = ReportMoment(datetime.date.fromisoformat(as_of) if as_of else None)
         with translation.override(language):
-            handle = outputs_workbook(QueryDict(query), programme, access, moment, user, rows_through=progress.counting)
+            exporter = EXPORTERS[identifier](programme, access, moment, QueryDict(query), user)
+            exporter.rows_through = progress.counting
+            handle = cast(IO[bytes], exporter.render())  # those large enough to queue write a file (in_background)
         progress.record()  # every row written: saving and storing the file remain
-        name = default_storage.save(f"{FOLDER}/{context.task_result.id}.xlsx", File(handle, name=filename))
+        name = default_storage.save(f"{FOLDER}/{context.task_result.id}.{exporter.file_suffix}",
+                                    File(handle, name=filename))
     finally:
         progress.forget()  # the task's result tells the rest
     countries = access.export_country_ids
@@ -107,6 +112,7 @@ class ExportJob:
     # raised), "stalled" (no worker took it within EXPORT_JOB_LIMIT_SECONDS) or "stopped" (its worker
     # went silent for EXPORT_WORKER_SILENT_SECONDS: it died mid-way)
     status: str
+    identifier: str  # which export (report_exports.EXPORTERS)
     filename: str
     query: str  # the export's filters, to ask for it again
     file: str | None = None  # its name in the media storage, when ready
@@ -117,13 +123,13 @@ def export_job(job_id: str, user: AbstractBaseUser, access: ProgrammeAccess) -> 
     """The reader's export, or None (callers answer 404) when there is no such job, it was asked for
     by someone else or in another programme, or the reader may no longer export what it holds."""
     try:
-        result = export_outputs_xlsx.get_result(job_id)
+        result = export_file.get_result(job_id)
     except (TaskResultDoesNotExist, TaskResultMismatch):
         return None
     asked = result.kwargs
     if asked["user_id"] != user.pk or asked["programme_id"] != access.programme.pk or not access.can_export:
         return None
-    job = ExportJob(status="queued", filename=asked["filename"], query=asked["query"])
+    job = ExportJob(status="queued", identifier=asked["identifier"], filename=asked["filename"], query=asked["query"])
     if result.status == TaskResultStatus.SUCCESSFUL:
         built = result.return_value
         allowed = access.export_country_ids

@@ -1,13 +1,14 @@
 """Reporting pages: programme overview, country pages, dashboard and the outputs list, now or as of a date."""
 
-import datetime
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,9 +17,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.caching import cached_for_programmes
+from core.dates import parse_date_param
+from core.errors import bad_query_page
+from core.navigation import breadcrumbs
 from outputs.vocabulary import due_soon_until
+from programme.access import ProgrammeAccess
+from programme.models import Programme, programme_earliest_date
 from programme.selectors import programme_component, programme_countries
-from programme.views import programme_for
+from programme.views import programme_breadcrumbs, programme_page
 
 from . import selectors
 from .exports import export_offer
@@ -27,44 +33,26 @@ from .filters import outputs_filtered
 PAGE_SIZE = 50
 
 
-class BadAsOf(ValueError):
-    pass
+def report_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A report of one programme, now or as of a date: ``view(request, programme, access, moment, **kwargs)``.
+    A bad query (core.errors.BadQuery) gets the 400 page in the programme's layout, by default with
+    the as-of form."""
 
-
-def parse_as_of(value, today=None):
-    """``YYYY-MM-DD`` -> a date no later than today; '' -> None; anything else -> BadAsOf."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        day = datetime.date.fromisoformat(value)
-    except ValueError:
-        raise BadAsOf(_("'%(value)s' is not a date. Use the form YYYY-MM-DD, e.g. 2025-06-30.") % {"value": value[:20]}) from None
-    if day > (today or timezone.localdate()):
-        raise BadAsOf(_("%(date)s is in the future: a report can only show how things stood up to today.") % {"date": day.isoformat()})
-    return day
-
-
-def report_page(view):
-    """A report of one programme, now or as of a date: ``view(request, programme, access, moment, **kwargs)``;
-    a bad ``as_of`` gets a 400 page."""
-
-    @login_required
+    @programme_page
     @wraps(view)
-    def wrapper(request, slug, **kwargs):
-        programme, access = programme_for(request, slug)
-        try:
-            moment = selectors.ReportMoment(parse_as_of(request.GET.get("as_of")))
-        except BadAsOf as error:
-            context = {"programme": programme, "error": str(error), "today": timezone.localdate()}
-            return render(request, "reporting/bad_as_of.html", context, status=400)
-        return view(request, programme, access, moment, **kwargs)
+    def wrapper(request: HttpRequest, programme: Programme, access: ProgrammeAccess, **kwargs: Any) -> HttpResponseBase:
+        with bad_query_page(programme=programme, ask_again="reporting/_asof_form.html", keep_params=_kept(request),
+                            real_today=timezone.localdate()):
+            earliest = programme_earliest_date(programme)
+            as_of = parse_date_param(request.GET.get("as_of"), name="as_of", earliest=earliest)
+            return view(request, programme, access, selectors.ReportMoment(as_of), **kwargs)
 
     return wrapper
 
 
-def _crumbs(programme, *extra):
-    return [{"label": programme.code, "url": reverse("reporting:programme_overview", args=[programme.slug])}, *extra]
+def _kept(request: HttpRequest) -> list[tuple[str, str]]:
+    """The query's parameters but the date and the page, for a form that asks for another date."""
+    return [(key, value) for key, values in request.GET.lists() if key not in ("as_of", "page") for value in values]
 
 
 def _base_context(programme, access, moment, request):
@@ -88,7 +76,7 @@ def programme_overview(request, programme, access, moment):
     context.update(
         cards=cards,
         total=selectors.combined(summaries.values()),
-        breadcrumbs=[{"label": programme.code, "url": ""}],
+        breadcrumbs=breadcrumbs(programme.code),
     )
     return render(request, "reporting/programme_overview.html", context)
 
@@ -114,7 +102,7 @@ def country_context(request, programme, access, moment, component):
         summary=summary,
         outcomes=selectors.outcome_progress(rows),
         due_soon_days=settings.DUE_SOON_DAYS,
-        breadcrumbs=_crumbs(programme, {"label": component.name, "url": ""}),
+        breadcrumbs=programme_breadcrumbs(programme, component.name),
         generated_at=timezone.now(),
     )
     return context
@@ -152,7 +140,7 @@ def country_page(request, programme, access, moment, country):
     context.update(
         country_name=fragment["name"],
         body=mark_safe(fragment["body"]),
-        breadcrumbs=_crumbs(programme, {"label": fragment["name"], "url": ""}),
+        breadcrumbs=programme_breadcrumbs(programme, fragment["name"]),
     )
     return render(request, "reporting/country_page.html", context)
 
@@ -168,7 +156,7 @@ def dashboard(request, programme, access, moment):
     context = _base_context(programme, access, moment, request)
     context.update(
         body=mark_safe(cached_fragment("dashboard", programme, access, moment, build)),
-        breadcrumbs=_crumbs(programme, {"label": _("Dashboard"), "url": ""}),
+        breadcrumbs=programme_breadcrumbs(programme, _("Dashboard")),
     )
     return render(request, "reporting/dashboard.html", context)
 
@@ -216,16 +204,15 @@ def output_list(request, programme, access, moment):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    keep_params = [(key, value) for key, values in request.GET.lists() if key not in ("as_of", "page") for value in values]
     context = _base_context(programme, access, moment, request)
     context.update(
-        keep_params=keep_params,
+        keep_params=_kept(request),
         filter=filterset,
         page=page,
         query=query.urlencode(),
         filtered=any(key not in ("as_of", "page", "sort") for key in request.GET),
         show_pending=show_pending,
         exports=export_offer(programme, access, queryset),
-        breadcrumbs=_crumbs(programme, {"label": _("All outputs"), "url": ""}),
+        breadcrumbs=programme_breadcrumbs(programme, _("All outputs")),
     )
     return render(request, "reporting/output_list.html", context)

@@ -17,11 +17,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.dates import too_early
+from programme.models import programme_earliest_date
 
 from .. import selectors, tasks
 from ..evidence import check_evidence_file
@@ -113,16 +115,13 @@ def _field_errors(
         errors["narrative"].append(
             _("Explain the status: a narrative is required for %(status)s.") % {"status": Status(status).label}
         )
-    start = output.outcome.programme.start_date
+    earliest = programme_earliest_date(output.outcome.programme)
     if as_of is None:
         errors["as_of"].append(_("Give the date this status is as of."))
     elif as_of > timezone.localdate():
         errors["as_of"].append(_("The 'as of' date cannot be in the future."))
-    elif start is not None and as_of < start:
-        errors["as_of"].append(
-            _("The 'as of' date cannot be before the programme started (%(date)s).")
-            % {"date": date_format(start, "SHORT_DATE_FORMAT")}
-        )
+    elif as_of < earliest:
+        errors["as_of"].append(too_early(as_of, earliest))
     if link_errors := _link_errors(output, links):
         errors["links"] = link_errors
     return errors

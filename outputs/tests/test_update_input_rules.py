@@ -156,8 +156,15 @@ def test_as_of_before_the_programme_started_is_refused(report, seed_programme):
     Programme.objects.filter(code="GLO/22/31/IRL").update(start_date=start)
     errors = report(as_of=start - timedelta(days=1))
     assert list(errors) == ["as_of"]
-    assert errors["as_of"][0].startswith("The 'as of' date cannot be before the programme started (")
+    assert errors["as_of"][0].endswith(", the first day this programme's reports can show.")
     assert report(as_of=start) == {}
+
+
+def test_as_of_before_the_floor_is_refused_in_a_programme_without_a_start(report):
+    """The seed programme has no start date: the fixed floor (programme_earliest_date) bounds it."""
+    assert report(as_of=date(1, 1, 1)) == {
+        "as_of": ["1 Jan 0001 is before 1 Jan 2000, the first day this programme's reports can show."]}
+    assert report(as_of=date(2000, 1, 1)) == {}
 
 
 @pytest.mark.parametrize("status", ["at_risk", "off_track", "cancelled"])
@@ -278,7 +285,7 @@ def test_programme_start_is_shown_in_the_readers_date_format(users, malawi_outpu
         "base_revision": str(malawi_output.revision),
     })
     assert response.context["form"].errors["as_of"] == [
-        "The 'as of' date cannot be before the programme started (1 Mar 2022)."
+        "28 Feb 2022 is before 1 Mar 2022, the first day this programme's reports can show."
     ]
 
 

@@ -9,8 +9,6 @@ import io
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from django.http import StreamingHttpResponse
-
 from outputs.spreadsheets import neutralise
 
 BATCH = 1000  # rows per streamed chunk: small enough to start at once, large enough to be cheap
@@ -43,8 +41,3 @@ def csv_chunks(header: list[str], rows: Iterable[tuple]) -> Iterator[bytes]:
         buffer.seek(0)
         buffer.truncate()
 
-
-def csv_response(header: list[str], rows: Iterable[tuple], filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -5,6 +5,8 @@ from urllib.parse import urlparse
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpRequest
+from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 MIME_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
@@ -26,5 +28,8 @@ class LocalStaticFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": mime})
 
 
-def render_pdf(html: str, base_url: str) -> bytes:
+def render_pdf(request: HttpRequest, template: str, context: dict) -> bytes:
+    """The page ``template`` as printed (``for_pdf``: without its forms, links and navigation)."""
+    html = render_to_string(template, {**context, "for_pdf": True}, request=request)
+    base_url = request.build_absolute_uri("/")
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=LocalStaticFetcher()).write_pdf()

@@ -16,11 +16,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from outputs.spreadsheets import XLSX_CONTENT_TYPE, neutralise
+from outputs.spreadsheets import neutralise
 
 from . import history_header, output_header
 
-CONTENT_TYPE = XLSX_CONTENT_TYPE
 OUTPUT_WIDTHS = [16, 16, 8, 9, 10, 70, 12, 13, 11, 12, 60, 9, 10, 10, 18]
 HISTORY_WIDTHS = [16, 10, 12, 13, 11, 70, 16, 16, 18]
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -34,14 +33,14 @@ def header_cell(sheet, label: str) -> WriteOnlyCell:
     return cell
 
 
-def write_sheet(workbook: Workbook, title: str, header: list[str], widths: list[int], rows: Iterable[tuple]) -> None:
-    """A data sheet: bold frozen ``header`` with an autofilter, columns ``widths`` wide, then ``rows``
+def write_sheet(workbook: Workbook, title: str, columns: list[tuple[str, int]], rows: Iterable[tuple]) -> None:
+    """A data sheet: a bold frozen header of ``columns`` (heading, width) with an autofilter, then ``rows``
     (times as their wall clock reads: convert them to the zone wanted first)."""
     sheet = workbook.create_sheet(title)
-    for index, width in enumerate(widths, start=1):
+    for index, (_heading, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.append([header_cell(sheet, label) for label in header])
+    sheet.append([header_cell(sheet, heading) for heading, _width in columns])
 
     def time(value: datetime.datetime) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
@@ -58,15 +57,15 @@ def write_sheet(workbook: Workbook, title: str, header: list[str], widths: list[
             for value in row
         ])
         count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
 
 def write_workbook(outputs: Iterable[tuple], history: Iterable[tuple], about: list[tuple[str, str]]) -> IO[bytes]:
     """The Outputs, History and About sheets as a file object at its start. ``outputs`` and
     ``history``: rows of ``exporters.output_rows`` and ``exporters.history_rows``."""
     workbook = Workbook(write_only=True)
-    write_sheet(workbook, _("Outputs"), output_header(), OUTPUT_WIDTHS, outputs)
-    write_sheet(workbook, _("History"), history_header(), HISTORY_WIDTHS, history)
+    write_sheet(workbook, _("Outputs"), list(zip(output_header(), OUTPUT_WIDTHS, strict=True)), outputs)
+    write_sheet(workbook, _("History"), list(zip(history_header(), HISTORY_WIDTHS, strict=True)), history)
     return saved_with_about(workbook, about)
 
 

@@ -117,10 +117,10 @@ def test_country_filter_and_officer_scope(users, client_for, q3):
 @pytest.mark.parametrize("params, message", [
     ({"from": "2026-09-30", "to": "2026-07-01"}, "The window must end after it starts"),
     ({"from": "2026-07-01", "to": "2026-07-01"}, "The window must end after it starts"),
-    ({"from": "last year", "to": "2026-09-30"}, "&#x27;last year&#x27; (from) is not a date"),
-    ({"from": "2026-07-01", "to": "2026-13-01"}, "(to) is not a date"),
+    ({"from": "last year", "to": "2026-09-30"}, "from: &#x27;last year&#x27; is not a date"),
+    ({"from": "2026-07-01", "to": "2026-13-01"}, "to: &#x27;2026-13-01&#x27; is not a date"),
     ({"from": "2026-07-01", "to": "2027-01-01"}, "2027-01-01 is in the future"),
-    ({"from": "2019-01-01", "to": "2026-01-01"}, "2019-01-01 is before the programme started (2022-03-01)"),
+    ({"from": "2019-01-01", "to": "2026-01-01"}, "1 Jan 2019 is before 1 Mar 2022, the first day this programme&#x27;s reports can show."),
     ({"from": "2026-07-01"}, "Give both dates"),
     ({"country": "xx"}, "This programme has no country component &#x27;xx&#x27;"),
 ])
