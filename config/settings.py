@@ -138,6 +138,17 @@ DATABASES = {
 }
 # Every request in one transaction: a write that fails half-way leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# SQLite has one writer at a time. A deferred transaction that reads, then writes, fails at once
+# ("database is locked") when another wrote meanwhile, whatever the timeout: each transaction takes
+# the write lock when it begins (IMMEDIATE), waiting up to SQLITE_BUSY_TIMEOUT_SECONDS for it, and
+# WAL lets reads outside a transaction go on beside the writer.
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
 # While the database is away pages answer 503 with this Retry-After. A connection that broke
 # meanwhile is replaced at the next request (CONN_HEALTH_CHECKS), so service resumes by itself.
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)

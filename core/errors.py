@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from .audit import audit
-from .middleware import DATABASE_ERRORS, database_unavailable_response
+from .middleware import DATABASE_ERRORS, database_busy_response, database_unavailable_response, is_database_locked
 
 
 class AccessRefused(Http404):
@@ -54,6 +54,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if is_database_locked(sys.exc_info()[1]):  # e.g. saving the session after the view
+        return database_busy_response(request)
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):  # raised outside a view, e.g. saving the session
         return database_unavailable_response(request)
     if _wants_json(request):
