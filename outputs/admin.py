@@ -21,6 +21,7 @@ from import_export.forms import ImportForm
 from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.cache_backend import CacheUnavailable
 from programme.admin import ProgrammeScopedAdmin
 from programme.models import Outcome
 
@@ -276,8 +277,8 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
         """The confirmation of a preview. Its file waits in the media storage until the first
         confirmation imports and removes it; a confirmation that finds it claimed or gone (a second
         click, another tab, a preview too old) is told so and sent back to the import page. The
-        claim is in the cache, so with CACHE_URL two confirmations at once on different servers
-        import the file once."""
+        claim is in the shared cache (the database's, or CACHE_URL's Redis), so two confirmations at
+        once on different servers import the file once."""
         if request.method != "POST":
             return super().process_import(request, **kwargs)
         try:
@@ -288,6 +289,11 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
                     return self.import_file_gone(request)
         except AlreadyClaimed:
             return self.import_file_gone(request)
+        except CacheUnavailable:  # unclaimed, two confirmations at once could import the rows twice
+            self.message_user(request, _(
+                "This import cannot be confirmed for a moment: nothing was imported and the preview is kept. "
+                "Go back to it and confirm again in a minute."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:outputs_output_import"))
 
     def import_file_gone(self, request):
         self.message_user(

@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core.cache_backend import CacheUnavailable
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Control characters other than tab, newline and carriage return: XML (XLSX, IATI) cannot carry them.
@@ -78,13 +80,22 @@ class AlreadyClaimed(Exception):
 
 
 @contextmanager
-def confirmation_claim(key: str) -> Iterator[None]:
+def confirmation_claim(key: str, *, proceed_unclaimed: bool = False) -> Iterator[None]:
     """Hold ``key`` in the shared cache for one confirmation of a previewed upload: raises
     AlreadyClaimed when it is held already. The claim is kept when the body ends, even by returning a
     refusal (the file is gone or cannot be saved as it is), and given back when an error escapes it
-    (the file is still there: it may be confirmed again). With CACHE_URL two confirmations arriving at
-    once on different servers are told apart."""
-    if not cache.add(key, True, CLAIM_SECONDS):
+    (the file is still there: it may be confirmed again). Two confirmations arriving at once on
+    different processes or servers are told apart. When a shared cache (CACHE_URL) does not answer,
+    no claim can be taken: CacheUnavailable, unless ``proceed_unclaimed`` (the save refuses a second
+    confirmation by itself)."""
+    try:
+        claimed = cache.add(key, True, CLAIM_SECONDS)
+    except CacheUnavailable:
+        if not proceed_unclaimed:
+            raise
+        yield
+        return
+    if not claimed:
         raise AlreadyClaimed(key)
     try:
         yield
