@@ -3,6 +3,7 @@
 import logging
 import sys
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -16,14 +17,20 @@ class AccessRefused(Http404):
     """A 404 that hides a programme from someone without a grant (the audit log records it)."""
 
 
+class BadInput(BadRequest):
+    """A 400 whose message tells the person what was wrong and what to do: shown on the page (other
+    400s, e.g. a bad Host header, keep their technical reasons to the log)."""
+
+
 def _wants_json(request):
     return request.path.startswith("/api/")
 
 
 def bad_request(request, exception=None):
+    reason = str(exception) if isinstance(exception, BadInput) else ""
     if _wants_json(request):
-        return JsonResponse({"detail": _("Bad request.")}, status=400)
-    return render(request, "400.html", status=400)
+        return JsonResponse({"detail": reason or _("Bad request.")}, status=400)
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def permission_denied(request, exception=None):

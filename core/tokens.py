@@ -26,6 +26,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 from .audit import audit
+from .services import api_token_create, api_token_revoke
 
 
 def token_expiry(token: Token) -> datetime.datetime:
@@ -68,14 +69,11 @@ def api_token(request: HttpRequest) -> HttpResponse:
         if action not in ("create", "revoke"):
             raise BadRequest("Unknown action.")
         if action == "revoke":
-            if token is not None:
-                token.delete()
+            if api_token_revoke(user=request.user):
                 audit("api_token_revoked", request)
                 messages.success(request, _("Your API token is revoked: programs using it are refused from now on."))
             return redirect("api_token")
-        if token is not None:
-            token.delete()
-        token = Token.objects.create(user=request.user)
+        token = api_token_create(user=request.user)
         new_key = token.key
         audit("api_token_created", request)
     context = {

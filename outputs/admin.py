@@ -29,7 +29,7 @@ from . import selectors
 from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
 from .resources import OutputResource
 from .services.output_edits import OUTPUT_EDITABLE_FIELDS, output_create, output_edit
-from .spreadsheets import AlreadyClaimed, check_zip_archive, confirmation_claim
+from .spreadsheets import AlreadyClaimed, check_no_macros, check_zip_archive, confirmation_claim
 
 
 class UpdatesSeenAdmin(ProgrammeScopedAdmin):
@@ -177,8 +177,9 @@ class OutputImportForm(ImportForm):
         self.formats = formats
 
     def clean_import_file(self):
-        """A file over IMPORT_MAX_BYTES (its size as uploaded) or a zip bomb is refused here, before
-        the upload is copied anywhere or opened: the confirmation reads only files stored after this."""
+        """A file over IMPORT_MAX_BYTES (its size as uploaded), a zip bomb or a workbook with macros is
+        refused here, before the upload is copied anywhere or opened: the confirmation reads only
+        files stored after this."""
         upload = self.cleaned_data["import_file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise ValidationError(
@@ -186,6 +187,7 @@ class OutputImportForm(ImportForm):
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
             )
         check_zip_archive(upload)
+        check_no_macros(upload, upload.name)
         return upload
 
     def clean(self):

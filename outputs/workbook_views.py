@@ -42,6 +42,7 @@ from .spreadsheets import (
     CLAIM_SECONDS,
     XLSX_CONTENT_TYPE,
     AlreadyClaimed,
+    check_no_macros,
     check_zip_archive,
     confirmation_claim,
 )
@@ -130,6 +131,7 @@ def reporting_workbook(request, programme, access):
         ) % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)})
     try:
         check_zip_archive(upload)
+        check_no_macros(upload, upload.name or "")
         preview = status_updates_import_preview(
             programme=programme, user=request.user,
             content=read_reporting_workbook(upload, max_rows=settings.IMPORT_MAX_ROWS),

@@ -230,3 +230,17 @@ def test_a_save_meeting_a_lock_held_past_the_timeout_is_sent_again_whole_and_sav
     assert again.status_code == 302 and again.headers["Location"] == f"/outputs/{output_id}/"
     assert query(server, "SELECT narrative FROM outputs_statusupdate WHERE output_id = ?", output_id) == [
         (form["narrative"],)]
+
+
+def test_create_a_token_clicked_twice_at_once_leaves_one_token_and_no_error(server):
+    first = Person(server, "donor").sign_in()
+    second = Person(server, "donor")  # the same browser's second click: the same cookies
+    second.session.cookies.update(first.session.cookies)
+    for _attempt in range(5):
+        answers = together({person: (lambda person=person: person.post("/accounts/token/", {"action": "create"}))
+                            for person in (first, second)})
+        assert [response.status_code for response in answers.values()] == [200, 200]
+        shown = {re.search(r'id="token-key" value="(\w+)"', response.text).group(1) for response in answers.values()}
+        stored = query(server, "SELECT t.key FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id "
+                               "WHERE u.username = 'donor'")
+        assert len(stored) == 1 and stored[0][0] in shown  # the page shown last holds the token that works
