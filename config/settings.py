@@ -392,6 +392,12 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # in the request: at the row limit both end well inside gunicorn's timeout (docs/deployment.md).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1000)
+# A previewed upload (a reporting workbook, an admin import) waits this long at most for its
+# confirmation; the task worker removes older ones, every hour while any wait (outputs.previews). Each
+# person keeps at most WORKBOOK_PREVIEWS_PER_PERSON reporting-workbook previews: a new one removes
+# their oldest.
+UPLOAD_PREVIEW_HOURS = env_int("UPLOAD_PREVIEW_HOURS", 24)
+WORKBOOK_PREVIEWS_PER_PERSON = env_int("WORKBOOK_PREVIEWS_PER_PERSON", 5)
 
 LOGGING = {
     "version": 1,

@@ -9,7 +9,6 @@ the failure is logged once a minute at most.
 """
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,9 +25,9 @@ class CacheUnavailable(Exception):
 
 
 class _Outage:
-    """When this process last found Redis failing (shared by its threads: each has its own client)."""
+    """When this process last found Redis failing (shared by its threads, each with its own client;
+    two threads failing at once may both log, which is harmless)."""
 
-    lock = threading.Lock()
     until = 0.0  # Redis is left alone until then (time.monotonic())
     reported = float("-inf")
 
@@ -46,13 +45,10 @@ class TolerantRedisCache(RedisCache):
         try:
             return operation()
         except RedisError as error:
-            with _Outage.lock:
-                now = time.monotonic()
-                _Outage.until = now + self.RETRY_SECONDS
-                report = now - _Outage.reported >= self.REPORT_EVERY_SECONDS
-                if report:
-                    _Outage.reported = now
-            if report:
+            now = time.monotonic()
+            _Outage.until = now + self.RETRY_SECONDS
+            if now - _Outage.reported >= self.REPORT_EVERY_SECONDS:
+                _Outage.reported = now
                 logger.error("The shared cache (CACHE_URL) does not answer (%s: %s): pages are built from the "
                              "database, and limits and claims that need it refuse until it answers again.",
                              type(error).__name__, error)

@@ -27,6 +27,7 @@ from programme.models import Outcome
 
 from . import selectors
 from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
+from .previews import previews_sweep_schedule
 from .resources import OutputResource
 from .services.output_edits import OUTPUT_EDITABLE_FIELDS, output_create, output_edit
 from .spreadsheets import AlreadyClaimed, check_no_macros, check_zip_archive, confirmation_claim
@@ -267,12 +268,14 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
 
     def import_action(self, request, **kwargs):
         """A preview that cannot be confirmed (row errors, an unreadable file) removes the file it
-        stored for the confirmation at once."""
+        stored for the confirmation at once; one that can waits UPLOAD_PREVIEW_HOURS at most."""
         response = super().import_action(request, **kwargs)
         # django-import-export names the stored copy on the upload itself.
         stored = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
         if stored and "confirm_form" not in response.context_data:
             self.get_tmp_storage_class()(name=stored, **self.get_tmp_storage_class_kwargs()).remove()
+        elif stored:
+            previews_sweep_schedule()  # removed by the task worker if never confirmed
         return response
 
     def process_import(self, request, **kwargs):

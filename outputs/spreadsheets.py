@@ -113,9 +113,6 @@ def check_no_macros(source: IO[bytes], name: str) -> None:
         raise macros_refused(name)
 
 
-# How long a confirmed upload's name stays claimed: longer than any preview waits for its confirmation.
-CLAIM_SECONDS = 24 * 3600
-
 
 class AlreadyClaimed(Exception):
     """Another confirmation of the same preview came first (a second click, another tab)."""
@@ -131,7 +128,8 @@ def confirmation_claim(key: str, *, proceed_unclaimed: bool = False) -> Iterator
     no claim can be taken: CacheUnavailable, unless ``proceed_unclaimed`` (the save refuses a second
     confirmation by itself)."""
     try:
-        claimed = cache.add(key, True, CLAIM_SECONDS)
+        # Held as long as a preview waits for its confirmation (outputs.previews removes it then).
+        claimed = cache.add(key, True, settings.UPLOAD_PREVIEW_HOURS * 3600)
     except CacheUnavailable:
         if not proceed_unclaimed:
             raise

@@ -3,13 +3,13 @@
 writes are in ``outputs.services.workbook``.
 
 Between the preview and the confirmation the uploaded file waits in the media storage, which every
-app server shares, under a name only the signed confirmation form carries; the first confirmation
+app server shares (``outputs.previews``: a few per person, for UPLOAD_PREVIEW_HOURS at most), under a
+name only the signed confirmation form carries; the first confirmation
 claims it in the cache (as the admin's import does), so a second click or another tab saves
 nothing twice, and the revisions checked at the save refuse it even without the claim.
 """
 
 import logging
-import uuid
 from functools import partial
 from pathlib import PurePath
 
@@ -32,6 +32,7 @@ from programme.models import Country, Programme
 from programme.selectors import programme_component, programme_countries
 from programme.views import programme_page
 
+from .previews import workbook_preview_store
 from .services.workbook import (
     WorkbookNotSaved,
     WorkbookPreview,
@@ -39,7 +40,6 @@ from .services.workbook import (
     status_updates_import_preview,
 )
 from .spreadsheets import (
-    CLAIM_SECONDS,
     XLSX_CONTENT_TYPE,
     AlreadyClaimed,
     check_no_macros,
@@ -48,7 +48,6 @@ from .spreadsheets import (
 )
 from .workbook import WorkbookRefused, read_reporting_workbook
 
-STORAGE_FOLDER = "reporting-workbooks"
 SIGNING_SALT = "reporting-workbook-confirmation"
 
 
@@ -145,7 +144,7 @@ def reporting_workbook(request, programme, access):
     token = None
     if preview.confirmable:
         upload.seek(0)
-        name = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
+        name = workbook_preview_store(user=request.user, upload=upload)
         token = signing.dumps({"name": name, "user": request.user.pk, "programme": programme.pk}, salt=SIGNING_SALT)
     return _preview_page(request, programme, access, preview, token)
 
@@ -165,7 +164,7 @@ def _preview_page(request, programme, access, preview: WorkbookPreview, token: s
 def _confirm(request, programme, access):
     submit = request.POST.get("action") == "submit"
     try:
-        claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=CLAIM_SECONDS)
+        claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=settings.UPLOAD_PREVIEW_HOURS * 3600)
     except signing.BadSignature:
         claim = None
     if not claim or claim.get("user") != request.user.pk or claim.get("programme") != programme.pk:
