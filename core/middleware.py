@@ -143,11 +143,12 @@ class TemporaryRedirect(HttpResponseRedirectBase):
 
 
 def database_busy_response(request: HttpRequest) -> HttpResponse:
-    """The answer when the database stayed locked past the busy timeout. Nothing was written (the
-    request's transaction could not begin, or was rolled back). A browser is sent back to the same
-    address with 307, which repeats the request with its method and body: the form is sent again with
-    everything typed and attached, and saves once the lock is free. A program gets 503 with
-    Retry-After, saying that nothing was written."""
+    """The answer when the database stayed locked past the busy timeout, most often as the request's
+    transaction began: nothing was written. A browser is sent back to the same address with 307,
+    which repeats the request with its method and body: the form is sent again with everything typed
+    and attached, and saves once the lock is free. (Met after the view, saving the session, the
+    view's work stands; the form sent again is then refused as a conflict by the revision it carries,
+    the text kept.) A program gets 503 with Retry-After, saying that nothing was written."""
     if _is_api(request):
         busy = JsonResponse(
             {"detail": _("The service is busy saving other changes; nothing was written. Send the request again.")},

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.test import Client
 
@@ -21,6 +22,15 @@ def database_cache(settings, db):
     caches["default"].clear()
     yield
     caches["default"].clear()
+
+
+def test_migrate_makes_the_database_cache_table(settings, db):
+    """Wherever migrate runs (make run, make serve, a deployment, the test database), so no server
+    meets a cache without its table."""
+    settings.CACHES = {"default": {**DATABASE_CACHE["default"], "LOCATION": "tracker_cache_made_by_migrate"}}
+    assert "tracker_cache_made_by_migrate" not in connection.introspection.table_names()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what migrate sends when it ends
+    assert "tracker_cache_made_by_migrate" in connection.introspection.table_names()
 
 
 def ask(email: str, ip: str = "203.0.113.5") -> int:
