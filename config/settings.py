@@ -139,22 +139,40 @@ DATABASES = {
 }
 # Every request in one transaction: a write that fails half-way leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# SQLite has one writer at a time. A deferred transaction that reads, then writes, fails at once
+# ("database is locked") when another wrote meanwhile, whatever the timeout: each transaction takes
+# the write lock when it begins (IMMEDIATE), waiting up to SQLITE_BUSY_TIMEOUT_SECONDS for it, and
+# WAL lets reads outside a transaction go on beside the writer.
+SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
 # While the database is away pages answer 503 with this Retry-After. A connection that broke
 # meanwhile is replaced at the next request (CONN_HEALTH_CHECKS), so service resumes by itself.
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
-# Rendered fragments of the report pages and the API's lists. Their keys hold each programme's data
-# version, so no process ever serves a value another has made stale. CACHE_URL=redis://host:port/db
-# shares one Redis among every process and server (Django's RedisCache; rediss:// for TLS); without
-# it each process keeps its own memory, which is enough for one machine.
+# Rendered fragments of the report pages and the API's lists, and the counts behind limits (password
+# resets) and the claims of previewed uploads, which must hold across processes and servers. The
+# fragments' keys hold each programme's data version, so no process ever serves a value another has
+# made stale. CACHE_URL=redis://host:port/db shares one Redis among every process and server
+# (rediss:// for TLS). Without it: the database (Django's DatabaseCache, table tracker_cache, made by
+# migrate), which every gunicorn process and app server shares; with DEBUG on, the development
+# server's memory (one process: runserver, the test suite).
 CACHE_URL = env_str("CACHE_URL", "")
-if not CACHE_URL:
-    # A country page's body is about 100-200 kB: 300 of them stay under 60 MB per process.
+CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 300)  # a country page's body is about 100-200 kB
+if not CACHE_URL and (PRODUCTION or not DEBUG):
+    default_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tracker_cache",
+                     "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES}}
+elif not CACHE_URL:
     default_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tracker-pages",
-                     "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 300)}}
+                     "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES}}
 elif CACHE_URL.startswith(("redis://", "rediss://")):
-    # A Redis that stops answering costs a request a few seconds (then an error), not a hung worker.
-    default_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+    # Django's RedisCache, for which a Redis that does not answer holds nothing: pages come from the
+    # database (core.cache_backend). One that stops answering costs a request its 2-second timeouts.
+    default_cache = {"BACKEND": "core.cache_backend.TolerantRedisCache", "LOCATION": CACHE_URL,
                      "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
 else:
     # The scheme only: the rest of the address may hold a password.
@@ -387,6 +405,12 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # in the request: at the row limit both end well inside gunicorn's timeout (docs/deployment.md).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1000)
+# A previewed upload (a reporting workbook, an admin import) waits this long at most for its
+# confirmation; the task worker removes older ones, every hour while any wait (outputs.previews). Each
+# person keeps at most WORKBOOK_PREVIEWS_PER_PERSON reporting-workbook previews: a new one removes
+# their oldest.
+UPLOAD_PREVIEW_HOURS = env_int("UPLOAD_PREVIEW_HOURS", 24)
+WORKBOOK_PREVIEWS_PER_PERSON = env_int("WORKBOOK_PREVIEWS_PER_PERSON", 5)
 
 LOGGING = {
     "version": 1,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from .audit import audit
-from .middleware import DATABASE_ERRORS, database_unavailable_response
+from .middleware import DATABASE_ERRORS, database_busy_response, database_unavailable_response, is_database_locked
 
 
 class AccessRefused(Http404):
@@ -62,6 +62,7 @@ def _wants_json(request):
 
 
 def bad_request(request, exception=None):
+    """Django's 400s (a bad Host header, a malformed upload): their technical reasons stay in the log."""
     if _wants_json(request):
         return JsonResponse({"detail": _("Bad request.")}, status=400)
     return render(request, "400.html", status=400)
@@ -95,6 +96,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if is_database_locked(sys.exc_info()[1]):  # e.g. saving the session after the view
+        return database_busy_response(request)
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):  # raised outside a view, e.g. saving the session
         return database_unavailable_response(request)
     if _wants_json(request):

@@ -2,16 +2,20 @@
 
 ``/healthz`` answers whether this app server can reach its database (one ``SELECT 1``), and when it
 cannot, 503 with ``Retry-After`` as the pages do; ``/healthz/live`` only that the process serves
-requests (no database: the load test's ceiling).
+requests (no database: the load test's ceiling). With a shared cache (CACHE_URL) it also says
+whether that answers; without it the pages are built from the database, so the answer stays 200.
 """
 
 import logging
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from .cache_backend import TolerantRedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +35,11 @@ def health(request: HttpRequest) -> HttpResponse:
         response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
         response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
         return response
-    return JsonResponse({"status": "ok", "database": "ok"})
+    state = {"status": "ok", "database": "ok"}
+    shared = caches["default"]
+    if isinstance(shared, TolerantRedisCache):
+        state["cache"] = "ok" if shared.reachable() else "unavailable"
+    return JsonResponse(state)
 
 
 @transaction.non_atomic_requests

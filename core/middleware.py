@@ -1,4 +1,5 @@
-"""Request guards: session expiry, upload size, and a 503 page while the database is away."""
+"""Request guards: session expiry, upload size, and a 503 page while the database is away (a busy
+database is not away: see database_busy_response)."""
 
 import logging
 import time
@@ -9,7 +10,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseRedirectBase
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -130,6 +132,35 @@ class UploadSizeLimitMiddleware:
         return self.get_response(request)
 
 
+def is_database_locked(error: BaseException | None) -> bool:
+    """SQLite's "database is locked" (or "database table is locked"): another request held the write
+    lock longer than SQLITE_BUSY_TIMEOUT_SECONDS. The database is there; it was busy."""
+    return isinstance(error, OperationalError) and "is locked" in str(error)
+
+
+class TemporaryRedirect(HttpResponseRedirectBase):
+    status_code = 307
+
+
+def database_busy_response(request: HttpRequest) -> HttpResponse:
+    """The answer when the database stayed locked past the busy timeout, most often as the request's
+    transaction began: nothing was written. A browser is sent back to the same address with 307,
+    which repeats the request with its method and body: the form is sent again with everything typed
+    and attached, and saves once the lock is free. (Met after the view, saving the session, the
+    view's work stands; the form sent again is then refused as a conflict by the revision it carries,
+    the text kept.) A program gets 503 with Retry-After, saying that nothing was written."""
+    if _is_api(request):
+        busy = JsonResponse(
+            {"detail": _("The service is busy saving other changes; nothing was written. Send the request again.")},
+            status=503,
+        )
+        busy["Retry-After"] = "1"
+        return busy
+    again = TemporaryRedirect(request.get_full_path())
+    again["Cache-Control"] = "no-store"
+    return again
+
+
 def database_unavailable_response(request):
     """503 with Retry-After; rendered without the request, whose user and menus need the database."""
     retry = str(settings.DATABASE_RETRY_AFTER_SECONDS)
@@ -155,6 +186,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if is_database_locked(exception):
+            logger.warning("Database busy beyond the %s s timeout: %s %s", settings.SQLITE_BUSY_TIMEOUT_SECONDS,
+                           request.method, request.path)
+            return database_busy_response(request)
         if isinstance(exception, DATABASE_ERRORS):
             logger.error("Database unavailable (%s): %s %s", type(exception).__name__, request.method, request.path)
             return database_unavailable_response(request)

@@ -3,8 +3,10 @@
 The page answers every address alike: it queues the same task whether the address belongs to an
 account or not, and the worker looks it up and sends the mail (Django's PasswordResetForm), so
 neither the answer nor its time tells which addresses exist. Requests are counted per address and
-per client address in the cache (PASSWORD_RESET_LIMIT_PER_ADDRESS, PASSWORD_RESET_LIMIT_PER_IP,
-within PASSWORD_RESET_WINDOW_SECONDS); beyond either the page answers 429.
+per client address in the cache, which every process and server shares (PASSWORD_RESET_LIMIT_PER_ADDRESS,
+PASSWORD_RESET_LIMIT_PER_IP within any PASSWORD_RESET_WINDOW_SECONDS); beyond either the page answers
+429. While a shared cache (CACHE_URL) does not answer, requests cannot be counted and none is sent
+(503): the limit fails closed.
 """
 
 import hashlib
@@ -21,6 +23,7 @@ from django.utils import translation
 from django_tasks import task
 
 from core.audit import audit, client_ip
+from core.cache_backend import CacheUnavailable
 
 from .selectors import user_language
 
@@ -56,16 +59,17 @@ def send_password_reset(*, email: str, language: str) -> None:
 
 
 def _over_limit(kind: str, value: str, limit: int) -> bool:
-    """Count one more request for ``value`` in this window; whether that passes ``limit``."""
-    key = f"password-reset:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
-    window = settings.PASSWORD_RESET_WINDOW_SECONDS
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    """Count one more request for ``value`` unless ``limit`` were counted within the window; whether
+    it was refused. Each request counted is an entry of its own, kept for the window and added only
+    where none is (``cache.add`` is atomic in Redis, the database cache and the memory cache): of
+    requests counted at the same moment on several processes or servers, no two take one place.
+    Raises CacheUnavailable when the shared cache does not answer."""
+    prefix = f"password-reset:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+    places = [f"{prefix}:{number}" for number in range(limit)]
+    taken = cache.get_many(places)
+    return not any(
+        place not in taken and cache.add(place, 1, timeout=settings.PASSWORD_RESET_WINDOW_SECONDS) for place in places
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -74,9 +78,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         request: HttpRequest = self.request
         email = form.cleaned_data["email"].strip().lower()
-        if _over_limit("ip", client_ip(request), settings.PASSWORD_RESET_LIMIT_PER_IP) or _over_limit(
-            "address", email, settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
-        ):
+        try:
+            refused = _over_limit("ip", client_ip(request), settings.PASSWORD_RESET_LIMIT_PER_IP) or _over_limit(
+                "address", email, settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+            )
+        except CacheUnavailable:
+            # Uncounted requests could flood an address with mail: none is sent until the count is back.
+            audit("password_reset_uncounted", request, level=logging.WARNING)
+            response = self.render_to_response(self.get_context_data(form=form, uncounted=True), status=503)
+            response["Retry-After"] = "60"
+            return response
+        if refused:
             audit("password_reset_throttled", request, level=logging.WARNING)
             minutes = settings.PASSWORD_RESET_WINDOW_SECONDS // 60
             response = render(request, "registration/password_reset_throttled.html", {"minutes": minutes},

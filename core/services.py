@@ -1,9 +1,12 @@
 """Writes of the site-wide data: people's own choices."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from .models import UserPreference
 
@@ -13,3 +16,18 @@ def user_language_set(*, user: AbstractBaseUser, language: str) -> None:
     if language and language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": _("This language is not offered.")})
     UserPreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def api_token_create(*, user: AbstractBaseUser) -> Token:
+    """A new API token for the person, in place of the one they had. Their account's row is locked
+    first, so two creations at once (a double click) take turns: one token, never a duplicate."""
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        Token.objects.filter(user_id=user.pk).delete()
+        return Token.objects.create(user_id=user.pk)
+
+
+def api_token_revoke(*, user: AbstractBaseUser) -> bool:
+    """Delete the person's API token; whether they had one."""
+    deleted, _kinds = Token.objects.filter(user_id=user.pk).delete()
+    return bool(deleted)

@@ -26,6 +26,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 from .audit import audit
+from .services import api_token_create, api_token_revoke
 
 
 def token_expiry(token: Token) -> datetime.datetime:
@@ -61,21 +62,20 @@ def delete_tokens_on_password_change_or_deactivation(sender, instance, update_fi
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
     """The person's own API token: create (the key is shown in this answer only), or revoke."""
-    token = Token.objects.filter(user=request.user).first()
+    user = request.user
+    assert user.is_authenticated  # login_required
+    token = Token.objects.filter(user=user).first()
     new_key = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action not in ("create", "revoke"):
             raise BadRequest("Unknown action.")
         if action == "revoke":
-            if token is not None:
-                token.delete()
+            if api_token_revoke(user=user):
                 audit("api_token_revoked", request)
                 messages.success(request, _("Your API token is revoked: programs using it are refused from now on."))
             return redirect("api_token")
-        if token is not None:
-            token.delete()
-        token = Token.objects.create(user=request.user)
+        token = api_token_create(user=user)
         new_key = token.key
         audit("api_token_created", request)
     context = {

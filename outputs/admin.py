@@ -21,15 +21,17 @@ from import_export.forms import ImportForm
 from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.cache_backend import CacheUnavailable
 from programme.admin import ProgrammeScopedAdmin, TouchesProgrammes
 from programme.models import Outcome, Programme
 
 from . import selectors
 from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
 from .page_import_admin import ProgrammePageImportAdmin
+from .previews import previews_sweep_schedule
 from .resources import OutputResource
 from .services.output_edits import OUTPUT_EDITABLE_FIELDS, output_create, output_edit
-from .spreadsheets import AlreadyClaimed, check_zip_archive, confirmation_claim
+from .spreadsheets import AlreadyClaimed, check_no_macros, check_zip_archive, confirmation_claim
 
 # The programme list gains the import from a published outputs page, which runs this app's services.
 admin.site.unregister(Programme)
@@ -181,8 +183,9 @@ class OutputImportForm(ImportForm):
         self.formats = formats
 
     def clean_import_file(self):
-        """A file over IMPORT_MAX_BYTES (its size as uploaded) or a zip bomb is refused here, before
-        the upload is copied anywhere or opened: the confirmation reads only files stored after this."""
+        """A file over IMPORT_MAX_BYTES (its size as uploaded), a zip bomb or a workbook with macros is
+        refused here, before the upload is copied anywhere or opened: the confirmation reads only
+        files stored after this."""
         upload = self.cleaned_data["import_file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise ValidationError(
@@ -190,6 +193,7 @@ class OutputImportForm(ImportForm):
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
             )
         check_zip_archive(upload)
+        check_no_macros(upload, upload.name)
         return upload
 
     def clean(self):
@@ -269,20 +273,22 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
 
     def import_action(self, request, **kwargs):
         """A preview that cannot be confirmed (row errors, an unreadable file) removes the file it
-        stored for the confirmation at once."""
+        stored for the confirmation at once; one that can waits UPLOAD_PREVIEW_HOURS at most."""
         response = super().import_action(request, **kwargs)
         # django-import-export names the stored copy on the upload itself.
         stored = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
         if stored and "confirm_form" not in response.context_data:
             self.get_tmp_storage_class()(name=stored, **self.get_tmp_storage_class_kwargs()).remove()
+        elif stored:
+            previews_sweep_schedule()  # removed by the task worker if never confirmed
         return response
 
     def process_import(self, request, **kwargs):
         """The confirmation of a preview. Its file waits in the media storage until the first
         confirmation imports and removes it; a confirmation that finds it claimed or gone (a second
         click, another tab, a preview too old) is told so and sent back to the import page. The
-        claim is in the cache, so with CACHE_URL two confirmations at once on different servers
-        import the file once."""
+        claim is in the shared cache (the database's, or CACHE_URL's Redis), so two confirmations at
+        once on different servers import the file once."""
         if request.method != "POST":
             return super().process_import(request, **kwargs)
         try:
@@ -293,6 +299,11 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
                     return self.import_file_gone(request)
         except AlreadyClaimed:
             return self.import_file_gone(request)
+        except CacheUnavailable:  # unclaimed, two confirmations at once could import the rows twice
+            self.message_user(request, _(
+                "This import cannot be confirmed for a moment: nothing was imported and the preview is kept. "
+                "Go back to it and confirm again in a minute."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:outputs_output_import"))
 
     def import_file_gone(self, request):
         self.message_user(

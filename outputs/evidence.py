@@ -11,7 +11,7 @@ from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from .spreadsheets import check_zip_archive
+from .spreadsheets import MACRO_EXTENSIONS, check_no_macros, check_zip_archive, macros_refused
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
@@ -73,6 +73,8 @@ def check_evidence_file(upload):
             },
             code="too_large",
         )
+    if extension in MACRO_EXTENSIONS:
+        raise macros_refused(name)
     expected = ALLOWED_TYPES.get(extension)
     if expected is None:
         raise ValidationError(
@@ -86,6 +88,7 @@ def check_evidence_file(upload):
     mime = kind.mime if kind else None
     if extension in OOXML_MAIN_PARTS:
         check_zip_archive(upload)  # a zip bomb is refused before anyone opens it
+        check_no_macros(upload, name)  # a .docm or .xlsm renamed is refused by what it holds
     if extension in OOXML_MAIN_PARTS and mime in (None, "application/zip"):
         # Office files are zip archives whose type shows in their part names. filetype reads only
         # the first 8 KB, where a thumbnail may come before the document: read the zip's index.

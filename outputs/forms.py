@@ -80,11 +80,14 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Tell the officer what to change."),
     )
-    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ApproveForm(forms.Form):
-    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    """The output's revision the page was read at: every review (and evidence removal) carries it,
+    as the API's If-Match does."""
+
+    base_revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class OutputEditForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from . import notifications
+from . import notifications, previews
 
 
 @task
@@ -23,3 +23,13 @@ def send_review_digests() -> dict:
     """E-mail each coordinator their daily digest of updates submitted for review, once a day."""
     emails, updates = notifications.review_digests_send()
     return {"emails": emails, "updates": updates}
+
+
+@task
+def remove_abandoned_previews() -> dict:
+    """Remove the previewed uploads left unconfirmed past UPLOAD_PREVIEW_HOURS (outputs.previews);
+    queued again while others wait, so that it runs every hour as long as there are any."""
+    counts = previews.previews_remove_abandoned()
+    if counts["waiting"]:
+        previews.previews_sweep_schedule(again=True)
+    return counts

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import BadQuery
 from core.http import AuthenticatedHttpRequest
 from core.navigation import breadcrumbs
 from programme.access import (
@@ -362,12 +363,22 @@ def _update_and_access(request, pk):
     return update, access
 
 
+def _review_revision(request) -> int:
+    """The output's revision the review page was read at. Without it the review could not be
+    checked against what changed since: it is refused, nothing reviewed (a stale one is a conflict)."""
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        raise BadQuery(_("This review was sent without the state of the update it was read at, so it could not "
+                         "be checked against changes made since: nothing was approved or returned. Open the "
+                         "update again and review it from there."))
+    return form.cleaned_data["base_revision"]
+
+
 @login_required
 @require_POST
 def update_approve(request, pk):
     update, _access = _update_and_access(request, pk)
-    form = ApproveForm(request.POST)
-    base_revision = form.cleaned_data.get("base_revision") if form.is_valid() else None
+    base_revision = _review_revision(request)
     try:
         updates.status_update_approve(update=update, user=request.user, base_revision=base_revision)
     except ValidationError as error:
@@ -387,11 +398,8 @@ def update_approve(request, pk):
 @require_POST
 def update_return(request, pk):
     update, _access = _update_and_access(request, pk)
-    form = ReturnForm(request.POST)
+    base_revision = _review_revision(request)
     reason = request.POST.get("reason", "")
-    base_revision = None
-    if form.is_valid():
-        base_revision = form.cleaned_data.get("base_revision")
     try:
         updates.status_update_return(update=update, user=request.user, reason=reason, base_revision=base_revision)
     except ValidationError as error:

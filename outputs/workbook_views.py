@@ -3,13 +3,13 @@
 writes are in ``outputs.services.workbook``.
 
 Between the preview and the confirmation the uploaded file waits in the media storage, which every
-app server shares, under a name only the signed confirmation form carries; the first confirmation
+app server shares (``outputs.previews``: a few per person, for UPLOAD_PREVIEW_HOURS at most), under a
+name only the signed confirmation form carries; the first confirmation
 claims it in the cache (as the admin's import does), so a second click or another tab saves
 nothing twice, and the revisions checked at the save refuse it even without the claim.
 """
 
 import logging
-import uuid
 from functools import partial
 from pathlib import PurePath
 from typing import IO, Any
@@ -36,6 +36,7 @@ from programme.models import Programme
 from programme.selectors import programme_countries
 from programme.views import programme_breadcrumbs, programme_page
 
+from .previews import workbook_preview_store
 from .services.workbook import (
     WorkbookNotSaved,
     WorkbookPreview,
@@ -43,15 +44,14 @@ from .services.workbook import (
     status_updates_import_preview,
 )
 from .spreadsheets import (
-    CLAIM_SECONDS,
     XLSX_CONTENT_TYPE,
     AlreadyClaimed,
+    check_no_macros,
     check_zip_archive,
     confirmation_claim,
 )
 from .workbook import WorkbookRefused, read_reporting_workbook
 
-STORAGE_FOLDER = "reporting-workbooks"
 SIGNING_SALT = "reporting-workbook-confirmation"
 
 
@@ -97,6 +97,7 @@ def reporting_workbook(request: AuthenticatedHttpRequest, programme: Programme,
         ) % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)})
     try:
         check_zip_archive(upload)
+        check_no_macros(upload, upload.name or "")
         preview = status_updates_import_preview(
             programme=programme, user=request.user,
             content=read_reporting_workbook(upload, max_rows=settings.IMPORT_MAX_ROWS),
@@ -118,7 +119,7 @@ def _kept_for_confirmation(request: AuthenticatedHttpRequest, programme: Program
                            source: IO[bytes]) -> str:
     """Store the previewed file for its confirmation; the signed token names it, and the rows the
     confirmation leaves out (those whose output changed since the download)."""
-    name = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}.xlsx", source)
+    name = workbook_preview_store(user=request.user, upload=source)
     return signing.dumps({"name": name, "user": request.user.pk, "programme": programme.pk,
                           "left_out": preview.left_out}, salt=SIGNING_SALT)
 
@@ -139,7 +140,7 @@ def _preview_page(request: AuthenticatedHttpRequest, programme: Programme, acces
 def _confirm(request: AuthenticatedHttpRequest, programme: Programme, access: ProgrammeAccess) -> HttpResponse:
     submit = request.POST.get("action") == "submit"
     try:
-        claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=CLAIM_SECONDS)
+        claim = signing.loads(request.POST["confirm"], salt=SIGNING_SALT, max_age=settings.UPLOAD_PREVIEW_HOURS * 3600)
     except signing.BadSignature:
         claim = None
     if not claim or claim.get("user") != request.user.pk or claim.get("programme") != programme.pk:
@@ -147,7 +148,8 @@ def _confirm(request: AuthenticatedHttpRequest, programme: Programme, access: Pr
             "This preview is no longer valid: upload the workbook again."))
     name = claim["name"]
     try:
-        with confirmation_claim(f"{SIGNING_SALT}:{name}"):
+        # Unclaimed while a shared cache does not answer: the revisions refuse a second save anyway.
+        with confirmation_claim(f"{SIGNING_SALT}:{name}", proceed_unclaimed=True):
             try:
                 with default_storage.open(name) as stored:
                     content = read_reporting_workbook(stored, max_rows=settings.IMPORT_MAX_ROWS)

@@ -4,8 +4,11 @@ import datetime
 import getpass
 import io
 import re
+import threading
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -163,3 +166,40 @@ def test_a_password_changed_on_its_page_deletes_the_token_and_keeps_this_session
     assert "Your password is set" in done.content.decode()
     assert not Token.objects.filter(user=users.officer_mw).exists()
     assert client.get(PAGE).status_code == 200  # still signed in here
+
+
+def clicked_together(tabs: list[Client]) -> list[int]:
+    """Each tab posts "Create a token" in its own thread (and database connection), released together."""
+    barrier = threading.Barrier(len(tabs))
+    answers, errors = [], []
+
+    def click(tab: Client) -> None:
+        try:
+            barrier.wait(timeout=10)
+            answers.append(tab.post(PAGE, {"action": "create"}).status_code)
+        except BaseException as error:  # re-raised in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(tab,)) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return answers
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time: see test_simultaneous_people")
+@pytest.mark.django_db(transaction=True)
+def test_create_clicked_twice_at_once_leaves_one_token(users):
+    """Both requests read "no token" at the same moment on PostgreSQL: without a lock both insert,
+    and the second fails on the one-token-per-person constraint."""
+    tabs = [Client(), Client()]  # two tabs of the same person, or a double click
+    for tab in tabs:
+        tab.force_login(users.officer_zm)
+    for _attempt in range(10):
+        assert clicked_together(tabs) == [200, 200]
+        assert Token.objects.filter(user=users.officer_zm).count() == 1

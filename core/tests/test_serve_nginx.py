@@ -2,13 +2,16 @@
 on free loopback ports against a throwaway SQLite database: slow clients wait at nginx and never
 hold gunicorn's threads, pages leave compressed, static files come from nginx, bodies are capped,
 API writes work for clients that accept gzip (and for one generated from the schema), and one
-client's excess connections and sign-in bursts are refused while others are served.
+client's excess connections and sign-in bursts are refused while others are served. Two app servers
+(A, as make serve's, and B, of one process) behind nginx, on the settings' default cache without
+CACHE_URL: the limits counted for one address hold across both servers and their processes.
 
 Needs nginx (`scripts/system-deps.sh test` installs it); fails, saying so, without it.
 """
 
 import gzip
 import http.client
+import http.cookies
 import importlib
 import json
 import os
@@ -21,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -113,32 +117,44 @@ def served():
     (static_root / "css").mkdir(parents=True)
     (static_root / "css" / "probe.0123456789ab.css").write_text("body { color: #123456; }\n" * 40)
     shutil.copytree(ROOT / "static" / "errors", static_root / "errors")  # as collectstatic copies it
-    app_port, public_port = free_port(), free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    app_port, other_port, public_port = free_port(), free_port(), free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_"))}
     env.update(
         BUILD_DIR=str(work / "build"), DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}", DJANGO_DEBUG="0",
+        # A failed sign-in costs a hash, even for an unknown name: milliseconds here, not a second.
+        DJANGO_SETTINGS_MODULE="core.tests.fast_hashing_settings",
         GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_ACCESS_LOG=str(work / "gunicorn-access.log"),
         GUNICORN_ERROR_LOG=str(work / "gunicorn.log"),
     )
     prepared = subprocess.run([str(BIN / "python"), "-c", PREPARE], cwd=ROOT, env={**env, "OFFICER_PASSWORD": PASSWORD},
                               check=True, timeout=120, capture_output=True, text=True)
     data = json.loads(prepared.stdout.strip().splitlines()[-1])
-    # The shape gunicorn.conf.py gives production: 4 processes x 2 threads, 8 connections each.
+    # A: the shape gunicorn.conf.py gives production, 4 processes x 2 threads, 8 connections each.
+    # B: a second app server on the same database, of one process.
     gunicorn = subprocess.Popen([str(BIN / "gunicorn"), "config.wsgi"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    other = subprocess.Popen([str(BIN / "gunicorn"), "config.wsgi"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL,
+                             env={**env, "GUNICORN_BIND": f"127.0.0.1:{other_port}", "GUNICORN_WORKERS": "1",
+                                  "GUNICORN_ERROR_LOG": str(work / "gunicorn-b.log")})
     nginx = subprocess.Popen(
         [str(ROOT / "scripts" / "nginx.sh"), str(work / "nginx")], cwd=ROOT, stdout=subprocess.DEVNULL,
         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin") + ":/usr/sbin", "LISTEN": f"127.0.0.1:{public_port}",
-             "APP_SERVERS": f"127.0.0.1:{app_port}", "STATIC_ROOT": str(static_root)},
+             "APP_SERVERS": f"127.0.0.1:{app_port} 127.0.0.1:{other_port}", "STATIC_ROOT": str(static_root)},
     )
     try:
         wait_for(app_port, gunicorn, work / "gunicorn.log")
+        wait_for(other_port, other, work / "gunicorn-b.log")
         wait_for(public_port, nginx, work / "nginx" / "logs" / "error.log")
         warm_every_worker(app_port)
-        yield {"app": app_port, "public": public_port, "work": work, **data}
+        yield {"app": app_port, "other": other_port, "public": public_port, "work": work, **data}
     finally:
         stop(nginx, signal.SIGTERM)  # nginx's fast shutdown
-        stop(gunicorn, signal.SIGINT)  # gunicorn's quick shutdown: held connections are not waited for
+        # gunicorn's quick shutdown (held connections are not waited for), both servers at once.
+        for server in (gunicorn, other):
+            server.send_signal(signal.SIGINT)
+        for server in (gunicorn, other):
+            stop(server, signal.SIGINT)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -394,3 +410,38 @@ def test_a_client_generated_from_the_schema_reads_and_reports_with_the_etag(
     assert (written.parsed.status, written.parsed.progress, written.parsed.review_state) == (
         models.StatusEnum.AT_RISK, 35, models.ReviewStateEnum.SUBMITTED)
     assert written.headers["ETag"] == f'"{read.parsed.revision + 1}"'
+
+
+class Browser:
+    """One browser's cookies, sending each request to the app server it is told (A or B)."""
+
+    def __init__(self, served):
+        self.served, self.cookies = served, http.cookies.SimpleCookie()
+
+    def send(self, server, method, path, fields=None):
+        body = urllib.parse.urlencode({**(fields or {}), "csrfmiddlewaretoken": self.cookies["csrftoken"].value}
+                                      ) if fields is not None else None
+        headers = {"Cookie": "; ".join(f"{name}={morsel.value}" for name, morsel in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        response, _body = request(self.served[server], path, method, headers=headers, body=body)
+        for header in response.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(header)
+        return response.status
+
+
+def test_the_password_reset_limit_for_one_address_holds_across_both_servers(served):
+    browser = Browser(served)
+    assert browser.send("app", "GET", "/accounts/password_reset/") == 200
+    answers = [browser.send(server, "POST", "/accounts/password_reset/", {"email": "officer-mw@example.org"})
+               for server in ["app", "other"] * 4]
+    assert answers == [302, 302, 302, 429, 429, 429, 429, 429]  # PASSWORD_RESET_LIMIT_PER_ADDRESS: 3
+
+
+def test_failed_sign_ins_lock_out_across_both_servers(served):
+    """django-axes counts in the database, which both servers share."""
+    browser = Browser(served)
+    assert browser.send("other", "GET", "/accounts/login/") == 200
+    answers = [browser.send(server, "POST", "/accounts/login/", {"username": "nobody", "password": "wrong"})
+               for server in ["app", "other"] * 3]
+    assert answers == [200, 200, 200, 200, 429, 429]  # LOGIN_FAILURE_LIMIT: 5

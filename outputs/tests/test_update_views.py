@@ -194,6 +194,42 @@ def test_approving_from_a_stale_page_says_nothing_was_approved(users, malawi_out
     assert update.review_state == ReviewState.SUBMITTED
 
 
+@pytest.mark.parametrize("action", ["approve", "return"])
+@pytest.mark.parametrize("sent", [None, "", "seven"], ids=["missing", "empty", "not a number"])
+def test_a_review_without_the_revision_it_was_read_at_is_refused_and_does_nothing(
+    users, malawi_output, client_for, workflow, action, sent
+):
+    update = workflow.save(malawi_output, users.officer_mw)
+    events = ReviewEvent.objects.count()
+    data = {"reason": "Attach the report."} if action == "return" else {}
+    if sent is not None:
+        data["base_revision"] = sent
+    response = client_for(users.coordinator).post(reverse(f"outputs:{action}", args=[update.pk]), data)
+    assert response.status_code == 400
+    assert "This review was sent without the state of the update it was read at" in _html(response)
+    update.refresh_from_db()
+    assert update.review_state == ReviewState.SUBMITTED and ReviewEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("page", ["review queue", "output page"])
+def test_the_review_buttons_carry_the_revision_their_page_was_read_at(users, malawi_output, client_for, workflow,
+                                                                       page):
+    update = workflow.save(malawi_output, users.officer_mw)
+    coordinator = client_for(users.coordinator)
+    url = reverse("outputs:review_queue") if page == "review queue" else reverse("outputs:detail", args=[malawi_output.pk])
+    html = _html(coordinator.get(url))
+    approve = reverse("outputs:approve", args=[update.pk])
+    form = html[html.index(f'action="{approve}"'):]
+    form = form[:form.index("</form>")]
+    fields = dict(re.findall(r'name="(base_revision|next)" value="([^"]*)"', form))
+    malawi_output.refresh_from_db()
+    assert fields["base_revision"] == str(malawi_output.revision)
+
+    assert coordinator.post(approve, fields).status_code == 302  # the form as the page sent it
+    update.refresh_from_db()
+    assert update.review_state == ReviewState.APPROVED
+
+
 def test_external_next_is_ignored(users, malawi_output, client_for, workflow):
     update = workflow.save(malawi_output, users.officer_mw)
     malawi_output.refresh_from_db()

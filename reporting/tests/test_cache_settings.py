@@ -30,23 +30,35 @@ CACHED_PAGE_QUERIES = 3
 
 
 def configured_caches(monkeypatch, **environment):
-    for name in ("CACHE_URL", "CACHE_KEY_PREFIX", "CACHE_MAX_ENTRIES"):
+    for name in ("CACHE_URL", "CACHE_KEY_PREFIX", "CACHE_MAX_ENTRIES", "DJANGO_DEBUG", "DJANGO_ENV"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(SETTINGS_FILE))["CACHES"]
 
 
-def test_without_cache_url_each_process_keeps_its_own_memory(monkeypatch):
+def test_without_cache_url_the_development_server_keeps_its_own_memory(monkeypatch):
     default = configured_caches(monkeypatch)["default"]
     assert default["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert default["OPTIONS"] == {"MAX_ENTRIES": 300}
 
 
+@pytest.mark.parametrize("environment", [
+    {"DJANGO_DEBUG": "0"},
+    {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "tracker.example.org",
+     "DATABASE_URL": "postgres://tracker@db.internal/tracker"},
+])
+def test_without_cache_url_servers_share_the_database(monkeypatch, environment):
+    """gunicorn's processes, and every app server, share the limits' counts through the database."""
+    default = configured_caches(monkeypatch, **environment)["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert default["LOCATION"] == "tracker_cache" and default["OPTIONS"] == {"MAX_ENTRIES": 300}
+
+
 def test_cache_url_names_a_redis_shared_by_every_server(monkeypatch):
     caches = configured_caches(monkeypatch, CACHE_URL="redis://cache.internal:6379/1", CACHE_KEY_PREFIX="release-42")
     default = caches["default"]
-    assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert default["BACKEND"] == "core.cache_backend.TolerantRedisCache"
     assert default["LOCATION"] == "redis://cache.internal:6379/1"
     assert default["KEY_PREFIX"] == "release-42"
     assert isinstance(CacheHandler(caches)["default"], RedisCache)
