@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
 
-    def ready(self):
+    def ready(self) -> None:
         # Receivers: sign-in audit lines, the session's start stamp, a sign-in clearing its failures,
         # API tokens ended with their owner's password or account, the account's language applied at sign-in.
         from . import audit, languages, lockout, middleware, tokens  # noqa: F401

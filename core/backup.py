@@ -138,8 +138,8 @@ def backup_restore(archive, *, using="default", settings_dict=None, media_root=N
     media_root = Path(media_root or settings.MEDIA_ROOT)
     vendor = load_backend(settings_dict["ENGINE"]).DatabaseWrapper.vendor
 
-    with tempfile.TemporaryDirectory(prefix="tracker-restore-") as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory(prefix="tracker-restore-") as folder:
+        work = Path(folder)
         try:
             with tarfile.open(archive, "r:*") as tar:
                 tar.extractall(work, filter="data")  # no absolute paths, links out or devices

@@ -26,7 +26,7 @@ def pair_failures(request: HttpRequest, credentials: dict | None) -> int:
     """Failures of this username from this address within the cool-off time."""
     attempts = AccessAttempt.objects.filter(
         username=get_client_username(request, credentials),
-        ip_address=request.axes_ip_address,
+        ip_address=getattr(request, "axes_ip_address", None),  # set by django-axes before it calls here
         attempt_time__gte=get_cool_off_threshold(request),
     )
     return attempts.aggregate(failures=Sum("failures_since_start"))["failures"] or 0
@@ -62,6 +62,6 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
             "failure_limit": settings.LOGIN_IP_FAILURE_LIMIT if whole_address else settings.LOGIN_FAILURE_LIMIT,
             "cooloff_minutes": minutes,
         }
-        response = render(request, "registration/lockout.html", context, status=status)
+        response = render(request, "registration/lockout.html", context, status=status)  # type: ignore[assignment]
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response

@@ -3,6 +3,7 @@ database is not away: see database_busy_response)."""
 
 import logging
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user, logout
@@ -45,10 +46,10 @@ class SessionExpiryMiddleware:
     SESSION_COOKIE_AGE seconds after sign-in whatever happens (the cookie's own expiry is renewed
     whenever the session is written, so the absolute limit is kept here)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
@@ -75,10 +76,10 @@ class SessionExpiryMiddleware:
 class PermissionsPolicyMiddleware:
     """The browser features no page here uses are switched off (settings.PERMISSIONS_POLICY)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
@@ -89,10 +90,10 @@ class PrivateNoStoreMiddleware:
     alone: ``Cache-Control: private, no-store`` keeps it out of shared caches and off the disk of
     the browser it was read on. Static files (served before this) and anonymous pages keep theirs."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)  # set by the API's token authentication too
         if "no-store" in response.get("Cache-Control", ""):
@@ -115,10 +116,10 @@ class UploadSizeLimitMiddleware:
     """Refuses a request body above UPLOAD_MAX_REQUEST_BYTES from its Content-Length, before any of
     it is read (the WSGI server never hands on more than Content-Length bytes)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.UPLOAD_MAX_REQUEST_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -169,7 +170,7 @@ def database_unavailable_response(request):
             {"detail": _("The service is briefly unavailable. Please try again in a minute.")}, status=503
         )
     else:
-        response = HttpResponse(render_to_string("503.html", {"retry_after": retry}), status=503)
+        response = HttpResponse(render_to_string("503.html", {"retry_after": retry}), status=503)  # type: ignore[assignment]
     response["Retry-After"] = retry
     return response
 
@@ -179,10 +180,10 @@ class DatabaseUnavailableMiddleware:
     (and checked at the start of the next request, CONN_HEALTH_CHECKS), so service resumes as soon
     as the database is back."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
     def process_exception(self, request, exception):

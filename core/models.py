@@ -21,6 +21,6 @@ class UserPreference(models.Model):
         verbose_name = _("user preference")
         verbose_name_plural = _("user preferences")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} – {self.language or '-'}"
 

@@ -2,12 +2,12 @@
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from .models import UserPreference
 
 
-def user_language(user: AbstractBaseUser) -> str:
+def user_language(user: User) -> str:
     """The language the person chose ("" when they never did)."""
     return UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
 

@@ -2,6 +2,7 @@ import csv
 import io
 import itertools
 import zipfile
+from typing import Any, cast
 
 import openpyxl
 from django import forms
@@ -9,8 +10,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -22,11 +25,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.cache_backend import CacheUnavailable
+from core.http import signed_in_user
 from programme.admin import ProgrammeScopedAdmin, TouchesProgrammes
-from programme.models import Outcome, Programme
+from programme.models import Country, Outcome, Programme
 
 from . import selectors
-from .models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
+from .models import Evidence, Output, OutputQuerySet, ReminderSent, ReviewEvent, StatusUpdate
 from .page_import_admin import ProgrammePageImportAdmin
 from .previews import previews_sweep_schedule
 from .resources import OutputResource
@@ -45,11 +49,11 @@ class UpdatesSeenAdmin(ProgrammeScopedAdmin):
 
     update_prefix = ""
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(selectors.updates_visible_q(request.user, prefix=self.update_prefix))
+        return queryset.filter(selectors.updates_visible_q(signed_in_user(request), prefix=self.update_prefix))
 
 
 class ReadOnlyHistoryAdmin(ProgrammeScopedAdmin, SimpleHistoryAdmin):
@@ -58,11 +62,12 @@ class ReadOnlyHistoryAdmin(ProgrammeScopedAdmin, SimpleHistoryAdmin):
     The history of an object outside the staff user's programmes is missing (django-simple-history
     reads historical records by id, past the admin's queryset)."""
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
         self.refuse_out_of_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str,
+                          extra_context: dict | None = None) -> HttpResponse:
         if request.method == "POST":
             raise PermissionDenied("History is not reverted here.")
         self.refuse_out_of_scope(request, object_id)
@@ -73,10 +78,10 @@ class RepeatedCodeFilter(admin.SimpleListFilter):
     title = _("data quality")
     parameter_name = "repeated_code"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [("yes", _("Repeated code")), ("no", _("Unique code"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "yes":
             return queryset.filter(has_repeated_code=True)
         if self.value() == "no":
@@ -88,14 +93,15 @@ class OutcomeNumberFilter(admin.SimpleListFilter):
     title = _("outcome")
     parameter_name = "outcome_number"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         outcomes = model_admin.admin_site.get_model_admin(Outcome).get_queryset(request)
         numbers = outcomes.order_by("number").values_list("number", flat=True).distinct()
         return [(str(number), _("Outcome %(number)s") % {"number": number}) for number in numbers]
 
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdecimal():
-            return queryset.filter(outcome__number=int(self.value()))
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value and value.isdecimal():
+            return queryset.filter(outcome__number=int(value))
         return queryset
 
 
@@ -110,7 +116,7 @@ class OutputInline(admin.TabularInline):
         models.CharField: {"widget": forms.TextInput(attrs={"size": 6})},
     }
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).order_by("sort_key", "position")
 
 
@@ -122,7 +128,7 @@ class OutcomeAdmin(ProgrammeScopedAdmin, TouchesProgrammes, admin.ModelAdmin):
     list_select_related = ["programme", "country"]
     inlines = [OutputInline]
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Outputs edited inline go through the services, as on their own page."""
         if formset.model is not Output:
             return super().save_formset(request, form, formset, change)
@@ -136,7 +142,7 @@ class OutcomeAdmin(ProgrammeScopedAdmin, TouchesProgrammes, admin.ModelAdmin):
             if output_form.instance.pk is None:
                 created = output_create(
                     programme=outcome.programme, country=outcome.country, outcome_number=outcome.number,
-                    code=data["code"], title=data["title"], deadline=data["deadline"], user=request.user,
+                    code=data["code"], title=data["title"], deadline=data["deadline"], user=signed_in_user(request),
                     reason="Added in the admin",
                 )
                 formset.new_objects.append(created)
@@ -144,13 +150,13 @@ class OutcomeAdmin(ProgrammeScopedAdmin, TouchesProgrammes, admin.ModelAdmin):
                 changes = {name: data[name] for name in output_form.changed_data if name in OUTPUT_EDITABLE_FIELDS}
                 if changes:
                     edited = output_edit(
-                        output=Output.objects.get(pk=output_form.instance.pk), user=request.user,
+                        output=Output.objects.get(pk=output_form.instance.pk), user=signed_in_user(request),
                         reason="Edited in the admin", **changes,
                     )
                     formset.changed_objects.append((edited, list(changes)))
 
 
-def count_csv_rows(upload, stop: int) -> int:
+def count_csv_rows(upload: UploadedFile, stop: int) -> int:
     """The data rows of a CSV upload (records, so a quoted line break stays in its row), counted
     up to ``stop``; the upload is left at its start."""
     text = io.TextIOWrapper(upload, encoding="utf-8-sig", errors="replace", newline="")
@@ -163,7 +169,7 @@ def count_csv_rows(upload, stop: int) -> int:
         upload.seek(0)
 
 
-def count_xlsx_rows(upload, stop: int) -> int:
+def count_xlsx_rows(upload: UploadedFile, stop: int) -> int:
     """The data rows of the first sheet of an XLSX upload, read as a stream (openpyxl's read-only
     mode) up to ``stop``; the upload is left at its start."""
     try:
@@ -178,11 +184,11 @@ def count_xlsx_rows(upload, stop: int) -> int:
 
 
 class OutputImportForm(ImportForm):
-    def __init__(self, formats, resources, **kwargs):
+    def __init__(self, formats: list, resources: list, **kwargs: Any) -> None:
         super().__init__(formats, resources, **kwargs)
         self.formats = formats
 
-    def clean_import_file(self):
+    def clean_import_file(self) -> UploadedFile:
         """A file over IMPORT_MAX_BYTES (its size as uploaded), a zip bomb or a workbook with macros is
         refused here, before the upload is copied anywhere or opened: the confirmation reads only
         files stored after this."""
@@ -196,7 +202,7 @@ class OutputImportForm(ImportForm):
         check_no_macros(upload, upload.name)
         return upload
 
-    def clean(self):
+    def clean(self) -> None:
         """A file of more than IMPORT_MAX_ROWS rows is refused before it is read whole: its rows are
         counted as it is read, in the format chosen, stopping at the limit."""
         cleaned = super().clean()
@@ -246,32 +252,31 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
-            super()
-            .get_queryset(request)
+            cast(OutputQuerySet, super().get_queryset(request))
             .select_related("outcome__programme", "outcome__country")
             .with_repeated_code()
             .in_natural_order()
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Output, form: Any, change: bool) -> None:
         """Admin edits go through the same service as coordinators' edits (history, revision)."""
         if not change:
             created = output_create(
                 programme=obj.outcome.programme, country=obj.outcome.country,
                 outcome_number=obj.outcome.number, code=obj.code, title=obj.title,
-                deadline=obj.deadline, user=request.user, reason="Added in the admin",
+                deadline=obj.deadline, user=signed_in_user(request), reason="Added in the admin",
             )
             obj.pk, obj.position = created.pk, created.position
             return
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in OUTPUT_EDITABLE_FIELDS}
         if changes:
             output_edit(
-                output=Output.objects.get(pk=obj.pk), user=request.user, reason="Edited in the admin", **changes
+                output=Output.objects.get(pk=obj.pk), user=signed_in_user(request), reason="Edited in the admin", **changes
             )
 
-    def import_action(self, request, **kwargs):
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         """A preview that cannot be confirmed (row errors, an unreadable file) removes the file it
         stored for the confirmation at once; one that can waits UPLOAD_PREVIEW_HOURS at most."""
         response = super().import_action(request, **kwargs)
@@ -283,7 +288,7 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
             previews_sweep_schedule()  # removed by the task worker if never confirmed
         return response
 
-    def process_import(self, request, **kwargs):
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         """The confirmation of a preview. Its file waits in the media storage until the first
         confirmation imports and removes it; a confirmation that finds it claimed or gone (a second
         click, another tab, a preview too old) is told so and sent back to the import page. The
@@ -305,7 +310,7 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
                 "Go back to it and confirm again in a minute."), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:outputs_output_import"))
 
-    def import_file_gone(self, request):
+    def import_file_gone(self, request: HttpRequest) -> HttpResponse:
         self.message_user(
             request,
             _("This preview was already confirmed, or its file is no longer kept: the outputs list "
@@ -314,7 +319,7 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
         )
         return HttpResponseRedirect(reverse("admin:outputs_output_import"))
 
-    def export_action(self, request):
+    def export_action(self, request: HttpRequest) -> HttpResponse:
         """Filters the list cannot apply (an unknown or malformed parameter) send the user back to
         the list with a message, as the list itself does, instead of failing."""
         try:
@@ -325,7 +330,7 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
             )
             return HttpResponseRedirect(reverse("admin:outputs_output_changelist"))
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         repeated = self.get_queryset(request).filter(has_repeated_code=True).count()
         if repeated:
             self.message_user(
@@ -340,27 +345,27 @@ class OutputAdmin(ImportExportMixin, ReadOnlyHistoryAdmin):
         return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("code"), ordering="sort_key")
-    def code_display(self, output):
+    def code_display(self, output: Output) -> str:
         return output.code
 
     @admin.display(description=_("text"))
-    def short_title(self, output):
+    def short_title(self, output: Output) -> str:
         return output.title if len(output.title) <= 90 else output.title[:89] + "…"
 
     @admin.display(description=_("country"), ordering="outcome__country__name")
-    def country(self, output):
+    def country(self, output: Output) -> Country:
         return output.outcome.country
 
     @admin.display(description=_("outcome"), ordering="outcome__number")
-    def outcome_number(self, output):
+    def outcome_number(self, output: Output) -> int:
         return output.outcome.number
 
     @admin.display(description=_("programme"), ordering="outcome__programme__code")
-    def programme_code(self, output):
+    def programme_code(self, output: Output) -> str:
         return output.outcome.programme.code
 
     @admin.display(description=_("data quality"), ordering="has_repeated_code")
-    def repeated_code_warning(self, output):
+    def repeated_code_warning(self, output: Output) -> str:
         if getattr(output, "has_repeated_code", False):
             return format_html(
                 '<span class="repeated-code" title="{}">⚠ {}</span>',
@@ -376,10 +381,10 @@ class RecordInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         return self.fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -409,24 +414,24 @@ class StatusUpdateAdmin(UpdatesSeenAdmin, ReadOnlyHistoryAdmin):
     readonly_fields = ["output", "author", "status", "progress", "narrative", "as_of", "review_state",
                        "created_at", "updated_at", "last_edited_by", "submitted_at", "reviewed_at", "reviewed_by"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # the history of reporting is never deleted
 
     @admin.display(description=_("country"), ordering="output__outcome__country__name")
-    def country(self, update):
+    def country(self, update: StatusUpdate) -> Country:
         return update.output.outcome.country
 
 
 class RecordAdmin(admin.ModelAdmin):
     """Records the app writes and keeps: readable in the admin, never added or edited there."""
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         return [field.name for field in self.model._meta.fields]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -439,10 +444,10 @@ class ReviewEventAdmin(UpdatesSeenAdmin, RecordAdmin):
     date_hierarchy = "at"
     list_select_related = ["actor", "update__output"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -455,10 +460,10 @@ class EvidenceAdmin(UpdatesSeenAdmin, admin.ModelAdmin):
     list_select_related = ["update__output", "added_by"]
     readonly_fields = ["update", "file", "original_name", "content_type", "size", "url", "added_by", "added_at"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

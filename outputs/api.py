@@ -1,12 +1,14 @@
 """The API's outputs and status updates: the reads of ``selectors``, the writes of ``services`` and the
 access rules of the pages."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext
@@ -22,10 +24,12 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.caching import cached_for_programmes
+from core.http import signed_in_user
 from programme.access import (
     programme_access,
     sees_pending_by_programme,
@@ -94,12 +98,12 @@ class OutputSerializer(serializers.Serializer):
     pending = serializers.SerializerMethodField()
 
     @extend_schema_field(OpenApiTypes.BOOL)
-    def get_overdue(self, output):
+    def get_overdue(self, output: Output) -> bool:
         reported = output.reported_update
         return is_overdue(output.deadline, reported.status if reported else None, timezone.localdate())
 
     @extend_schema_field(PendingUpdateSerializer(allow_null=True))
-    def get_pending(self, output):
+    def get_pending(self, output: Output) -> dict | None:
         sees_pending = self.context.get("sees_pending", {})
         # None where the reader may not see it (outputs.selectors.outputs_visible_to).
         if output.pending_update is not None and sees_pending.get(output.outcome.programme_id):
@@ -115,7 +119,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "url", "content_type", "size", "added_at"]
 
     @extend_schema_field(OpenApiTypes.STR)
-    def get_name(self, evidence):
+    def get_name(self, evidence: Evidence) -> str:
         return evidence.original_name or evidence.url
 
 
@@ -142,7 +146,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, update):
+    def to_representation(self, update: StatusUpdate) -> dict:
         data = super().to_representation(update)
         # Donors see approved statuses only, not the review between officer and coordinator.
         programmes_with_review_data = self.context.get("sees_pending", {})
@@ -183,13 +187,13 @@ def parsed_or_every_error(request: Request, output: Output) -> dict:
     if incoming.is_valid():
         return incoming.validated_data
     errors = dict(incoming.errors)
-    readable_data = request.data.copy()
+    readable_data: Any = request.data.copy()  # a dict (JSON) or a QueryDict (a form)
     for field in errors:
         readable_data.pop(field, None)
     readable = StatusUpdateWriteSerializer(data=readable_data, partial=True)
     if readable.is_valid():
         errors |= status_update_rule_errors(
-            output=output, user=request.user, fields=readable.validated_data, unreadable=errors
+            output=output, user=signed_in_user(request), fields=readable.validated_data, unreadable=errors
         )
     raise ValidationError(errors)
 
@@ -269,7 +273,7 @@ def if_match_revision(request: Request, output: Output) -> int:
 
 
 @contextmanager
-def service_refusals_as_api_errors():
+def service_refusals_as_api_errors() -> Iterator[None]:
     """A service's refusal as DRF's answer: 400 naming the fields, 403, or 412 when another change
     took the revision the request was made from (the service's compare-and-swap)."""
     try:
@@ -332,23 +336,21 @@ class OutputFilter(django_filters.FilterSet):
         model = Output
         fields = ["programme", "country", "outcome", "status", "deadline_after", "deadline_before", "overdue"]
 
-    def filter_status(self, queryset, name, value):
+    def filter_status(self, queryset: QuerySet[Output], name: str, value: str) -> QuerySet[Output]:
         if value == NOT_REPORTED:
             return queryset.filter(reported_update__isnull=True)
         return queryset.filter(reported_update__status=value)
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_overdue(self, queryset: QuerySet[Output], name: str, value: str) -> QuerySet[Output]:
         overdue = overdue_q(timezone.localdate())
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
 
-class SeesPendingContextMixin:
+class SeesPendingContextMixin(GenericAPIView):
     """Serializers show pending work only where the reader sees it (ProgrammeAccess.sees_pending)."""
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["sees_pending"] = sees_pending_by_programme(self.request.user)
-        return context
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "sees_pending": sees_pending_by_programme(signed_in_user(self.request))}
 
 
 class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
@@ -358,10 +360,10 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = OutputFilter
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):
-        return selectors.outputs_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[Output]:
+        return selectors.outputs_visible_to(signed_in_user(self.request))
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The page's data from Django's cache, keyed like the report fragments: the data version of
         every programme it may list with the reader's view of it, today's date (overdue), the
         language and the whole address (filters, page, and the host the page's links name)."""
@@ -376,7 +378,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         return Response(data)
 
     @extend_schema(parameters=[etag_header(200)])
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         return with_etag(response, response.data["revision"])
 
@@ -394,7 +396,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         summary="Report on the output (officers of its country), from the revision you read",
     )
     @action(detail=True, methods=["get", "post"], url_path="updates", pagination_class=None, filter_backends=[])
-    def updates(self, request, pk=None):
+    def updates(self, request: Request, pk: str | None = None) -> Response:
         output = self.get_object()
         access = programme_access(request.user, output.outcome.programme)
         context = {"sees_pending": {output.outcome.programme_id: access.sees_pending}}
@@ -407,7 +409,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
         data = parsed_or_every_error(request, output)
         with service_refusals_as_api_errors():
             update = status_update_save(
-                output=output, user=request.user, base_revision=base_revision,
+                output=output, user=signed_in_user(request), base_revision=base_revision,
                 status=data["status"], progress=data["progress"], narrative=data["narrative"],
                 as_of=data["as_of"], links=data["links"], submit=data["submit"],
             )
@@ -427,14 +429,14 @@ class StatusUpdateViewSet(
     filter_backends = []
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):
-        queryset = selectors.updates_visible_to(self.request.user)
+    def get_queryset(self) -> QuerySet[StatusUpdate]:
+        queryset = selectors.updates_visible_to(signed_in_user(self.request))
         if self.action == "list":
             return queryset.filter(review_state=ReviewState.SUBMITTED).order_by("submitted_at", "pk")
         return queryset.order_by("-pk")
 
     @extend_schema(parameters=[etag_header(200)])
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         return with_etag(response, response.data["revision"])
 
@@ -450,10 +452,10 @@ class StatusUpdateViewSet(
         summary="Approve a submitted update, as you read it",
     )
     @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
+    def approve(self, request: Request, pk: str | None = None) -> Response:
         update, base_revision = self.reviewable_update()
         with service_refusals_as_api_errors():
-            update = status_update_approve(update=update, user=request.user, base_revision=base_revision)
+            update = status_update_approve(update=update, user=signed_in_user(request), base_revision=base_revision)
         return with_etag(Response(self.get_serializer(update).data), update.output.revision)
 
     @extend_schema(
@@ -462,13 +464,13 @@ class StatusUpdateViewSet(
         summary="Return a submitted update to its officer with a reason, as you read it",
     )
     @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
+    def return_(self, request: Request, pk: str | None = None) -> Response:
         update, base_revision = self.reviewable_update()
         incoming = ReturnSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         with service_refusals_as_api_errors():
             update = status_update_return(
-                update=update, user=request.user, reason=incoming.validated_data["reason"],
+                update=update, user=signed_in_user(request), reason=incoming.validated_data["reason"],
                 base_revision=base_revision,
             )
         return with_etag(Response(self.get_serializer(update).data), update.output.revision)

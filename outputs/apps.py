@@ -6,5 +6,5 @@ class OutputsConfig(AppConfig):
     name = "outputs"
     verbose_name = _("Outputs and status updates")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import navigation  # noqa: F401  (places in the header and at /)

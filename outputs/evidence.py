@@ -3,10 +3,12 @@ and how typed evidence links are read."""
 
 import zipfile
 from pathlib import PurePath
+from typing import Any, cast
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -126,8 +128,8 @@ class UndecodableFileNames(FileUploadHandler):
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         scan = _PartHeaderScan(input_data, boundary)
-        others = [handler for handler in self.request.upload_handlers if handler is not self]
-        parsed = MultiPartParser(META, scan, others, encoding).parse()
+        others = [handler for handler in cast(HttpRequest, self.request).upload_handlers if handler is not self]
+        parsed = MultiPartParser(META, cast(Any, scan), others, encoding).parse()
         self.count = scan.undecodable_file_parts
         return parsed
 

@@ -1,6 +1,7 @@
 import datetime
 import re
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,19 +10,24 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programme.models import Outcome
+from programme.models import Country, Outcome, Programme
 
 CODE_RE = re.compile(r"^\d+(\.\d+)*$")
 
 
-def natural_sort_key(code):
+def history_by(instance: models.Model, user: object, reason: str | None = None) -> None:
+    """What django-simple-history records with the instance's next save: who, and why."""
+    vars(instance).update(_history_user=user, **({"_change_reason": reason} if reason is not None else {}))
+
+
+def natural_sort_key(code: str | None) -> str:
     """``1.2`` -> ``00001.00002`` so that text ordering in the database is natural (1.2 < 1.10)."""
     parts = re.findall(r"\d+", code or "")
     return ".".join(f"{int(part):05d}" for part in parts) or (code or "")
 
 
-class OutputQuerySet(models.QuerySet):
-    def with_repeated_code(self):
+class OutputQuerySet(models.QuerySet["Output"]):
+    def with_repeated_code(self) -> "OutputQuerySet":
         """Annotate ``has_repeated_code``: another output of the same component shares the code."""
         same_code = Output.objects.filter(
             outcome__programme_id=OuterRef("outcome__programme_id"),
@@ -30,7 +36,7 @@ class OutputQuerySet(models.QuerySet):
         ).exclude(pk=OuterRef("pk"))
         return self.annotate(has_repeated_code=Exists(same_code))
 
-    def in_natural_order(self):
+    def in_natural_order(self) -> "OutputQuerySet":
         return self.order_by(
             "outcome__programme__code", "outcome__country__name", "sort_key", "position", "pk"
         )
@@ -90,10 +96,10 @@ class Output(models.Model):
         indexes = [models.Index(fields=["deadline"], name="output_deadline_idx")]
         permissions = [("import_output", _("Can import outputs from a spreadsheet"))]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("Output %(code)s") % {"code": self.code} + f" – {self.title[:80]}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.sort_key = natural_sort_key(self.code)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "code" in update_fields:
@@ -101,11 +107,11 @@ class Output(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def country(self):
+    def country(self) -> Country:
         return self.outcome.country
 
     @property
-    def programme(self):
+    def programme(self) -> Programme:
         return self.outcome.programme
 
 
@@ -151,8 +157,8 @@ class ReviewState(models.TextChoices):
 OPEN_REVIEW_STATES = frozenset({ReviewState.DRAFT, ReviewState.SUBMITTED, ReviewState.RETURNED})
 
 
-class StatusUpdateQuerySet(models.QuerySet):
-    def approved_latest_first(self):
+class StatusUpdateQuerySet(models.QuerySet["StatusUpdate"]):
+    def approved_latest_first(self) -> "StatusUpdateQuerySet":
         """Approved updates, the one an output reports first: the latest 'as of' date, then the
         latest approval."""
         return self.filter(review_state=ReviewState.APPROVED).order_by("-as_of", "-reviewed_at", "-pk")
@@ -215,25 +221,25 @@ class StatusUpdate(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.output.code} – {self.get_status_display()} {self.progress}% ({self.as_of})"
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.review_state in OPEN_REVIEW_STATES
 
     @property
-    def is_pending(self):
+    def is_pending(self) -> bool:
         return self.review_state != ReviewState.APPROVED
 
 
-class ReviewEventQuerySet(models.QuerySet):
+class ReviewEventQuerySet(models.QuerySet["ReviewEvent"]):
     """Bulk writes would bypass ReviewEvent.save/delete: they are refused the same way."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise ValueError("Review events are never rewritten.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise ValueError("Review events are never deleted.")
 
 
@@ -271,26 +277,26 @@ class ReviewEvent(models.Model):
         verbose_name_plural = _("review events")
         indexes = [models.Index(fields=["programme", "at"], name="event_programme_recent_idx")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_action_display()} – {self.actor} – {self.at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Review events are never rewritten.")
         if self.programme_id is None:
             self.programme_id = self.update.output.outcome.programme_id
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Review events are never deleted.")
 
 
-def evidence_name(output_id):
+def evidence_name(output_id: int) -> str:
     """A random name: the stored file never carries the uploader's name or extension into a path."""
     return f"evidence/{output_id}/{uuid.uuid4().hex}"
 
 
-def evidence_path(instance, filename):
+def evidence_path(instance: "Evidence", filename: str) -> str:
     return evidence_name(instance.update.output_id)
 
 
@@ -322,11 +328,11 @@ class Evidence(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.original_name or self.url
 
     @property
-    def is_link(self):
+    def is_link(self) -> bool:
         return bool(self.url)
 
 
@@ -353,7 +359,7 @@ class ReminderSent(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.output} – {self.get_threshold_display()} – {self.user}"
 
 
@@ -372,7 +378,7 @@ class NotificationPreference(models.Model):
         help_text=_("For coordinators: at most one e-mail a day, listing the updates submitted since the last one."),
     )
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.user)
 
 
@@ -388,7 +394,7 @@ class ReviewNotificationSent(models.Model):
             models.UniqueConstraint(fields=["event", "user"], name="review_notification_sent_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.event} – {self.user}"
 
 
@@ -404,5 +410,5 @@ class ReviewDigest(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="review_digest_once_a_day")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} – {self.day}"

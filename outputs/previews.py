@@ -12,11 +12,11 @@ itself again every SWEEP_EVERY while previews wait.
 
 import datetime
 import uuid
+from typing import IO
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -55,7 +55,7 @@ def _remove(name: str) -> None:
         pass  # removed meanwhile, by a confirmation or another sweep
 
 
-def workbook_preview_store(*, user: AbstractBaseUser, upload: File) -> str:
+def workbook_preview_store(*, user: AbstractBaseUser, upload: IO[bytes]) -> str:
     """Keep the person's previewed workbook until its confirmation; its name in the media storage.
     Their oldest previews go first, so that at most WORKBOOK_PREVIEWS_PER_PERSON wait."""
     folder = f"{WORKBOOK_FOLDER}/{user.pk}"

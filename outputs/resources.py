@@ -9,8 +9,10 @@ and its values fit the database's columns and ranges, or it is a row error.
 """
 
 import datetime
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.db.models import Field, Model, QuerySet
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
@@ -24,13 +26,13 @@ from .services import output_edits
 from .spreadsheets import neutralise, strip_control_characters
 
 
-def _text(row, key):
+def _text(row: Any, key: str) -> str:
     """The cell as text without control characters (PostgreSQL refuses NUL in text)."""
     value = row.get(key)
     return "" if value is None else strip_control_characters(str(value)).strip()
 
 
-def _country(value):
+def _country(value: str) -> Country | None:
     value = value.strip()
     if not value:
         return None
@@ -46,16 +48,16 @@ def _country(value):
     return Country.objects.filter(name__iexact=value).first()
 
 
-def _check_fits(column, model, field_name, value, errors):
+def _check_fits(column: str, model: type[Model], field_name: str, value: str, errors: dict[str, Any]) -> None:
     """Add to ``errors`` under ``column`` what the model's field says of the value (its length
     and range), so that a value the database would refuse is a row error."""
     try:
-        model._meta.get_field(field_name).clean(value, None)
+        cast(Field, model._meta.get_field(field_name)).clean(value, None)
     except ValidationError as error:
         errors[column] = error.messages
 
 
-def _deadline(value):
+def _deadline(value: object) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -84,17 +86,17 @@ class OutputResource(resources.ModelResource):
         use_transactions = True
         clean_model_instances = False
 
-    def export_field(self, field, instance, **kwargs):
+    def export_field(self, field: Any, instance: Output, **kwargs: Any) -> Any:
         # django-import-export's own ESCAPE_FORMULAE only drops a leading "=" (and turns every
         # cell into text); quote every formula trigger instead and keep numbers and dates.
         return neutralise(super().export_field(field, instance, **kwargs))
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Output]:
         return Output.objects.select_related("outcome__programme", "outcome__country").in_natural_order()
 
-    def before_import_row(self, row, **kwargs):
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
         """Check the row and find its programme, country and outcome; any problem is a row error."""
-        errors = {}
+        errors: dict[str, Any] = {}
         if _text(row, "id"):
             _check_fits("id", Output, "id", _text(row, "id"), errors)
         programme = coordinated_programmes(kwargs["user"]).filter(code=_text(row, "programme")).first()
@@ -127,7 +129,7 @@ class OutputResource(resources.ModelResource):
         row["_programme"], row["_country"], row["_outcome_number"] = programme, country, int(outcome_text)
         row["_deadline"] = deadline
 
-    def get_instance(self, instance_loader, row):
+    def get_instance(self, instance_loader: Any, row: Any) -> Output | None:
         identifier = _text(row, "id")
         programme, country = row["_programme"], row["_country"]
         if identifier:
@@ -144,15 +146,14 @@ class OutputResource(resources.ModelResource):
             )
         return matches[0] if matches else None
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: Output, row: Any, **kwargs: Any) -> None:
         instance.code = _text(row, "code")
         instance.title = _text(row, "title")
         instance.deadline = row["_deadline"]
-        instance._import_target = (row["_programme"], row["_country"], row["_outcome_number"])
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        user = kwargs.get("user")
-        programme, country, number = instance._import_target
+    def save_instance(self, instance: Output, is_create: bool, row: Any, **kwargs: Any) -> None:
+        user = kwargs["user"]
+        programme, country, number = row["_programme"], row["_country"], row["_outcome_number"]
         if is_create:
             created = output_edits.output_create(
                 programme=programme, country=country, outcome_number=number, code=instance.code,

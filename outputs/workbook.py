@@ -14,7 +14,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
-from typing import IO, BinaryIO
+from typing import IO
 
 from django.conf import settings
 from django.utils import translation
@@ -196,7 +196,7 @@ def write_reporting_workbook(
     """The workbook as a file object at its start, in the active language."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    taken = set()
+    taken: set[str] = set()
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for country in sheets:
@@ -229,8 +229,8 @@ def write_reporting_workbook(
 
     instructions = workbook.create_sheet(_("Instructions"))
     instructions.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
-    for line in _instructions(start):
-        instructions.append([line])
+    for text in _instructions(start):
+        instructions.append([text])
         instructions.cell(instructions.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     instructions["A1"].font = Font(bold=True, size=14)
     _size_rows(instructions, [INSTRUCTIONS_WIDTH])
@@ -375,7 +375,7 @@ def _not_a_reporting_workbook() -> WorkbookRefused:
                              "reporting workbook from this page, fill it in and upload it."))
 
 
-def read_reporting_workbook(source: BinaryIO, *, max_rows: int) -> WorkbookContent:
+def read_reporting_workbook(source: IO[bytes], *, max_rows: int) -> WorkbookContent:
     """The filled rows of an uploaded workbook (checked for zip bombs by the caller). Raises
     WorkbookRefused for a file that is not a reporting workbook of this site or holds more than
     ``max_rows`` rows."""
@@ -401,7 +401,8 @@ def _read_rows(workbook: Workbook, max_rows: int) -> WorkbookContent:
         for row in workbook[INFO_SHEET].iter_rows(max_row=20, max_col=2, values_only=True) if len(row) >= 2
     }
     statuses = _status_values()
-    rows, skipped, data_sheets = [], 0, 0
+    rows: list[FilledRow] = []
+    skipped = data_sheets = 0
     for sheet in workbook.worksheets:
         if sheet.title == INFO_SHEET:
             continue

@@ -103,7 +103,7 @@ def reporting_workbook(request: AuthenticatedHttpRequest, programme: Programme,
             content=read_reporting_workbook(upload, max_rows=settings.IMPORT_MAX_ROWS),
         )
     except ValidationError as error:
-        return _refused(request, programme, access, upload, error.code, 400, " ".join(error.messages))
+        return _refused(request, programme, access, upload, error.code or "invalid", 400, " ".join(error.messages))
     except WorkbookRefused as error:
         return _refused(request, programme, access, upload, "not_a_reporting_workbook", 400, str(error))
     except PermissionDenied as error:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -21,13 +23,13 @@ class SafeChangeList(ChangeList):
     date-hierarchy year past any date, or 9999, whose following year Django computes unchecked;
     a NUL character, which PostgreSQL refuses in a query."""
 
-    def get_filters_params(self, params=None):
+    def get_filters_params(self, params: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
         lookup_params = super().get_filters_params(params)
         if any("\x00" in value for values in lookup_params.values() for value in values):
             raise IncorrectLookupParameters("A filter holds a NUL character.")
         return lookup_params
 
-    def get_filters(self, request):
+    def get_filters(self, request: HttpRequest) -> Any:
         try:
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
@@ -45,18 +47,18 @@ class ProgrammeScopedAdmin:
 
     programme_path = "programme"
 
-    def in_scope(self, request, queryset):
+    def in_scope(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if request.user.is_superuser:
             return queryset
         return queryset.filter(**{f"{self.programme_path}__in": coordinated_programmes(request.user)})
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return self.in_scope(request, super().get_queryset(request))
 
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return SafeChangeList
 
-    def refuse_out_of_scope(self, request, object_id):
+    def refuse_out_of_scope(self, request: HttpRequest, object_id: str) -> None:
         """A 404, as for a missing object, when the object is not among those the admin shows the
         user (superusers also read the history of deleted objects)."""
         if request.user.is_superuser:
@@ -68,7 +70,7 @@ class ProgrammeScopedAdmin:
         if not found:
             raise Http404
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "queryset" not in kwargs:
             related = db_field.related_model
             related_admin = self.admin_site.get_model_admin(related) if self.admin_site.is_registered(related) else None
@@ -103,13 +105,13 @@ class SharedReferenceAdmin(TouchesProgrammes, admin.ModelAdmin):
     """Tables every programme shares (regions, countries): staff may read them; only superusers
     change them, since a change reaches programmes the staff user does not coordinate."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser
 
 
@@ -119,16 +121,16 @@ class RegionAdmin(SharedReferenceAdmin):
     ordering = ["position"]
     search_fields = ["name"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(country_count=Count("countries"))
 
     @admin.display(description=_("countries"), ordering="country_count")
-    def country_count(self, region):
+    def country_count(self, region: Region) -> int:
         return region.country_count
 
 
 class CountryForm(forms.ModelForm):
-    def clean_code(self):
+    def clean_code(self) -> str | None:
         """Upper case, as the country saves it, so that the uniqueness check sees the stored code."""
         code = self.cleaned_data["code"]
         return code.upper() if code else code
@@ -144,7 +146,7 @@ class CountryAdmin(SharedReferenceAdmin):
 
 
 class ProgrammeForm(forms.ModelForm):
-    def clean_code(self):
+    def clean_code(self) -> str:
         code = self.cleaned_data["code"]
         programme_code_check(code, exclude_pk=self.instance.pk)
         return code
@@ -161,14 +163,14 @@ class ProgrammeAdmin(ProgrammeScopedAdmin, TouchesProgrammes, admin.ModelAdmin):
     readonly_fields = ["slug"]
     fields = ["code", "slug", "title", "funding_partner", ("start_date", "end_date"), "demo"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(output_count=Count("outcomes__outputs"))
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
     @admin.display(description=_("outputs"), ordering="output_count")
-    def output_count(self, programme):
+    def output_count(self, programme: Programme) -> int:
         return programme.output_count
 
 
@@ -186,7 +188,7 @@ class AccessGrantAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     @admin.display(description=_("name"), ordering="user__last_name")
-    def user_full_name(self, grant):
+    def user_full_name(self, grant: AccessGrant) -> str:
         return grant.user.get_full_name()
 
 

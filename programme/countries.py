@@ -87,4 +87,4 @@ def recognise_country(name):
     if state is not None:
         return RecognisedCountry(code=code, name=state.name, region=state.region)
     iso = pycountry.countries.get(alpha_2=code)
-    return RecognisedCountry(code=code, name=iso.name, region=None)
+    return RecognisedCountry(code=code, name=iso.name if iso else code, region=None)

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -12,13 +13,13 @@ GLOBAL_COMPONENT_SLUG = "global"
 EARLIEST_REPORT_DATE = datetime.date(2000, 1, 1)
 
 
-def programme_slug(code):
+def programme_slug(code: str) -> str:
     """``GLO/22/31/IRL`` -> ``glo-22-31-irl``: the programme's address in URLs."""
     return slugify(code.replace("/", "-").replace(".", "-"))
 
 
-class RegionManager(models.Manager):
-    def get_by_natural_key(self, name):
+class RegionManager(models.Manager["Region"]):
+    def get_by_natural_key(self, name: str) -> "Region":
         return self.get(name=name)
 
 
@@ -35,15 +36,15 @@ class Region(models.Model):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def natural_key(self):
+    def natural_key(self) -> tuple:
         return (self.name,)
 
 
-class CountryManager(models.Manager):
-    def get_by_natural_key(self, name):
+class CountryManager(models.Manager["Country"]):
+    def get_by_natural_key(self, name: str) -> "Country":
         return self.get(name=name)
 
 
@@ -76,10 +77,10 @@ class Country(models.Model):
         verbose_name = _("country")
         verbose_name_plural = _("countries")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.code:
             self.code = self.code.upper()
         if not self.slug:
@@ -91,16 +92,16 @@ class Country(models.Model):
                 self.slug = slugify(self.name) or "component"
         super().save(*args, **kwargs)
 
-    def natural_key(self):
+    def natural_key(self) -> tuple:
         return (self.name,)
 
     @property
-    def is_global(self):
+    def is_global(self) -> bool:
         return self.slug == GLOBAL_COMPONENT_SLUG
 
 
-class ProgrammeManager(models.Manager):
-    def get_by_natural_key(self, code):
+class ProgrammeManager(models.Manager["Programme"]):
+    def get_by_natural_key(self, code: str) -> "Programme":
         return self.get(code=code)
 
 
@@ -137,17 +138,17 @@ class Programme(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} – {self.title}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.slug = programme_slug(self.code)
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("admin:programme_programme_change", args=[self.pk])
 
-    def natural_key(self):
+    def natural_key(self) -> tuple:
         return (self.code,)
 
 
@@ -157,8 +158,8 @@ def programme_earliest_date(programme: Programme) -> datetime.date:
     return programme.start_date or EARLIEST_REPORT_DATE
 
 
-class OutcomeManager(models.Manager):
-    def get_by_natural_key(self, programme_code, country_name, number):
+class OutcomeManager(models.Manager["Outcome"]):
+    def get_by_natural_key(self, programme_code: str, country_name: str, number: int) -> "Outcome":
         return self.get(
             programme__code=programme_code, country__name=country_name, number=number
         )
@@ -188,15 +189,15 @@ class Outcome(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         label = _("Outcome %(number)s") % {"number": self.number}
         suffix = f": {self.title}" if self.title else ""
         return f"{self.country.name} – {label}{suffix}"
 
-    def natural_key(self):
+    def natural_key(self) -> tuple:
         return (self.programme.code, self.country.name, self.number)
 
-    natural_key.dependencies = ["programme.programme", "programme.country"]
+    natural_key.dependencies = ["programme.programme", "programme.country"]  # type: ignore[attr-defined]
 
 
 class Role(models.TextChoices):
@@ -244,11 +245,11 @@ class AccessGrant(models.Model):
             ),
         ]
 
-    def __str__(self):
-        where = self.country.name if self.country_id else _("programme-wide")
+    def __str__(self) -> str:
+        where = self.country.name if self.country else _("programme-wide")
         return f"{self.user} – {self.get_role_display()} – {self.programme.code} ({where})"
 
-    def clean(self):
+    def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         if self.role == Role.OFFICER and not self.country_id:

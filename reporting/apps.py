@@ -6,5 +6,5 @@ class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import navigation  # noqa: F401  (places in the header and at /)

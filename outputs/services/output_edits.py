@@ -19,6 +19,7 @@ from programme.services import (
 from .. import selectors
 from ..models import (
     Output,
+    history_by,
 )
 from ..spreadsheets import strip_control_characters
 
@@ -97,8 +98,7 @@ def output_edit(*, output: Output, user: User, base_revision: int | None = None,
         output.refresh_from_db()
         for name, value in changes.items():
             setattr(output, name, strip_control_characters(value).strip() if isinstance(value, str) else value)
-        output._history_user = user
-        output._change_reason = reason or "Edited"
+        history_by(output, user, reason or "Edited")
         output.save(update_fields=list(changes))
     return output
 
@@ -118,7 +118,6 @@ def output_create(
         outcome, _created = outcome_get_or_create(programme=programme, country=country, number=outcome_number)
         last = Output.objects.filter(outcome__programme=programme).order_by("-position").values_list("position", flat=True).first()
         output = Output(outcome=outcome, code=code, title=title, deadline=deadline, position=(last or 0) + 1)
-        output._history_user = user
-        output._change_reason = reason
+        history_by(output, user, reason)
         output.save()
     return output

@@ -31,6 +31,7 @@ from programme.services import (
 
 from ..models import (
     Output,
+    history_by,
     natural_sort_key,
 )
 from ..page_parser import QUIRKS, ParsedOutput, ParsedPage, Quirk
@@ -194,7 +195,7 @@ def _write_output(parsed: ParsedOutput, output: Output | None, outcome: Outcome,
             setattr(output, name, wanted[name])
         output.revision += 1  # a form opened before the import is refused, not saved over it
     # Who and why, for the output's history (django-simple-history reads them as it saves).
-    vars(output).update(_history_user=user, _change_reason=IMPORT_REASON)
+    history_by(output, user, IMPORT_REASON)
     output.save(update_fields=[*changed, "revision"] if changed else None)
     return row, True
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import PurePath
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -37,6 +38,7 @@ from ..models import (
     Status,
     StatusUpdate,
     evidence_name,
+    history_by,
 )
 from ..spreadsheets import strip_control_characters
 from . import output_edits
@@ -44,7 +46,7 @@ from .output_edits import _access_for
 
 MAX_NARRATIVE_CHARS = 20_000
 MAX_LINKS = 20  # per update, counting the links it already holds
-MAX_LINK_CHARS = Evidence._meta.get_field("url").max_length  # 2,000: the column is as wide as the rule
+MAX_LINK_CHARS = cast(int, Evidence._meta.get_field("url").max_length)  # 2,000: the column is as wide as the rule
 _validate_http_link = URLValidator(schemes=["http", "https"])
 
 
@@ -202,7 +204,8 @@ def status_update_save(
     stored = [default_storage.save(evidence_name(output.pk), upload) for upload in files]
     try:
         return _status_update_write(
-            output=output, user=user, base_revision=base_revision, status=status, progress=progress,
+            output=output, user=user, base_revision=base_revision, status=status,
+            progress=cast(int, progress),  # status_update_validate refused None
             narrative=narrative, as_of=as_of, links=links, submit=submit,
             files=[(upload, content_type, name) for upload, content_type, name in zip(files, file_types, stored, strict=False)],
         )
@@ -249,7 +252,7 @@ def _status_update_write(
         update.last_edited_by = user
         if submit:
             update.submitted_at = now
-        update._history_user = user
+        history_by(update, user)
         update.save()
         if submit:
             action = ReviewEvent.Action.SUBMITTED
@@ -258,8 +261,8 @@ def _status_update_write(
         )
         Evidence.objects.bulk_create(
             [
-                Evidence(update=update, file=name, original_name=PurePath(upload.name).name[:255],
-                         content_type=content_type, size=upload.size, added_by=user)
+                Evidence(update=update, file=name, original_name=PurePath(upload.name or "").name[:255],
+                         content_type=content_type, size=upload.size or 0, added_by=user)
                 for upload, content_type, name in files
             ]
             + [Evidence(update=update, url=link, added_by=user) for link in links]
@@ -295,7 +298,7 @@ def evidence_remove(*, evidence: Evidence, user: User, base_revision: int | None
         if not removed:
             raise ValidationError(_("This evidence was already removed."))
         update.last_edited_by = user
-        update._history_user = user
+        history_by(update, user)
         update.save(update_fields=["last_edited_by", "updated_at"])
         ReviewEvent.objects.create(
             update=update, action=ReviewEvent.Action.EDITED, from_state=update.review_state,
@@ -303,7 +306,7 @@ def evidence_remove(*, evidence: Evidence, user: User, base_revision: int | None
             reason=_("Evidence removed: %(name)s") % {"name": evidence.original_name or evidence.url},
         )
         if evidence.file:
-            transaction.on_commit(partial(evidence.file.storage.delete, evidence.file.name))
+            transaction.on_commit(partial(evidence.file.storage.delete, str(evidence.file.name)))
 
 
 def _reviewable(update: StatusUpdate, user: User) -> None:
@@ -330,7 +333,7 @@ def _review(
         update.review_state = to_state
         update.reviewed_at = timezone.now()
         update.reviewed_by = user
-        update._history_user = user
+        history_by(update, user)
         update.save()
         event = ReviewEvent.objects.create(
             update=update,

@@ -97,7 +97,7 @@ class RowChange:
 
     @property
     def status_label(self) -> str:
-        return Status(self.row.status).label if self.row.status else ""
+        return str(Status(self.row.status).label) if self.row.status else ""
 
     @property
     def conflict(self) -> bool:
@@ -214,9 +214,11 @@ def status_updates_import_preview(*, programme: Programme, user: User, content: 
             % {"countries": ", ".join(refused)}
         )
     today = timezone.localdate()
-    changes, errors, seen = [], [], {}
+    changes: list[RowChange] = []
+    errors: list[RowError] = []
+    seen: dict[int, int] = {}  # {output id: the row that reports on it}
     for row in content.rows:
-        output = outputs.get(row.output_id)
+        output = outputs.get(row.output_id) if row.output_id is not None else None
         if output is None or row.revision is None:
             errors.append(RowError(
                 sheet=row.sheet, row=row.number, column=column_label("code"), key="code",
@@ -266,7 +268,7 @@ def status_updates_import(
                 row = change.row
                 try:
                     saved.append(status_update_save(
-                        output=change.output, user=user, base_revision=row.revision, status=row.status,
+                        output=change.output, user=user, base_revision=row.revision, status=row.status or "",
                         progress=row.progress, narrative=row.narrative, as_of=row.as_of, links=row.links,
                         submit=submit,
                     ))

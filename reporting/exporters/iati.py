@@ -76,7 +76,7 @@ def _activities(programme: Programme, rows: list[dict], moment: ReportMoment, la
     etree.SubElement(reporting_org, "narrative").text = settings.IATI_REPORTING_ORG_NAME
     _narrative(activity, "title", programme.title)
     about = {"title": programme.title, "code": programme.code}
-    if moment.is_past:
+    if moment.as_of is not None:
         text = _("%(title)s (%(code)s). Progress on outputs as of %(date)s.") % {**about, "date": moment.as_of.isoformat()}
     else:
         text = _("%(title)s (%(code)s). Progress on outputs on %(date)s.") % {**about, "date": today.isoformat()}

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.backup import BackupError, backup_create
 
@@ -10,7 +10,7 @@ class Command(BaseCommand):
         "media files into one .tar.gz under build/backups/ (or --output-dir)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output-dir", help="where to write the archive (default: BUILD_DIR/backups)")
         parser.add_argument("--database", default="default")
 

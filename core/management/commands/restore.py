@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.backup import BackupError, backup_restore
 
@@ -9,7 +9,7 @@ class Command(BaseCommand):
         "and the media root, then check every table's row count against the backup."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archive", help="the .tar.gz written by `manage.py backup`")
         parser.add_argument("--database", default="default")
 

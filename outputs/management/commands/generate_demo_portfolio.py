@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from outputs.demo_portfolio import demo_portfolio_generate
 
@@ -11,7 +11,7 @@ class Command(BaseCommand):
         "outputs x approved updates), deterministic from --seed, to measure pages at scale."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--countries", type=int, default=50)
         parser.add_argument("--outputs-per-country", type=int, default=200)
         parser.add_argument("--updates-per-output", type=int, default=20)

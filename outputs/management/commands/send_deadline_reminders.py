@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from outputs.notifications import deadline_reminders_send
 from outputs.tasks import send_deadline_reminders
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "is never e-mailed twice to the same person."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", action="store_true", help="Send them now, from this process, not the worker.")
 
     def handle(self, *args, now=False, **options):

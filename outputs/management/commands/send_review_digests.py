@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from outputs.notifications import review_digests_send
 from outputs.tasks import send_review_digests
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         "nothing is sent, after it each coordinator's digest of the day is sent once."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", action="store_true", help="Send them now, from this process, not the worker.")
 
     def handle(self, *args, now=False, **options):
