@@ -5,17 +5,20 @@ Development needs nothing: SQLite under ``build/`` and a throwaway secret key. P
 """
 
 import os
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+_Default = TypeVar("_Default", bound=str | None)  # env_str gives it when the variable is empty
 
 
-def env_str(name, default=None, *, required=False, because="in production (DJANGO_ENV=production)"):
+def env_str(name: str, default: _Default, *, required: bool = False,
+            because: str = "in production (DJANGO_ENV=production)") -> str | _Default:
     value = os.environ.get(name, "").strip()
     if value:
         return value
@@ -24,19 +27,19 @@ def env_str(name, default=None, *, required=False, because="in production (DJANG
     return default
 
 
-def env_bool(name, default=False):
+def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name, "").strip().lower()
     if not value:
         return default
     return value in {"1", "true", "yes", "on"}
 
 
-def env_int(name, default):
+def env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     return int(value) if value else default
 
 
-def env_list(name, default=()):
+def env_list(name: str, default: Iterable[str] = ()) -> list[str]:
     value = os.environ.get(name, "")
     items = [item.strip() for item in value.split(",") if item.strip()]
     return items or list(default)
@@ -127,7 +130,7 @@ TEMPLATES = [
 ]
 
 BUILD_DIR = Path(env_str("BUILD_DIR", str(BASE_DIR / "build")))
-DATABASE_URL = env_str("DATABASE_URL", required=PRODUCTION)
+DATABASE_URL = env_str("DATABASE_URL", None, required=PRODUCTION)
 if not DATABASE_URL:
     BUILD_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite database lives here
 DATABASES = {
@@ -277,9 +280,9 @@ if MEDIA_STORAGE == "s3":
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", required=True, because="with MEDIA_STORAGE=s3"),
-            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),  # MinIO, Ceph, Scaleway...; empty: Amazon S3
-            "region_name": env_str("AWS_S3_REGION_NAME"),
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", None, required=True, because="with MEDIA_STORAGE=s3"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", None),  # MinIO, Ceph, Scaleway...; empty: Amazon S3
+            "region_name": env_str("AWS_S3_REGION_NAME", None),
             "location": env_str("AWS_LOCATION", ""),  # a folder inside the bucket
             "default_acl": None,
             "querystring_auth": True,

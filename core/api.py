@@ -2,13 +2,19 @@
 are), the documentation page, and the schema's documented errors."""
 
 import logging
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.http.response import HttpResponseBase
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework.exceptions import NotAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .audit import audit
@@ -17,7 +23,7 @@ from .errors import AccessRefused
 REFUSALS = (exceptions.PermissionDenied, exceptions.AuthenticationFailed, AccessRefused, PermissionDenied)
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     request = context.get("request")
     # Written before DRF answers, as its answer marks the request's transaction for rollback and
     # reading the user may still query: DRF refuses an unknown format suffix before it authenticates.
@@ -32,7 +38,7 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def _reader(request):
+def _reader(request: Request) -> AbstractBaseUser | AnonymousUser | None:
     """The request's user, or None when the credentials it sent are refused."""
     try:
         return request.user
@@ -44,7 +50,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI for signed-in people (SERVE_PERMISSIONS). A browser without credentials is sent to
     the login page and back, as the pages do, rather than shown DRF's 401."""
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]  # DRF takes any response
         if isinstance(exc, NotAuthenticated):
             return redirect_to_login(self.request.get_full_path())
         return super().handle_exception(exc)
@@ -64,7 +70,8 @@ ERRORS = {
 }
 
 
-def document_error_responses(result, generator, request, public):
+def document_error_responses(result: dict[str, Any], generator: SchemaGenerator, request: Request | None,
+                             public: bool) -> dict[str, Any]:
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             if not isinstance(operation, dict) or "responses" not in operation:

@@ -18,16 +18,21 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.utils import load_backend
 from django.utils import timezone
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
 DUMP_NAMES = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
+T = TypeVar("T")
 
 
 class BackupError(Exception):
@@ -37,7 +42,8 @@ class BackupError(Exception):
 # --- Backup -----------------------------------------------------------------------------------
 
 
-def backup_create(*, directory, using="default", media_root=None):
+def backup_create(*, directory: str | Path, using: str = "default",
+                  media_root: str | Path | None = None) -> tuple[Path, dict[str, Any]]:
     """Write ``tracker-<UTC timestamp>.tar.gz`` into ``directory``; return its path and manifest."""
     connection = connections[using]
     if connection.vendor not in DUMP_NAMES:
@@ -78,7 +84,7 @@ def backup_create(*, directory, using="default", media_root=None):
     return archive, manifest
 
 
-def _free_name(directory, stem):
+def _free_name(directory: Path, stem: str) -> Path:
     candidate = directory / f"{stem}.tar.gz"
     number = 1
     while candidate.exists():
@@ -87,13 +93,13 @@ def _free_name(directory, stem):
     return candidate
 
 
-def _media_files(media_root):
+def _media_files(media_root: Path) -> list[Path]:
     if not media_root.is_dir():
         return []
     return sorted(path for path in media_root.rglob("*") if path.is_file() and not path.is_symlink())
 
 
-def _dump_postgresql(connection, target):
+def _dump_postgresql(connection: BaseDatabaseWrapper, target: Path) -> dict[str, int]:
     if connection.in_atomic_block:
         raise BackupError("A backup needs its own transaction; it cannot run inside another one.")
     connection.ensure_connection()
@@ -112,7 +118,7 @@ def _dump_postgresql(connection, target):
     return tables
 
 
-def _copy_sqlite(connection, target):
+def _copy_sqlite(connection: BaseDatabaseWrapper, target: Path) -> dict[str, int]:
     connection.ensure_connection()
     copy = sqlite3.connect(target)
     try:
@@ -125,7 +131,8 @@ def _copy_sqlite(connection, target):
 # --- Restore ----------------------------------------------------------------------------------
 
 
-def backup_restore(archive, *, using="default", settings_dict=None, media_root=None):
+def backup_restore(archive: str | Path, *, using: str = "default", settings_dict: dict[str, Any] | None = None,
+                   media_root: str | Path | None = None) -> dict[str, Any]:
     """Restore ``archive`` into an empty database (``using``'s, or ``settings_dict``) and media root.
 
     Returns the manifest. Raises BackupError, with nothing written to the database, when the
@@ -185,7 +192,7 @@ def backup_restore(archive, *, using="default", settings_dict=None, media_root=N
     return manifest
 
 
-def _sqlite_restore(dump, connection):
+def _sqlite_restore(dump: Path, connection: BaseDatabaseWrapper) -> None:
     connection.ensure_connection()
     source = sqlite3.connect(dump)
     try:
@@ -197,7 +204,7 @@ def _sqlite_restore(dump, connection):
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _with_database(settings_dict, action):
+def _with_database(settings_dict: dict[str, Any], action: Callable[[BaseDatabaseWrapper], T]) -> T:
     """Run ``action(connection)`` on a connection of its own to the database ``settings_dict`` names."""
     wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(dict(settings_dict), alias="backup")
     try:
@@ -206,17 +213,17 @@ def _with_database(settings_dict, action):
         wrapper.close()
 
 
-def _table_names(connection):
+def _table_names(connection: BaseDatabaseWrapper) -> list[str]:
     with connection.cursor() as cursor:
         return connection.introspection.table_names(cursor)
 
 
-def _count_all(connection):
+def _count_all(connection: BaseDatabaseWrapper) -> dict[str, int]:
     with connection.cursor() as cursor:
         return _table_counts(connection, cursor)
 
 
-def _table_counts(connection, cursor):
+def _table_counts(connection: BaseDatabaseWrapper, cursor: CursorWrapper) -> dict[str, int]:
     counts = {}
     for table in connection.introspection.table_names(cursor):
         cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
@@ -224,7 +231,7 @@ def _table_counts(connection, cursor):
     return counts
 
 
-def _pg_tool(name):
+def _pg_tool(name: str) -> str:
     bindir = os.environ.get("PG_BINDIR")
     if bindir and (Path(bindir) / name).is_file():
         return str(Path(bindir) / name)
@@ -234,7 +241,7 @@ def _pg_tool(name):
     return found
 
 
-def _libpq_environment(settings_dict):
+def _libpq_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
     """The connection as libpq's environment variables: no password on a command line."""
     env = dict(os.environ)
     for variable, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"),
@@ -252,7 +259,7 @@ def _libpq_environment(settings_dict):
     return env
 
 
-def _run(command, settings_dict):
+def _run(command: list[str], settings_dict: dict[str, Any]) -> None:
     result = subprocess.run(command, env=_libpq_environment(settings_dict), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"{Path(command[0]).name} failed ({result.returncode}): {result.stderr.strip()}")

@@ -57,18 +57,18 @@ class BadQueryMiddleware:
         return render(request, "400.html", {**exception.page, "reason": str(exception)}, status=400)
 
 
-def _wants_json(request):
+def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's 400s (a bad Host header, a malformed upload): their technical reasons stay in the log."""
     if _wants_json(request):
         return JsonResponse({"detail": _("Bad request.")}, status=400)
     return render(request, "400.html", status=400)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     audit("access_refused", request, status=403, reason=str(exception or ""), level=logging.WARNING)
     if _wants_json(request):
         return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
@@ -76,7 +76,7 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", {"reason": message}, status=403)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without its valid CSRF token (settings.CSRF_FAILURE_VIEW): one audit line, and a
     page saying how to go on instead of Django's technical one."""
     audit("csrf_failure", request, status=403, reason=reason, level=logging.WARNING)
@@ -87,7 +87,7 @@ def csrf_failure(request, reason=""):
     return render(request, "403.html", {"reason": message}, status=403)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, AccessRefused):
         audit("access_refused", request, status=404, reason=str(exception), level=logging.WARNING)
     if _wants_json(request):
@@ -95,7 +95,7 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     if is_database_locked(sys.exc_info()[1]):  # e.g. saving the session after the view
         return database_busy_response(request)
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):  # raised outside a view, e.g. saving the session

@@ -5,7 +5,11 @@ logged in, the choice is also stored on their account; logging in on another dev
 the session, and the middleware below applies it and writes the cookie for that device.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -18,7 +22,7 @@ from .services import user_language_set
 SESSION_KEY = "user_language"
 
 
-def apply_in_session(request, language):
+def apply_in_session(request: HttpRequest | None, language: str) -> None:
     """Use ``language`` for this request and keep it in the session (at sign-in, from the account)."""
     if request is None or not hasattr(request, "session") or not language:
         return
@@ -27,7 +31,7 @@ def apply_in_session(request, language):
     request.LANGUAGE_CODE = language
 
 
-def remember_in_session(request, language):
+def remember_in_session(request: HttpRequest, language: str) -> None:
     """After the switcher: the new choice wins over what was applied at login."""
     if hasattr(request, "session"):
         if language:
@@ -39,10 +43,10 @@ def remember_in_session(request, language):
 class UserLanguageMiddleware:
     """Apply the language stored at login (after LocaleMiddleware, which only knows the cookie)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
         language = session.get(SESSION_KEY) if session is not None else None
         if language and language in dict(settings.LANGUAGES) and language != translation.get_language():
@@ -77,7 +81,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def apply_language_at_login(sender, request, user, **kwargs):
+def apply_language_at_login(sender: type, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """The language chosen on the account follows the person to every device they sign in from."""
     apply_in_session(request, user_language(user))
 

@@ -7,11 +7,14 @@ below the count of any pair at it, so the limit given here decides which rule ap
 which stops one address trying a few passwords on each of many accounts (password spraying).
 """
 
+from typing import Any
+
 from axes.attempts import get_cool_off_threshold
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import Sum
 from django.dispatch import receiver
@@ -40,7 +43,7 @@ def failure_limit(request: HttpRequest, credentials: dict | None) -> int:
 
 
 @receiver(user_logged_in, dispatch_uid="core.lockout.forget_pair_failures")
-def forget_pair_failures(sender, request, user, **kwargs):
+def forget_pair_failures(sender: type, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any) -> None:
     """A sign-in clears the failures of that username at that address only (AXES_RESET_ON_SUCCESS
     would clear the whole address's, letting a sprayer with one account of their own start again)."""
     if request is not None:
@@ -55,13 +58,13 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
     whole_address = failure_limit(request, credentials) == settings.LOGIN_IP_FAILURE_LIMIT
     if request.path.startswith("/api/") or request.headers.get("x-requested-with") == "XMLHttpRequest":
         detail = _("Too many failed logins. Try again in %(minutes)s minutes.") % {"minutes": minutes}
-        response = JsonResponse({"detail": detail}, status=status)
+        response: HttpResponse = JsonResponse({"detail": detail}, status=status)
     else:
         context = {
             "whole_address": whole_address,
             "failure_limit": settings.LOGIN_IP_FAILURE_LIMIT if whole_address else settings.LOGIN_FAILURE_LIMIT,
             "cooloff_minutes": minutes,
         }
-        response = render(request, "registration/lockout.html", context, status=status)  # type: ignore[assignment]
+        response = render(request, "registration/lockout.html", context, status=status)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response

@@ -4,9 +4,11 @@ database is not away: see database_busy_response)."""
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user, logout
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
@@ -28,12 +30,12 @@ SESSION_SEEN = "_session_seen"
 SEEN_RESOLUTION_SECONDS = 60
 
 
-def _is_api(request):
+def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
 @receiver(user_logged_in, dispatch_uid="core.middleware.stamp_session")
-def stamp_session(sender, request, user, **kwargs):
+def stamp_session(sender: type, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any) -> None:
     """The absolute session limit counts from login."""
     if request is not None and hasattr(request, "session"):
         now = int(time.time())
@@ -103,7 +105,7 @@ class PrivateNoStoreMiddleware:
         return response
 
 
-def too_large_response(request, limit):
+def too_large_response(request: HttpRequest, limit: int) -> HttpResponse:
     if _is_api(request):
         return JsonResponse(
             {"detail": _("The upload is larger than %(limit)s.") % {"limit": filesizeformat(limit)}}, status=413
@@ -162,15 +164,15 @@ def database_busy_response(request: HttpRequest) -> HttpResponse:
     return again
 
 
-def database_unavailable_response(request):
+def database_unavailable_response(request: HttpRequest | None) -> HttpResponse:
     """503 with Retry-After; rendered without the request, whose user and menus need the database."""
     retry = str(settings.DATABASE_RETRY_AFTER_SECONDS)
     if request is not None and _is_api(request):
-        response = JsonResponse(
+        response: HttpResponse = JsonResponse(
             {"detail": _("The service is briefly unavailable. Please try again in a minute.")}, status=503
         )
     else:
-        response = HttpResponse(render_to_string("503.html", {"retry_after": retry}), status=503)  # type: ignore[assignment]
+        response = HttpResponse(render_to_string("503.html", {"retry_after": retry}), status=503)
     response["Retry-After"] = retry
     return response
 
@@ -186,7 +188,7 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_database_locked(exception):
             logger.warning("Database busy beyond the %s s timeout: %s %s", settings.SQLITE_BUSY_TIMEOUT_SECONDS,
                            request.method, request.path)

@@ -6,11 +6,13 @@ once, in the answer that creates it.
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import BadRequest
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -36,7 +38,7 @@ def token_expiry(token: Token) -> datetime.datetime:
 class ExpiringTokenAuthentication(TokenAuthentication):
     """``Authorization: Token <key>``, refused with 401 once the token is older than API_TOKEN_DAYS."""
 
-    def authenticate_credentials(self, key):
+    def authenticate_credentials(self, key: str) -> tuple[User, Token]:
         user, token = super().authenticate_credentials(key)
         if token_expiry(token) <= timezone.now():
             raise AuthenticationFailed(
@@ -48,7 +50,8 @@ class ExpiringTokenAuthentication(TokenAuthentication):
 
 
 @receiver(pre_save, sender=get_user_model(), dispatch_uid="core.tokens.delete_on_password_or_deactivation")
-def delete_tokens_on_password_change_or_deactivation(sender, instance, update_fields=None, **kwargs):
+def delete_tokens_on_password_change_or_deactivation(
+        sender: type[User], instance: User, update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
     """A new password (set anywhere: the reset page, the admin, ``changepassword``) or a deactivated
     account ends the API tokens too, as it ends the other sessions."""
     if instance.pk is None or (update_fields is not None and not {"password", "is_active"} & set(update_fields)):

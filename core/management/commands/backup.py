@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--output-dir", help="where to write the archive (default: BUILD_DIR/backups)")
         parser.add_argument("--database", default="default")
 
-    def handle(self, *args, output_dir, database, **options):
+    def handle(self, *args: object, output_dir: str | None, database: str, **options: object) -> None:
         directory = output_dir or settings.BUILD_DIR / "backups"
         try:
             archive, manifest = backup_create(directory=directory, using=database)

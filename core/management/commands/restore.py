@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("archive", help="the .tar.gz written by `manage.py backup`")
         parser.add_argument("--database", default="default")
 
-    def handle(self, *args, archive, database, **options):
+    def handle(self, *args: object, archive: str, database: str, **options: object) -> None:
         try:
             manifest = backup_restore(archive, using=database)
         except BackupError as error:
