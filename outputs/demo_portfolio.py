@@ -8,6 +8,7 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -41,11 +42,12 @@ TOPICS = [
 ]
 
 
-def _aware(day, hour):
+def _aware(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour % 24, 0)))
 
 
-def demo_portfolio_generate(*, countries, outputs_per_country, updates_per_output, seed=1, code=None):
+def demo_portfolio_generate(*, countries: int, outputs_per_country: int, updates_per_output: int, seed: int = 1,
+                            code: str | None = None) -> Programme:
     """Create a programme of ``countries`` components with their outputs and approved history.
 
     Returns the programme. Officers (one per country) and a coordinator are created with grants
@@ -122,7 +124,8 @@ def demo_portfolio_generate(*, countries, outputs_per_country, updates_per_outpu
     return programme
 
 
-def _generate_updates(rng, programme_id, outputs, officers, coordinator, per_output, statuses, weights):
+def _generate_updates(rng: random.Random, programme_id: int, outputs: list[Output], officers: dict[int, User],
+                      coordinator: User, per_output: int, statuses: list[Status], weights: list[float]) -> None:
     """Approved updates every ~30 days from the anchor; one in ten outputs also has one awaiting review."""
     outcome_country = dict(Outcome.objects.filter(pk__in={o.outcome_id for o in outputs}).values_list("pk", "country_id"))
     updates = []
@@ -152,7 +155,7 @@ def _generate_updates(rng, programme_id, outputs, officers, coordinator, per_out
     # bulk_create sets pks on PostgreSQL and SQLite; created_at/updated_at are "now", which is fine.
     events = []
     reported = {}
-    pending = {}
+    waiting = {}
     for update in updates:
         if update.review_state == ReviewState.APPROVED:
             events.append(ReviewEvent(update=update, programme_id=programme_id, action=ReviewEvent.Action.APPROVED,
@@ -162,9 +165,9 @@ def _generate_updates(rng, programme_id, outputs, officers, coordinator, per_out
         else:
             events.append(ReviewEvent(update=update, programme_id=programme_id, action=ReviewEvent.Action.SUBMITTED, from_state="",
                                       to_state=ReviewState.SUBMITTED, actor=update.author))
-            pending[update.output_id] = update
+            waiting[update.output_id] = update
     ReviewEvent.objects.bulk_create(events, batch_size=5000)
     for output in outputs:
         output.reported_update = reported.get(output.pk)
-        output.pending_update = pending.get(output.pk)
+        output.pending_update = waiting.get(output.pk)
     Output.objects.bulk_update(outputs, ["reported_update", "pending_update"], batch_size=2000)

@@ -3,14 +3,16 @@ and how typed evidence links are read."""
 
 import zipfile
 from pathlib import PurePath
-from typing import Any, cast
+from typing import IO, Any, cast
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from .spreadsheets import MACRO_EXTENSIONS, check_no_macros, check_zip_archive, macros_refused
@@ -38,7 +40,7 @@ def links_from_text(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _zip_has_parts(upload, *names):
+def _zip_has_parts(upload: IO[bytes], *names: str) -> bool:
     """Whether the upload is a zip archive listing all these parts (nothing is decompressed)."""
     try:
         with zipfile.ZipFile(upload) as archive:
@@ -50,14 +52,14 @@ def _zip_has_parts(upload, *names):
     return all(name in listed for name in names)
 
 
-def undecodable_name_error():
+def undecodable_name_error() -> ValidationError:
     return ValidationError(
         _("A file's name is not valid UTF-8 text, so the file was not accepted. Rename it and attach it again."),
         code="undecodable_name",
     )
 
 
-def check_evidence_file(upload):
+def check_evidence_file(upload: UploadedFile) -> str:
     """Return the file's MIME type, or raise ValidationError saying what is wrong with it."""
     name = PurePath(upload.name or "").name
     # Django decodes a name sent as RFC 2231 bytes with U+FFFD for what is not UTF-8; a caller
@@ -65,12 +67,12 @@ def check_evidence_file(upload):
     if "\ufffd" in name or not _encodes_as_utf8(name):
         raise undecodable_name_error()
     extension = PurePath(name).suffix.lower()
-    if upload.size > MAX_EVIDENCE_BYTES:
+    if (size := upload.size or 0) > MAX_EVIDENCE_BYTES:
         raise ValidationError(
             _("%(name)s is %(size)s; evidence files may be at most %(limit)s.")
             % {
                 "name": name,
-                "size": filesizeformat(upload.size),
+                "size": filesizeformat(size),
                 "limit": filesizeformat(MAX_EVIDENCE_BYTES),
             },
             code="too_large",
@@ -105,7 +107,7 @@ def check_evidence_file(upload):
     return expected
 
 
-def _encodes_as_utf8(text):
+def _encodes_as_utf8(text: str) -> bool:
     try:
         text.encode()
     except UnicodeEncodeError:
@@ -122,11 +124,13 @@ class UndecodableFileNames(FileUploadHandler):
     own parser read the body through a scan of its part headers, and the view reports the count.
     """
 
-    def __init__(self, request=None):
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.count = 0
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def handle_raw_input(self, input_data: IO[bytes], META: dict[str, str], content_length: int,
+                         boundary: bytes,  # type: ignore[override]  # Django passes bytes; its stubs say str
+                         encoding: str | None = None) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]]:
         scan = _PartHeaderScan(input_data, boundary)
         others = [handler for handler in cast(HttpRequest, self.request).upload_handlers if handler is not self]
         parsed = MultiPartParser(META, cast(Any, scan), others, encoding).parse()
@@ -139,19 +143,19 @@ class _PartHeaderScan:
 
     HEADER_LIMIT = 10 * 1024  # Django's parser refuses longer part headers itself
 
-    def __init__(self, source, boundary: bytes):
+    def __init__(self, source: IO[bytes], boundary: bytes) -> None:
         self.source = source
         self.delimiter = b"\r\n--" + boundary
         self.unread = b"\r\n"  # the body's first delimiter has no line break before it
         self.in_headers = False
         self.undecodable_file_parts = 0
 
-    def read(self, size=-1):
+    def read(self, size: int = -1) -> bytes:
         chunk = self.source.read(size)
         self._scan(chunk)
         return chunk
 
-    def _scan(self, chunk):
+    def _scan(self, chunk: bytes) -> None:
         data = self.unread + chunk
         position = 0
         while True:

@@ -1,6 +1,10 @@
 """Forms parse what people type; the rules live in services.py, whose errors the views map back here."""
 
+import datetime
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -18,7 +22,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         if not data:
             return []
         files = data if isinstance(data, (list, tuple)) else [data]
@@ -45,7 +49,7 @@ class StatusUpdateForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The date this status describes. Not in the future."),
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a field: the form metaclass moves it off the class
         label=_("Evidence files"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ",".join(ALLOWED_TYPES)}),
@@ -58,7 +62,8 @@ class StatusUpdateForm(forms.Form):
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, max_date=None, min_date=None, **kwargs):
+    def __init__(self, *args: Any, max_date: datetime.date | None = None, min_date: datetime.date | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The date picker offers the days the services accept: none in the future or before the programme.
         self.fields["as_of"].widget.attrs["max"] = (max_date or timezone.localdate()).isoformat()

@@ -58,7 +58,7 @@ QUIRKS = {
 
 
 class PageError(ValueError):
-    def __init__(self, line_number: int, message: str):
+    def __init__(self, line_number: int, message: str) -> None:
         self.line_number = line_number
         self.message = message
         super().__init__(_("line %(number)s: %(message)s") % {"number": line_number, "message": message})

@@ -30,11 +30,11 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def strip_control_characters(text):
+def strip_control_characters(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text) if text else text
 
 
-def neutralise(value):
+def neutralise(value: object) -> object:
     """Text without control characters, quoted when it starts with a formula trigger; other values
     as they are."""
     if not isinstance(value, str):
@@ -46,7 +46,7 @@ def neutralise(value):
     return value
 
 
-def check_zip_archive(source):
+def check_zip_archive(source: str | PurePath | bytes | bytearray | IO[bytes]) -> None:
     """Refuse a zip-based file (XLSX, DOCX) that would unpack to far more than it weighs, from the
     sizes its index declares, before anything is decompressed: beyond
     SPREADSHEET_MAX_UNCOMPRESSED_BYTES in all, or a part more than SPREADSHEET_MAX_RATIO times its

@@ -127,7 +127,7 @@ def _instructions(start: datetime.date | None) -> list[str]:
     return lines
 
 
-def _validations(sheet, rows: int, start: datetime.date | None) -> None:
+def _validations(sheet: Worksheet, rows: int, start: datetime.date | None) -> None:
     """Drop-down on Status, whole numbers 0-100 on Progress, dates on As of, for the data rows."""
     if rows == 0:
         return

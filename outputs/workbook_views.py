@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -124,7 +125,8 @@ def _kept_for_confirmation(request: AuthenticatedHttpRequest, programme: Program
                           "left_out": preview.left_out}, salt=SIGNING_SALT)
 
 
-def _refused(request, programme, access, upload, reason: str, status: int, message: str):
+def _refused(request: AuthenticatedHttpRequest, programme: Programme, access: ProgrammeAccess, upload: UploadedFile,
+             reason: str, status: int, message: str) -> HttpResponse:
     """The page saying why the file is refused, the refusal recorded in the audit log."""
     audit("upload_refused", request, level=logging.WARNING, file=PurePath(upload.name or "").name, reason=reason,
           size=upload.size, programme=programme.slug)

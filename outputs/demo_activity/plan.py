@@ -156,7 +156,7 @@ def _trajectory(fate: str, reports: int) -> list[tuple[str, int]]:
 
 
 class _Planner:
-    def __init__(self, today: datetime.date, outputs: list[DemoOutput]):
+    def __init__(self, today: datetime.date, outputs: list[DemoOutput]) -> None:
         self.today = today
         self.rng = random.Random(SEED)
         self.outputs = outputs

@@ -2,6 +2,7 @@
 
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,7 @@ class EditConflict(Exception):
     ``saved_by`` made the latest change (None when nobody is recorded): a person who saved in
     another tab is told so, not that someone else did."""
 
-    def __init__(self, output: Output, saved_by: User | None = None):
+    def __init__(self, output: Output, saved_by: User | None = None) -> None:
         self.output = output
         self.saved_by = saved_by
         super().__init__(f"Output {output.pk} changed meanwhile (now at revision {output.revision}).")
@@ -77,7 +78,8 @@ def access_for_programme(user: User, programme: Programme) -> ProgrammeAccess:
 OUTPUT_EDITABLE_FIELDS = ("title", "deadline", "code", "outcome", "position")
 
 
-def output_edit(*, output: Output, user: User, base_revision: int | None = None, reason: str = "", **changes) -> Output:
+def output_edit(*, output: Output, user: User, base_revision: int | None = None, reason: str = "",
+                **changes: Any) -> Output:
     """Change an output's details (coordinators, or staff with the admin's change permission).
 
     Every change is kept in the output's history with its before/after values, who and when.

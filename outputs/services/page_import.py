@@ -152,7 +152,7 @@ class ImportReport:
 class ImportPlanChanged(Exception):
     """The database changed since the preview: nothing was imported; ``report`` is a new preview."""
 
-    def __init__(self, report: ImportReport):
+    def __init__(self, report: ImportReport) -> None:
         self.report = report
         super().__init__("The database changed since the preview.")
 

@@ -153,7 +153,7 @@ class WorkbookSaved:
 class WorkbookNotSaved(Exception):
     """Nothing was saved: the preview holds the errors or conflicts found at the confirmation."""
 
-    def __init__(self, preview: WorkbookPreview):
+    def __init__(self, preview: WorkbookPreview) -> None:
         super().__init__("The workbook was not saved.")
         self.preview = preview
 

@@ -1,6 +1,10 @@
 """Small presentation helpers shared by every page: deadlines, status badges, progress bars, numbers."""
 
+import datetime
+from decimal import Decimal
+
 from django import template
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -12,7 +16,7 @@ from outputs.vocabulary import NOT_REPORTED, display_name, due_soon_until, statu
 register = template.Library()
 
 @register.simple_tag
-def deadline_state(deadline, status, today):
+def deadline_state(deadline: datetime.date, status: str | None, today: datetime.date) -> dict[str, int | str]:
     """{'days': n, 'label': ..., 'state': 'overdue'|'soon'|'ok'|'closed'} for a deadline and status key."""
     days = (deadline - today).days
     if status in CLOSED_STATUSES:
@@ -27,7 +31,7 @@ def deadline_state(deadline, status, today):
 
 
 @register.inclusion_tag("outputs/_status_badge.html")
-def status_badge(status, pending=False, count=None):
+def status_badge(status: str | None, pending: bool = False, count: int | None = None) -> dict[str, object]:
     """A status badge: colour, icon shape and words together, never colour alone.
 
     ``status`` is a status key; anything else (None, "", NOT_REPORTED) reads "Not reported".
@@ -39,14 +43,14 @@ def status_badge(status, pending=False, count=None):
 
 
 @register.inclusion_tag("outputs/_progress_bar.html")
-def progress_bar(value):
+def progress_bar(value: int | None) -> dict[str, object]:
     """A progress bar from 0 to 100, named for screen readers by its percentage."""
     value = max(0, min(100, int(value or 0)))
     return {"value": value, "label": _("%(value)s%% complete") % {"value": value}}
 
 
 @register.simple_tag
-def url_prefix(name):
+def url_prefix(name: str) -> str:
     """The URL named ``name`` up to its trailing id ("/outputs/" for outputs:detail), for the many
     links of a list: reversed once, each link then adds its id and a slash."""
     url = reverse(name, args=[0])
@@ -56,7 +60,7 @@ def url_prefix(name):
 
 
 @register.filter
-def percent(value):
+def percent(value: Decimal | float | str | None) -> str:
     """A percentage as the language writes it (French puts a narrow space before the sign)."""
     if value is None or value == "":
         return ""
@@ -64,7 +68,7 @@ def percent(value):
 
 
 @register.filter
-def num(value):
+def num(value: Decimal | float | str | None) -> str:
     """A count with the language's thousands separator (10,000 · 10 000 · 10.000)."""
     if value is None or value == "":
         return ""
@@ -72,5 +76,5 @@ def num(value):
 
 
 @register.filter
-def user_label(user):
+def user_label(user: User | None) -> str:
     return display_name(user)

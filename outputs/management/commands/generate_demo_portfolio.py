@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--code", help="programme code (default: DEMO/<sizes>/<seed>)")
 
-    def handle(self, *args, countries, outputs_per_country, updates_per_output, seed, code, **options):
+    def handle(self, *args: object, countries: int, outputs_per_country: int, updates_per_output: int, seed: int,
+               code: str | None, **options: object) -> None:
         if countries < 1 or outputs_per_country < 1 or updates_per_output < 0:
             raise CommandError("--countries and --outputs-per-country must be at least 1, --updates-per-output at least 0.")
         started = time.perf_counter()

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", action="store_true", help="Send them now, from this process, not the worker.")
 
-    def handle(self, *args, now=False, **options):
+    def handle(self, *args: object, now: bool = False, **options: object) -> None:
         if now:
             emails, outputs = deadline_reminders_send()
             self.stdout.write(f"{emails} reminder e-mails sent, covering {outputs} outputs.")
