@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
 from .access import coordinated_programmes
 from .models import AccessGrant, Country, Programme, Region
@@ -36,7 +37,7 @@ class SafeChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class ProgrammeScopedAdmin:
+class ProgrammeScopedAdmin(admin.ModelAdmin):
     """Admin over a programme's data. Staff who are not superusers see, search, filter, pick,
     export, import and change only the rows of the programmes they coordinate
     (programme.access.coordinated_programmes); with no coordinator grant the admin is empty.
@@ -79,13 +80,13 @@ class ProgrammeScopedAdmin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class TouchesProgrammes:
+class TouchesProgrammes(admin.ModelAdmin):
     """Admin writes of rows the pages show give the programmes showing them a new data version
     (programmes_touch) in the admin's transaction: their cached pages are rebuilt, no other
     programme's. After the save, which would otherwise write a programme's old version back."""
 
     def save_model(self, request: HttpRequest, obj: Model, form: forms.Form, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        super().save_model(request, obj, form, change)
         # An unchanged form (an outcome saved for its inline outputs, which the services write)
         # touches nothing.
         if form.has_changed():
@@ -93,12 +94,12 @@ class TouchesProgrammes:
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         programmes_touch(programmes_showing(obj))
-        super().delete_model(request, obj)  # type: ignore[misc]
+        super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for obj in queryset:
             programmes_touch(programmes_showing(obj))
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        super().delete_queryset(request, queryset)
 
 
 class SharedReferenceAdmin(TouchesProgrammes, admin.ModelAdmin):
@@ -115,6 +116,10 @@ class SharedReferenceAdmin(TouchesProgrammes, admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class RegionCounts(TypedDict):  # what get_queryset annotates
+    country_count: int
+
+
 @admin.register(Region)
 class RegionAdmin(SharedReferenceAdmin):
     list_display = ["name", "position", "country_count"]
@@ -125,7 +130,7 @@ class RegionAdmin(SharedReferenceAdmin):
         return super().get_queryset(request).annotate(country_count=Count("countries"))
 
     @admin.display(description=_("countries"), ordering="country_count")
-    def country_count(self, region: Region) -> int:
+    def country_count(self, region: "WithAnnotations[Region, RegionCounts]") -> int:
         return region.country_count
 
 
@@ -152,6 +157,10 @@ class ProgrammeForm(forms.ModelForm):
         return code
 
 
+class ProgrammeCounts(TypedDict):
+    output_count: int
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ProgrammeScopedAdmin, TouchesProgrammes, admin.ModelAdmin):
     """Programmes: staff change those they coordinate; only superusers add new ones."""
@@ -170,7 +179,7 @@ class ProgrammeAdmin(ProgrammeScopedAdmin, TouchesProgrammes, admin.ModelAdmin):
         return request.user.is_superuser
 
     @admin.display(description=_("outputs"), ordering="output_count")
-    def output_count(self, programme: Programme) -> int:
+    def output_count(self, programme: "WithAnnotations[Programme, ProgrammeCounts]") -> int:
         return programme.output_count
 
 

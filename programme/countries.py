@@ -27,7 +27,7 @@ ILO_REGIONS = (
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
 
-def normalise_name(name):
+def normalise_name(name: str) -> str:
     """Fold case, accents, curly quotes, punctuation and spacing so spellings compare equal."""
     text = unicodedata.normalize("NFKD", name.translate(_QUOTES))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
@@ -45,7 +45,7 @@ class MemberState:
 
 
 @cache
-def member_states():
+def member_states() -> dict[str, MemberState]:
     """Every ILO member State, keyed by ISO alpha-2 code."""
     with open(DATA_DIR / "ilo_member_states.csv", encoding="utf-8", newline="") as handle:
         return {
@@ -55,7 +55,7 @@ def member_states():
 
 
 @cache
-def _names_to_codes():
+def _names_to_codes() -> dict[str, str]:
     names = {}
     # ISO names first, so that the ILO names and the aliases win where they differ.
     for country in pycountry.countries:
@@ -78,7 +78,7 @@ class RecognisedCountry:
     region: str | None  # None: an ISO country that is not an ILO member State
 
 
-def recognise_country(name):
+def recognise_country(name: str) -> RecognisedCountry | None:
     """The ISO country a heading names, or None when the name is not recognised."""
     code = _names_to_codes().get(normalise_name(name))
     if code is None:
