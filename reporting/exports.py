@@ -46,7 +46,7 @@ class Exporter:
     rows_through: Callable[[Iterator[tuple]], Iterator[tuple]] = staticmethod(iter)
 
     def __init__(self, programme: Programme, access: ProgrammeAccess, moment: selectors.ReportMoment,
-                 query: QueryDict, user: User, request: HttpRequest | None = None, country: str | None = None):
+                 query: QueryDict, user: User, request: HttpRequest | None = None, country: str | None = None) -> None:
         self.programme, self.access, self.moment, self.query, self.user = programme, access, moment, query, user
         self.request = request
         self.require()

@@ -1,11 +1,18 @@
 """The outputs list's filters (django-filter), shared by the page, the exports and the API."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from outputs.models import Output
 from outputs.vocabulary import NOT_REPORTED, status_filter_choices
+from programme.models import Country, Programme
 from programme.selectors import programme_countries
 
 from . import selectors
@@ -56,15 +63,16 @@ class OutputListFilter(django_filters.FilterSet):
         ],
     )
 
-    def __init__(self, data=None, *args, countries=(), today=None, **kwargs):
+    def __init__(self, data: QueryDict | None = None, *args: Any, countries: Iterable[Country] = (),
+                 today: datetime.date, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
         self.today = today
         self.filters["country"].extra["choices"] = [(country.slug, country.name) for country in countries]
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset: QuerySet[Output], name: str, value: str) -> QuerySet[Output]:
         return queryset.filter(outcome__country__slug=value) if value else queryset
 
-    def filter_status(self, queryset, name, values):
+    def filter_status(self, queryset: QuerySet[Output], name: str, values: list[str]) -> QuerySet[Output]:
         if not values:
             return queryset
         condition = Q(pk__in=[])
@@ -72,19 +80,19 @@ class OutputListFilter(django_filters.FilterSet):
             condition |= Q(reported_status__isnull=True) if value == NOT_REPORTED else Q(reported_status=value)
         return queryset.filter(condition)
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_overdue(self, queryset: QuerySet[Output], name: str, value: bool | None) -> QuerySet[Output]:
         return queryset.filter(overdue_q(self.today)) if value else queryset
 
-    def filter_text(self, queryset, name, value):
+    def filter_text(self, queryset: QuerySet[Output], name: str, value: str) -> QuerySet[Output]:
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(Q(title_then__icontains=value) | Q(code__iexact=value) | Q(code__startswith=f"{value}."))
 
-    def filter_sort(self, queryset, name, value):
+    def filter_sort(self, queryset: QuerySet[Output], name: str, value: str) -> QuerySet[Output]:
         return queryset  # ordering is applied by ``ordered()`` so that it also holds without a filter
 
-    def ordered(self):
+    def ordered(self) -> QuerySet[Output]:
         value = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
         value = value or "country"
         descending = value.startswith("-")
@@ -94,7 +102,8 @@ class OutputListFilter(django_filters.FilterSet):
         return self.qs.order_by(*fields, "pk")
 
 
-def outputs_filtered(query, programme, moment: selectors.ReportMoment):
+def outputs_filtered(query: QueryDict | None, programme: Programme,
+                     moment: selectors.ReportMoment) -> tuple[OutputListFilter, QuerySet[Output]]:
     """The outputs list's filters (a QueryDict) applied to the programme as of the moment: the
     filter set (for the form) and the outputs (pages, exports and the background export)."""
     filterset = OutputListFilter(

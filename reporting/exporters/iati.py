@@ -28,7 +28,7 @@ IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _narrative(parent, tag: str, text: str):
+def _narrative(parent: etree._Element, tag: str, text: str) -> etree._Element:
     element = etree.SubElement(parent, tag)
     narrative = etree.SubElement(element, "narrative")
     narrative.text = strip_control_characters(text)
@@ -53,7 +53,7 @@ def iati_document(programme: Programme, rows: Iterable[tuple], moment: ReportMom
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _activities(programme: Programme, rows: list[dict], moment: ReportMoment, language: str):
+def _activities(programme: Programme, rows: list[dict], moment: ReportMoment, language: str) -> etree._Element:
     today = moment.today
     root = etree.Element(
         "iati-activities",

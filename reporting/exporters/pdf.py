@@ -16,7 +16,7 @@ class LocalStaticFetcher(URLFetcher):
     """Serves /static/... from the app's files and refuses every other URL: rendering a report
     never makes a request, so it cannot hang on (or leak to) the network."""
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = urlparse(url).path
         prefix = "/" + settings.STATIC_URL.lstrip("/")
         found = finders.find(path[len(prefix):]) if path.startswith(prefix) else None

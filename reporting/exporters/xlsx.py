@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from outputs.spreadsheets import neutralise
 
@@ -26,7 +27,7 @@ TIME_FORMAT = "yyyy-mm-dd hh:mm"
 IN_MEMORY_BYTES = 16 * 1024 * 1024  # a larger workbook is kept in a temporary file
 
 
-def header_cell(sheet, label: str) -> WriteOnlyCell:
+def header_cell(sheet: WriteOnlyWorksheet, label: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=label)
     cell.font = Font(bold=True)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
