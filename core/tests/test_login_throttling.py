@@ -11,7 +11,7 @@ import time_machine
 from django.conf import settings
 from django.test import Client
 
-from conftest import DEMO_PASSWORD
+from testing.seed import DEMO_PASSWORD
 
 LOGIN = "/accounts/login/"
 ATTACKER = "203.0.113.7"

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from testing.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SLOW_CLIENTS = 64
@@ -27,12 +29,6 @@ HEADER_EVERY_S = 2
 ANSWER_WITHIN_S = 1.0
 
 pytestmark = pytest.mark.nginx
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def request(port, path, method="GET", headers=None, timeout=10):

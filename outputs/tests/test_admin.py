@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from outputs.models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
-from outputs.testing import approve, save_update
 from programme.models import AccessGrant, Country, Outcome, Programme, Region
+from testing.workflow import approve, save_update
 
 
 @pytest.fixture
@@ -93,9 +93,8 @@ def test_admin_edit_of_output_is_recorded(admin_client_seed, admin_user):
 @pytest.mark.parametrize(
     "model", [AccessGrant, StatusUpdate, ReviewEvent, Evidence, ReminderSent], ids=lambda m: m.__name__
 )
-def test_workflow_models_are_in_the_admin(users, client_for, model, settings, tmp_path):
+def test_workflow_models_are_in_the_admin(users, client_for, model, tmp_media):
     admin_client = client_for(users.admin)  # the demo admin: create_demo_users resets its password
-    settings.MEDIA_ROOT = tmp_path
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     output = Output.objects.get(outcome__country__code="MW", code="1.3")

@@ -1,9 +1,6 @@
 """No lost work: of two saves made from pages loaded at the same state, the second is refused with
 what changed meanwhile, and the person keeps what they typed."""
 
-import threading
-import time
-
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
@@ -12,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outputs.models import Output, ReviewEvent, StatusUpdate
-from outputs.services import output_edits
+from testing.workers import assert_overlapped, run_together
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 
@@ -156,49 +153,11 @@ def test_coordinator_edit_refused_after_an_officer_save(users, malawi_output, cl
 # --- Concurrent: two requests at once ---------------------------------------------------------
 
 
-def _run(jobs, *, concurrently):
-    """Run each job in its own thread with its own DB connection; together or one after the other."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = {}, []
-
-    def work(name, job):
-        try:
-            if concurrently:
-                barrier.wait(timeout=10)
-            results[name] = job()
-        except BaseException as error:  # re-raised in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=item) for item in jobs.items()]
-    for thread in threads:
-        thread.start()
-        if not concurrently:
-            thread.join()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_saves_one_wins(users, monkeypatch):
+def test_two_concurrent_saves_one_wins(users, revision_claims):
     """On PostgreSQL both requests really overlap; SQLite serialises writers, so there they run in turn."""
     concurrently = connection.vendor == "postgresql"
     output = Output.objects.get(outcome__country__code="MW", code="1.1")
-    claims = []
-    original = output_edits.output_revision_claim
-
-    def slow_claim(output_, base_revision):
-        started = time.monotonic()
-        try:
-            original(output_, base_revision)
-            time.sleep(0.5)  # hold the claimed row while the other request arrives
-        finally:
-            claims.append((started, time.monotonic()))
-
-    monkeypatch.setattr(output_edits, "output_revision_claim", slow_claim)
 
     clients = {"officer-mw": Client(), "officer-mw2": Client()}
     clients["officer-mw"].force_login(users.officer_mw)
@@ -211,7 +170,7 @@ def test_two_concurrent_saves_one_wins(users, monkeypatch):
     def post(name):
         return lambda: clients[name].post(url, _update_form(output, revision, narratives[name]))
 
-    responses = _run({name: post(name) for name in clients}, concurrently=concurrently)
+    responses = run_together({name: post(name) for name in clients}, concurrently=concurrently)
 
     assert sorted(response.status_code for response in responses.values()) == [200, 302]
     (winner,) = [name for name, response in responses.items() if response.status_code == 302]
@@ -225,8 +184,6 @@ def test_two_concurrent_saves_one_wins(users, monkeypatch):
     assert update.narrative == narratives[winner] and update.author.username == winner
     assert ReviewEvent.objects.filter(update=update).count() == 1
     assert Output.objects.get(pk=output.pk).revision == revision + 1
-    assert len(claims) == 2
-    if concurrently:
-        # The two claims overlapped in time: the loser waited on the winner's row, then lost.
-        (first_start, first_end), (second_start, second_end) = sorted(claims)
-        assert second_start < first_end
+    assert len(revision_claims) == 2
+    if concurrently:  # the two claims overlapped in time: the loser waited on the winner's row, then lost
+        assert_overlapped(revision_claims)

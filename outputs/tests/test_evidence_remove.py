@@ -8,9 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from outputs.models import Evidence, ReviewEvent, ReviewState
-from outputs.testing import approve, save_update
-
-from .conftest import pdf_bytes
+from testing.files import pdf_bytes
+from testing.workflow import approve, save_update
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outputs.models import Output
-from outputs.testing import approve, save_update, seed_output
+from testing.workflow import approve, save_update, seed_output
 
 URL = reverse("outputs:my_outputs")
 

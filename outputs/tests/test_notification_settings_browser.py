@@ -5,10 +5,10 @@ token."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import DEMO_PASSWORD
 from core.services import user_language_set
 from outputs.models import NotificationPreference
-from reporting.tests.browser import PHONE
+from testing.browser import PHONE
+from testing.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from outputs.models import Output, ReviewEvent, ReviewState, StatusUpdate
 from outputs.services.updates import status_update_approve
 from programme.models import AccessGrant, Country, Outcome, Role
+from testing.workflow import due_in
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 
@@ -374,20 +375,16 @@ def two_country_officer(users, seed_programme):
     return officer
 
 
-def _set_deadline(output, days):
-    Output.objects.filter(pk=output.pk).update(deadline=timezone.localdate() + timedelta(days=days))
-
-
 def test_my_outputs_most_urgent_first(users, client_for, workflow):
     malawi = list(Output.objects.filter(outcome__country__code="MW").order_by("pk"))
     for index, output in enumerate(malawi):
-        _set_deadline(output, 200 + index)
+        due_in(output, 200 + index)
     long_overdue, overdue, soon, later, achieved = malawi[:5]
-    _set_deadline(long_overdue, -30)
-    _set_deadline(overdue, -2)
-    _set_deadline(soon, 5)
-    _set_deadline(later, 40)
-    _set_deadline(achieved, -60)
+    due_in(long_overdue, -30)
+    due_in(overdue, -2)
+    due_in(soon, 5)
+    due_in(later, 40)
+    due_in(achieved, -60)
     workflow.approve(workflow.save(achieved, users.officer_mw, status="achieved", progress=100),
                      users.coordinator)
 
@@ -548,7 +545,7 @@ def test_services_reject_writes_through_the_review_of_another_programme(users, w
 def test_the_header_counts_the_review_queue(users, client_for):
     """The header's count and the queue page list the same updates (submitted, not drafts or returned)."""
     from outputs.selectors import review_queue, review_queue_count
-    from outputs.testing import save_update, seed_output
+    from testing.workflow import save_update, seed_output
 
     coordinator = client_for(users.coordinator)
     programme_ids = [users.coordinator.access_grants.get().programme_id]

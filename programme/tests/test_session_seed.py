@@ -1,10 +1,10 @@
-"""The suite's seed (conftest.py): loaded once per session, found again after a flush."""
+"""The suite's seed (testing/seed.py): loaded once per session, found again after a flush."""
 
 import pytest
 from django.core.management import call_command
 
-from conftest import DEMO_PASSWORD
 from outputs.models import Output
+from testing.seed import DEMO_PASSWORD
 
 
 @pytest.mark.django_db(transaction=True)

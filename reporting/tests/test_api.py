@@ -4,26 +4,11 @@ services, each made from the revision its client read (ETag and If-Match)."""
 import logging
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from outputs.models import Output, ReviewEvent, ReviewState, StatusUpdate
 from outputs.services.updates import status_update_approve
-from outputs.testing import save_update, seed_output
-
-
-@pytest.fixture
-def api_for(users):
-    def make(user, token=True):
-        client = APIClient()
-        if user is not None:
-            if token:
-                client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-            else:
-                client.force_login(user)
-        return client
-
-    return make
+from testing.workflow import save_update, seed_output
 
 
 def current_etag(output):

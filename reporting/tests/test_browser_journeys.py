@@ -14,12 +14,11 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from conftest import DEMO_PASSWORD
 from outputs.models import ReviewState, StatusUpdate
-from outputs.testing import approve, save_update, seed_output
-from outputs.tests.conftest import pdf_bytes
-
-from .browser import DESKTOP, PHONE, SCREENSHOTS
+from testing.browser import DESKTOP, PHONE, SCREENSHOTS
+from testing.files import pdf_bytes
+from testing.seed import DEMO_PASSWORD
+from testing.workflow import approve, save_update, seed_output
 
 # make test runs these on its SQLite leg: the views' database behaviour is covered on both databases
 # by the rest of the suite, and a browser on the PostgreSQL leg too cost minutes of the CI budget.
@@ -32,9 +31,8 @@ PHONE_ONLY = pytest.mark.parametrize("width", [PHONE], ids=["phone"])
 
 
 @pytest.fixture
-def people(users, settings, tmp_path):
+def people(users, tmp_media):
     """The demo accounts on the seed programme; evidence goes to a throwaway folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
     return users
 
 
@@ -433,7 +431,7 @@ def test_empty_states_dashboard_and_error_pages(people, journeys, width):
 
 
 def test_page_checks_report_what_they_look_for(chromium):
-    from .browser import COLOUR_ONLY_BADGES, accessibility_problems
+    from testing.browser import COLOUR_ONLY_BADGES, accessibility_problems
 
     context = chromium.new_context()
     page = context.new_page()

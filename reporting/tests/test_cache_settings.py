@@ -6,7 +6,6 @@ are kept there too."""
 
 import runpy
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 
 from outputs.models import Output
 from outputs.services.output_edits import output_edit
+from testing.servers import free_port
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
@@ -65,9 +65,7 @@ def redis_url(tmp_path_factory):
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server is not installed (scripts/system-deps.sh installs it)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     folder = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(folder)],

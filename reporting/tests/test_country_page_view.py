@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from outputs.models import Output
 from outputs.services.output_edits import output_edit
-from outputs.testing import seed_output
 from programme.models import Outcome
+from testing.workflow import seed_output
 
 URL = "/programmes/glo-22-31-irl/countries/{}/"
 
@@ -53,8 +53,7 @@ def test_latest_approved_narrative_and_flags(users, client_for, reported):
     assert "Partner withdrew." in zambia
 
 
-def test_last_updated_by_and_evidence(users, client_for, reported, frozen_today, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
+def test_last_updated_by_and_evidence(users, client_for, reported, frozen_today, tmp_media):
     html = page(client_for(users.donor))
     assert "Updated 1 Sep 2025 by Chikondi Banda" in html
 

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from programme.models import AccessGrant, Country, Role
+from testing.exports import body
 
 BASE = "/programmes/glo-22-31-irl"
 LIST = f"{BASE}/outputs/"
@@ -20,8 +21,7 @@ EXPORTS = ["outputs.csv", "outputs.xlsx", "outputs.json", "history.csv"]
 
 def get(client, url, **params):
     response = client.get(BASE + url, params)
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, content
+    return response, body(response)
 
 
 def filename(response):

@@ -4,25 +4,16 @@ import csv
 import datetime
 import io
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
 from lxml import etree
 
 from outputs.services.updates import status_update_approve, status_update_save
-from outputs.testing import seed_output
-
-from .test_export_language import ENGLISH_PDF
+from testing.exports import ENGLISH_PDF, IATI_SCHEMA, download
+from testing.workflow import seed_output
 
 BASE = "/programmes/glo-22-31-irl"
-IATI_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "iati" / "iati-activities-schema.xsd"
-
-
-def download(client, url, **params):
-    response = client.get(url, params)
-    assert response.status_code == 200, response.content[:300]
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def read_csv(data):

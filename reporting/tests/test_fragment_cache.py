@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from outputs.models import Evidence, Output
 from outputs.services.output_edits import output_create, output_edit
 from outputs.services.updates import status_update_return
-from outputs.testing import approve, save_update, seed_output
 from programme.models import AccessGrant, Country, Programme, Role
 from programme.services import programme_touch
+from testing.workflow import approve, save_update, seed_output
 
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
 DASHBOARD = "/programmes/glo-22-31-irl/dashboard/"

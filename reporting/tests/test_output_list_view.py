@@ -49,7 +49,7 @@ def test_invalid_filter_values_are_not_errors(users, client_for, reported):
 
 
 def test_text_is_escaped(users, client_for, reported):
-    from outputs.testing import seed_output
+    from testing.workflow import seed_output
 
     output = seed_output("VN", "1.1")
     output.title = "A <b>bold</b> & \"quoted\" plan"
