@@ -57,6 +57,29 @@ def reported(users: SimpleNamespace, frozen_today: time_machine.Traveller) -> di
 
 
 @pytest.fixture
+def deadlines(reported: dict[str, "StatusUpdate"], users: SimpleNamespace) -> dict[tuple[str, str], datetime.date]:
+    """``reported`` with deadlines either side of 1 December 2025, so that each filter of a list keeps
+    some outputs and drops others: Zambia 1.1 (due 25 April, Off track) and Viet Nam 1.1 (due 31 October,
+    not reported) are overdue; Malawi 1.1 (due 30 November) is Achieved and Mozambique 1.1 (due 15
+    November) Cancelled, so neither is; Viet Nam 2.1 is due today, not yet overdue; Mozambique 2.1 is due
+    on 31 March 2026. Every other output is due on 31 December 2025. {(country, code): deadline} of
+    the outputs moved."""
+    from outputs.services.output_edits import output_edit
+
+    from .workflow import approve, save_update, seed_output
+
+    approve(save_update(seed_output("MZ", "1.1"), users.officer_mz, status="cancelled", progress=0,
+                        narrative="Merged into Output 1.2."), users.coordinator)
+    moved = {("VN", "1.1"): datetime.date(2025, 10, 31), ("MW", "1.1"): datetime.date(2025, 11, 30),
+             ("MZ", "1.1"): datetime.date(2025, 11, 15), ("VN", "2.1"): datetime.date(2025, 12, 1),
+             ("MZ", "2.1"): datetime.date(2026, 3, 31)}
+    for (country, code), deadline in moved.items():
+        output = seed_output(country, code)
+        output_edit(output=output, user=users.coordinator, base_revision=output.revision, deadline=deadline)
+    return moved
+
+
+@pytest.fixture
 def large_programme(db: None) -> "Programme":
     """A generated programme 10 times the seed's size (63 -> 630 outputs, 42 a country against
     Malawi's 12), for query-count tests: a query per row would show as a count that grows."""
