@@ -1,10 +1,10 @@
 """The suite's set-up and the fixtures every app's tests share.
 
 The seed programme and the demo users are loaded once per test session (per xdist worker) into the
-test database; each test then runs in a transaction that is rolled back, so every test starts from
-the same data. A transactional test (``transaction=True``, ``live_server``) commits, and pytest-django
-flushes the database after it: the next test that asks for the seed finds it missing and loads it
-again (pytest-django runs the transactional tests after the others, so this is rare).
+test database, which is then kept as a snapshot; each test runs in a transaction that is rolled back,
+so every test starts from the same data. A transactional test (``transaction=True``, ``live_server``)
+commits, and pytest-django flushes the database after it: the snapshot is put back, committed, before
+the next test that uses the database (pytest-django runs the transactional tests after the others).
 """
 
 import os
@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-from .seed import FAST_HASHERS, SEED_PAGE, USERNAMES, seed_programme_loaded
+from .seed import FAST_HASHERS, SEED_PAGE, SNAPSHOT, USERNAMES, seed_programme_loaded
 
 if TYPE_CHECKING:  # the models are imported once Django is set up
     from django.contrib.auth.models import User
@@ -29,6 +29,19 @@ if TYPE_CHECKING:  # the models are imported once Django is set up
     from programme.models import Programme
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return bool(item.get_closest_marker("django_db") or (DATABASE_FIXTURES | TRANSACTIONAL_FIXTURES)
+                & set(getattr(item, "fixturenames", ())))
+
+
+def flushes_database(item: pytest.Item) -> bool:
+    """A transactional test: pytest-django empties every table after it."""
+    marker = item.get_closest_marker("django_db")
+    marked = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    return bool(marked or TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -40,8 +53,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept: list[pytest.Item] = []
     left: list[pytest.Item] = []
     for item in items:
-        uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        (kept if uses_database else left).append(item)
+        (kept if uses_database(item) else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
@@ -60,9 +72,38 @@ def fast_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker, fast_password_hashing: None) -> None:
-    """The test database, with the seed loaded once and committed."""
+    """The test database, with the seed loaded once and committed, and its snapshot."""
+    global _db_blocker
+    _db_blocker = django_db_blocker
     with django_db_blocker.unblock():
         seed_programme_loaded()
+        SNAPSHOT.take()
+
+
+_db_blocker = None  # pytest-django's database blocker, kept by django_db_setup for the hooks below
+_flushed = False  # a transactional test emptied the database since the seed was last put back
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """The seed put back, committed, before the first test using the database after a flush: before
+    the test's fixtures open its transaction, whose rollback would take the seed away again."""
+    global _flushed
+    if _flushed and _db_blocker is not None and uses_database(item):
+        with _db_blocker.unblock():
+            SNAPSHOT.restore()
+        _flushed = False
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    global _flushed
+    try:
+        return (yield)
+    finally:
+        if flushes_database(item):
+            _flushed = True
 
 
 @pytest.fixture(autouse=True)
