@@ -4,11 +4,9 @@ page's fragment cached through one server's cache client is served through anoth
 through either gives both the new page (its key holds the programme's data version); the API's lists
 are kept there too."""
 
-import runpy
 import shutil
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import redis
@@ -20,31 +18,27 @@ from django.test.utils import CaptureQueriesContext
 
 from outputs.models import Output
 from outputs.services.output_edits import output_edit
+from testing.environment import settings_for
 from testing.servers import free_port
 
-SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
 API = "/api/outputs/?programme=glo-22-31-irl&country=mw"
 # A page served from its cached fragment: the session, the account and the account's grants.
 CACHED_PAGE_QUERIES = 3
 
 
-def configured_caches(monkeypatch, **environment):
-    for name in ("CACHE_URL", "CACHE_KEY_PREFIX", "CACHE_MAX_ENTRIES"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(str(SETTINGS_FILE))["CACHES"]
+def configured_caches(**environment):
+    return settings_for(environment)["CACHES"]
 
 
-def test_without_cache_url_each_process_keeps_its_own_memory(monkeypatch):
-    default = configured_caches(monkeypatch)["default"]
+def test_without_cache_url_each_process_keeps_its_own_memory():
+    default = configured_caches()["default"]
     assert default["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert default["OPTIONS"] == {"MAX_ENTRIES": 300}
 
 
-def test_cache_url_names_a_redis_shared_by_every_server(monkeypatch):
-    caches = configured_caches(monkeypatch, CACHE_URL="redis://cache.internal:6379/1", CACHE_KEY_PREFIX="release-42")
+def test_cache_url_names_a_redis_shared_by_every_server():
+    caches = configured_caches(CACHE_URL="redis://cache.internal:6379/1", CACHE_KEY_PREFIX="release-42")
     default = caches["default"]
     assert default["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert default["LOCATION"] == "redis://cache.internal:6379/1"
@@ -53,9 +47,9 @@ def test_cache_url_names_a_redis_shared_by_every_server(monkeypatch):
 
 
 @pytest.mark.parametrize("url", ["memcached://cache.internal:11211", "rediss-cluster://u:secret@cache.internal:6379"])
-def test_another_scheme_stops_start_up_without_showing_the_address(monkeypatch, url):
+def test_another_scheme_stops_start_up_without_showing_the_address(url):
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL starts with '[a-z-]+': use redis://host:port/db") as refused:
-        configured_caches(monkeypatch, CACHE_URL=url)
+        configured_caches(CACHE_URL=url)
     assert "secret" not in str(refused.value) and "cache.internal" not in str(refused.value)
 
 
@@ -101,10 +95,10 @@ def queries(client, url):
 
 
 def test_a_fragment_cached_through_one_server_is_served_through_another(
-    redis_url, monkeypatch, settings, users, client_for
+    redis_url, settings, users, client_for
 ):
     coordinator = client_for(users.coordinator)
-    shared = configured_caches(monkeypatch, CACHE_URL=redis_url)
+    shared = configured_caches(CACHE_URL=redis_url)
     settings.CACHES = shared  # server A's cache client
     first_count, first = queries(coordinator, COUNTRY)
     assert first_count > CACHED_PAGE_QUERIES  # rendered
