@@ -121,6 +121,7 @@ def test_an_officers_pdf_report_says_so_in_its_header(users, client_for, reporte
     from pypdf import PdfReader
 
     response, content = get(client_for(users.officer_mw), "/countries/mw/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     first_page = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert first_page.startswith("Malawi only: the country you report for")
     assert filename(response) == "glo-22-31-irl-mw-report-2025-12-01.pdf"

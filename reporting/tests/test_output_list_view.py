@@ -1,8 +1,6 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 URL = "/programmes/glo-22-31-irl/outputs/"
 
@@ -93,19 +91,3 @@ def test_pending_shown_to_officers_not_donors(users, client_for, reported):
 @pytest.mark.parametrize(("who", "status"), [("anon", 302), ("nogrant", 404), ("donor", 200), ("officer_zm", 200)])
 def test_access(users, client_for, who, status):
     assert client_for(getattr(users, who)).get(URL).status_code == status
-
-
-# session, user, programme, grants, components (filter choices), count, page of outputs,
-# the review-queue count in the header, and the request transaction's savepoint and its release
-LIST_QUERIES = 10
-
-
-def test_query_count_at_two_sizes(users, client_for, reported, large_programme, django_assert_max_num_queries):
-    seed_reader = client_for(users.coordinator)
-    with django_assert_max_num_queries(LIST_QUERIES):
-        assert seed_reader.get(URL, {"sort": "-progress"}).status_code == 200
-    coordinator = get_user_model().objects.get(username=f"demo-coordinator-{large_programme.slug}")
-    large_reader = client_for(coordinator)
-    with django_assert_max_num_queries(LIST_QUERIES):
-        response = large_reader.get(reverse("reporting:output_list", args=[large_programme.slug]), {"sort": "-progress"})
-    assert "630 outputs" in response.content.decode()
