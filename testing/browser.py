@@ -32,6 +32,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
 
 _axe = Axe()
+LOGIN_LOOKED_AT: set[int] = set()  # the widths at which this test process photographed and checked the login page
 
 # A status is shown as a badge with words and an icon shape, or as a chart with a text equivalent.
 COLOUR_ONLY_BADGES = """() => [
@@ -82,7 +83,6 @@ class Journey:
         self.contexts: list = []
         self.problems: list[str] = []
         self.without_javascript: list[Page] = []
-        self.logged_in_once = False
         self.expected_statuses = {400, 403, 404}  # refusals the journeys provoke; a 500 is a failure
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -145,9 +145,9 @@ class Journey:
 
     def login(self, page: Page, username: str, password: str) -> None:
         page.goto("/accounts/login/")
-        if not self.logged_in_once:  # the same page for everyone: photographed and checked once
+        if self.width not in LOGIN_LOOKED_AT:  # the same page for everyone: checked once per width
             self.look(page, "login")
-            self.logged_in_once = True
+            LOGIN_LOOKED_AT.add(self.width)
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
