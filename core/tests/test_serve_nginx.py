@@ -25,6 +25,9 @@ from testing.servers import free_port
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SLOW_CLIENTS = 64
+# Two gunicorn processes of production's shape (2 threads, 8 connections each; gunicorn.conf.py's four
+# are checked in test_gunicorn_config.py): fewer to start, and the slow clients still outnumber them.
+WORKERS = 2
 HEADER_EVERY_S = 2
 ANSWER_WITHIN_S = 1.0
 
@@ -80,11 +83,10 @@ def served():
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
     env.update(
         BUILD_DIR=str(work / "build"), DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}", DJANGO_DEBUG="0",
-        GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_ACCESS_LOG=str(work / "gunicorn-access.log"),
-        GUNICORN_ERROR_LOG=str(work / "gunicorn.log"),
+        GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_WORKERS=str(WORKERS),
+        GUNICORN_ACCESS_LOG=str(work / "gunicorn-access.log"), GUNICORN_ERROR_LOG=str(work / "gunicorn.log"),
     )
     subprocess.run([str(BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=60)
-    # The shape gunicorn.conf.py gives production: 4 processes x 2 threads, 8 connections each.
     gunicorn = subprocess.Popen([str(BIN / "gunicorn"), "config.wsgi"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     nginx = subprocess.Popen(
@@ -105,8 +107,9 @@ def served():
 
 def warm_every_worker(port):
     """A worker process loads the URLs and middleware on its first request, which may take over a
-    second on a busy machine: 32 requests at once reach all four (each holds 8 connections at most)."""
-    threads = [threading.Thread(target=request, args=(port, "/healthz/live"), kwargs={"timeout": 30}) for _ in range(32)]
+    second on a busy machine: 8 requests per process at once reach every one (each holds 8 connections at most)."""
+    threads = [threading.Thread(target=request, args=(port, "/healthz/live"), kwargs={"timeout": 30})
+               for _ in range(8 * WORKERS)]
     for thread in threads:
         thread.start()
     for thread in threads:
