@@ -2,13 +2,13 @@
 what changed meanwhile, and the person keeps what they typed."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from outputs.models import Output, ReviewEvent, StatusUpdate
+from testing.pages import messages_of, text_of
 from testing.workers import assert_overlapped, run_together
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
@@ -38,10 +38,6 @@ def _loaded_revision(client, output):
     return response.context["form"]["base_revision"].value()
 
 
-def _html(response):
-    return response.content.decode()
-
-
 def _conflict_panel(html):
     start = html.index('<section class="panel panel-conflict"')
     return html[start:html.index("</section>", start)]
@@ -64,7 +60,7 @@ def test_second_officer_save_is_refused_and_keeps_the_typed_text(users, malawi_o
     refused = second.post(url, _update_form(malawi_output, revision_second, typed, status="off_track",
                                             progress="15"))
     assert refused.status_code == 200
-    html = _html(refused)
+    html = text_of(refused)
     assert CONFLICT_MESSAGE in html
     assert typed in html  # the textarea still holds it
     assert refused.context["form"]["status"].value() == "off_track"
@@ -73,9 +69,7 @@ def test_second_officer_save_is_refused_and_keeps_the_typed_text(users, malawi_o
     assert "Chikondi Banda saved this on" in panel
     assert "Chikondi: the survey is late." in panel
     assert "At risk" in panel and "30%" in panel and "Submitted for review" in panel
-    assert "The update was not saved. Please check the form." in [
-        str(m) for m in get_messages(refused.wsgi_request)
-    ]
+    assert "The update was not saved. Please check the form." in messages_of(refused)
 
     # Nothing of the refused save was written.
     update = StatusUpdate.objects.get()
@@ -107,7 +101,7 @@ def test_officer_save_refused_after_a_coordinator_edit(users, malawi_output, cli
     typed = "Progress in the pilot districts."
     refused = officer.post(reverse("outputs:update", args=[malawi_output.pk]),
                            _update_form(malawi_output, revision, typed))
-    html = _html(refused)
+    html = text_of(refused)
     assert refused.status_code == 200 and CONFLICT_MESSAGE in html and typed in html
     panel = _conflict_panel(html)
     assert "Plan adopted by cabinet and rolled out in six districts" in panel
@@ -125,7 +119,7 @@ def test_second_coordinator_edit_is_refused_and_keeps_the_typed_text(users, mala
                             "base_revision": revision}).status_code == 302
     refused = second.post(url, {"title": "Ada's carefully typed wording", "deadline": "2027-01-31",
                                 "reason": "Typo", "base_revision": revision})
-    html = _html(refused)
+    html = text_of(refused)
     assert refused.status_code == 200
     assert "Someone else changed this output after you opened the form." in html
     assert "Ada&#x27;s carefully typed wording" in html and 'value="2027-01-31"' in html
@@ -144,7 +138,7 @@ def test_coordinator_edit_refused_after_an_officer_save(users, malawi_output, cl
     refused = coordinator.post(url, {"title": "New text", "deadline": "2027-01-31", "reason": "",
                                      "base_revision": revision})
     assert refused.status_code == 200
-    panel = _conflict_panel(_html(refused))
+    panel = _conflict_panel(text_of(refused))
     assert "Officer&#x27;s news." in panel and "Chikondi Banda saved this on" in panel
     malawi_output.refresh_from_db()
     assert malawi_output.title != "New text"
@@ -175,7 +169,7 @@ def test_two_concurrent_saves_one_wins(users, revision_claims):
     assert sorted(response.status_code for response in responses.values()) == [200, 302]
     (winner,) = [name for name, response in responses.items() if response.status_code == 302]
     (loser,) = [name for name, response in responses.items() if response.status_code == 200]
-    html = _html(responses[loser])
+    html = text_of(responses[loser])
     assert CONFLICT_MESSAGE in html
     assert narratives[loser] in html
     assert narratives[winner] in _conflict_panel(html)
