@@ -12,3 +12,8 @@ def text_of(response: HttpResponse) -> str:
 def messages_of(response: HttpResponse) -> list[str]:
     """The messages the request added (success, refusal), as the next page shows them."""
     return [str(message) for message in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+
+
+def main_of(html: str) -> str:
+    """The page's <main>: the shell around it (CSRF tokens) differs from request to request."""
+    return html.split("<main")[1].split("</main>")[0]

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from outputs.models import Output
 from outputs.services.output_edits import output_edit
 from testing.environment import settings_for
+from testing.pages import main_of
 from testing.servers import free_port
 
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
@@ -82,11 +83,6 @@ def redis_url(tmp_path_factory):
         process.wait(timeout=10)
 
 
-def main(page):
-    """The page's body: the shell around it (CSRF tokens) differs from request to request."""
-    return page.split("<main")[1].split("</main>")[0]
-
-
 def queries(client, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -108,7 +104,7 @@ def test_a_fragment_cached_through_one_server_is_served_through_another(
     settings.CACHES = {"default": dict(shared["default"])}
     count, page = queries(coordinator, COUNTRY)
     assert count == CACHED_PAGE_QUERIES
-    assert main(page) == main(first)
+    assert main_of(page) == main_of(first)
 
     # The API's lists are kept there too (pickled by RedisCache), and served again through B.
     api = coordinator.get(API).json()
