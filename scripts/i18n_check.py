@@ -15,7 +15,7 @@ import django
 
 django.setup()
 
-from programme.catalogues import catalogue_paths, problems
+from testing.catalogues import catalogue_paths, problems
 
 
 def main():

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from conftest import DEMO_PASSWORD
 from core.passwords import send_password_reset
-from reporting.tests.browser import PHONE
+from testing.browser import PHONE
+from testing.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

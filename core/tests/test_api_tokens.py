@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from conftest import DEMO_PASSWORD
+from testing.seed import DEMO_PASSWORD
 
 PAGE = "/accounts/token/"
 

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from conftest import DEMO_PASSWORD
-from outputs.testing import save_update, seed_output
+from testing.files import stored_files
+from testing.seed import DEMO_PASSWORD
+from testing.workflow import save_update, seed_output
 
 IP = "192.0.2.44"
 
@@ -123,8 +124,7 @@ def _docx_bomb():
     ("big.pdf", b"%PDF-1.4\n" + b"\0" * (10 * 1024 * 1024), "too_large"),
     ("bomb.docx", None, "zip_bomb"),
 ])
-def test_refused_upload_is_logged_with_the_user(users, audit_lines, settings, tmp_path, name, content, reason):
-    settings.MEDIA_ROOT = tmp_path
+def test_refused_upload_is_logged_with_the_user(users, audit_lines, settings, tmp_media, name, content, reason):
     settings.SPREADSHEET_MAX_UNCOMPRESSED_BYTES = 1024 * 1024
     upload = SimpleUploadedFile(name, _docx_bomb() if content is None else content)
     with pytest.raises(ValidationError):
@@ -133,7 +133,7 @@ def test_refused_upload_is_logged_with_the_user(users, audit_lines, settings, tm
     assert refusal.levelno == logging.WARNING
     assert refusal.audit["username"] == "officer-mw" and refusal.audit["user_id"] == users.officer_mw.pk
     assert refusal.audit["reason"] == reason and refusal.audit["file"] == name
-    assert list(tmp_path.rglob("*.*")) == []  # nothing stored
+    assert stored_files(tmp_media) == []  # nothing stored
 
 
 def test_csrf_failure_is_one_audit_line_and_a_page(users, caplog, audit_lines):

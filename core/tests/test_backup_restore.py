@@ -19,20 +19,14 @@ from django.db import connection
 from core.backup import BackupError, backup_create, backup_restore
 from outputs.models import Evidence, Output, StatusUpdate
 from outputs.services.output_edits import output_edit
-from outputs.testing import approve, save_update, seed_output
-from outputs.tests.conftest import upload
+from testing.files import upload
+from testing.workflow import approve, save_update, seed_output
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def reported_programme(users, media):
+def reported_programme(users, tmp_media):
     """Approved and pending updates with evidence files and a link, and an edited output."""
     malawi = seed_output("MW", "1.1")
     approved = save_update(malawi, users.officer_mw, status="at_risk", narrative="Delayed by the floods.",
@@ -107,7 +101,8 @@ def counts(rows):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_restores_every_row_and_file_into_an_empty_database(reported_programme, media, empty_database, tmp_path):
+def test_backup_restores_every_row_and_file_into_an_empty_database(reported_programme, tmp_media, empty_database,
+                                                                   tmp_path):
     original = dump_default()
     before = counts(original)
     assert before["programme.programme"] == 1 and before["outputs.output"] == 63

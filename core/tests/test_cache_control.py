@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from outputs.testing import save_update, seed_output
+from testing.workflow import save_update, seed_output
 
 PRIVATE = "private, no-store"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -30,8 +30,7 @@ def test_api_with_a_token_and_without_credentials(users):
     assert refused.status_code == 401 and refused["Cache-Control"] == PRIVATE
 
 
-def test_evidence_download(users, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_evidence_download(users, client_for, tmp_media):
     update = save_update(seed_output("MW", "1.1"), users.officer_mw, files=[SimpleUploadedFile("proof.pdf", PDF)])
     response = client_for(users.officer_mw).get(f"/evidence/{update.evidence.get().pk}/")
     assert response.status_code == 200

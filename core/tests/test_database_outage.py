@@ -6,10 +6,7 @@ runs on its own: `make test-postgres` runs it after the suite (`pytest -m db_out
 """
 
 import json
-import os
-import subprocess
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,28 +14,11 @@ from django.core.wsgi import get_wsgi_application
 from django.db import connection
 from django.test import Client
 
+from testing.servers import start_database, stop_database
+
 pytestmark = [pytest.mark.db_outage, pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 PAGE = "/programmes/glo-22-31-irl/"
-
-
-def pg_ctl(*args):
-    datadir = os.environ.get("TEST_PG_DATADIR")
-    if not datadir or connection.vendor != "postgresql":
-        pytest.fail("Run this test through scripts/with-postgres.sh (make test-postgres): it stops and "
-                    "restarts that throwaway cluster, found from TEST_PG_DATADIR.")
-    command = [str(Path(os.environ["PG_BINDIR"]) / "pg_ctl"), "-D", datadir, *args]
-    if os.environ.get("TEST_PG_OWNER"):
-        command = ["runuser", "-u", os.environ["TEST_PG_OWNER"], "--", *command]
-    subprocess.run(command, check=True, capture_output=True, timeout=120)
-
-
-def stop_database():
-    pg_ctl("-m", "fast", "-w", "stop")
-
-
-def start_database():
-    pg_ctl("-l", os.environ["TEST_PG_LOG"], "-w", "-t", "60", "-o", os.environ["TEST_PG_OPTIONS"], "start")
 
 
 class Wsgi:

@@ -73,7 +73,7 @@ def test_a_lock_past_the_busy_timeout_sends_the_browser_to_repeat_the_request(us
 
 def test_a_form_meeting_the_lock_is_sent_again_with_what_was_typed(users, client_for, monkeypatch):
     from outputs.services import updates
-    from outputs.testing import seed_output
+    from testing.workflow import seed_output
 
     output = seed_output("MW", "1.1")
     client = client_for(users.officer_mw)

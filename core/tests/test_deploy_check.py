@@ -7,11 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from testing.environment import settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(tmp_path, **overrides):
+    """A production environment (``None`` leaves a variable out)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -48,26 +52,19 @@ def test_check_deploy_flags_an_insecure_override(tmp_path):
 
 @pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
 def test_a_missing_variable_stops_start_up_naming_it(tmp_path, variable):
-    result = manage(production_env(tmp_path, **{variable: None}), "check")
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert f"The environment variable {variable} is required in production" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match=f"The environment variable {variable} is required in production"):
+        settings_for(production_env(tmp_path, **{variable: None}))
 
 
 def test_production_settings_values(tmp_path):
     """Cookies, HSTS, the session limits and the CSP as production reads them."""
-    code = (
-        "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps(["
-        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, "
-        "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_AGE, s.SESSION_IDLE_TIMEOUT, s.DEBUG, "
-        "s.CSRF_TRUSTED_ORIGINS, s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS']]))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            env=production_env(tmp_path), timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == (
-        '[true, true, true, true, 31536000, 43200, 3600, false, ["https://tracker.example.org"], 60, true]'
-    )
+    s = settings_for(production_env(tmp_path))
+    assert [
+        s["SESSION_COOKIE_SECURE"], s["CSRF_COOKIE_SECURE"], s["SESSION_COOKIE_HTTPONLY"], s["SECURE_SSL_REDIRECT"],
+        s["SECURE_HSTS_SECONDS"], s["SESSION_COOKIE_AGE"], s["SESSION_IDLE_TIMEOUT"], s["DEBUG"],
+        s["CSRF_TRUSTED_ORIGINS"], s["DATABASES"]["default"]["CONN_MAX_AGE"],
+        s["DATABASES"]["default"]["CONN_HEALTH_CHECKS"],
+    ] == [True, True, True, True, 31536000, 43200, 3600, False, ["https://tracker.example.org"], 60, True]
 
 
 def test_passwords_need_ten_characters(db):

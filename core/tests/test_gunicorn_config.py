@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -20,16 +22,22 @@ def resolved(**env):
     return dict(re.findall(r"^(\w+)[ \t]*=[ \t]*(.*)$", result.stdout, re.MULTILINE))
 
 
-def test_the_shape_measured_by_the_load_test():
-    config = resolved()
+@pytest.fixture(scope="module")
+def default():
+    """The configuration without any variable set, resolved once for the module."""
+    return resolved()
+
+
+def test_the_shape_measured_by_the_load_test(default):
+    config = default
     assert (config["workers"], config["threads"], config["worker_class"]) == ("4", "2", "gthread")
     # Four connections per thread at most, so kept-alive connections spread over the processes.
     assert config["worker_connections"] == "8"
     assert config["bind"] == "['127.0.0.1:8000']"
 
 
-def test_the_scheme_is_believed_only_from_nginx_on_this_host():
-    config = resolved()
+def test_the_scheme_is_believed_only_from_nginx_on_this_host(default):
+    config = default
     assert config["forwarded_allow_ips"] == "['127.0.0.1']"
     # Only the header nginx sets itself: X-Forwarded-Ssl or X-Forwarded-Protocol from a client,
     # passed on by nginx, would otherwise make a plain HTTP request https.

@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from conftest import DEMO_PASSWORD
 from core import services
 from core.models import UserPreference
 from core.selectors import user_language
+from testing.seed import DEMO_PASSWORD
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 

@@ -33,9 +33,14 @@ import httpx
 import pytest
 import requests
 
+from testing.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SLOW_CLIENTS = 64
+# Two gunicorn processes of production's shape (2 threads, 8 connections each; gunicorn.conf.py's four
+# are checked in test_gunicorn_config.py): fewer to start, and the slow clients still outnumber them.
+WORKERS = 2
 HEADER_EVERY_S = 2
 ANSWER_WITHIN_S = 1.0
 PASSWORD = "nginx-test-password"
@@ -60,12 +65,6 @@ print(json.dumps({"token": Token.objects.create(user=officer).key, "outputs": [o
 """
 
 pytestmark = pytest.mark.nginx
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def request(port: int, path: str, method: str = "GET", headers: dict | None = None, timeout: float = 10,
@@ -123,13 +122,13 @@ def served():
         BUILD_DIR=str(work / "build"), DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}", DJANGO_DEBUG="0",
         # A failed sign-in costs a hash, even for an unknown name: milliseconds here, not a second.
         DJANGO_SETTINGS_MODULE="core.tests.fast_hashing_settings",
-        GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_ACCESS_LOG=str(work / "gunicorn-access.log"),
-        GUNICORN_ERROR_LOG=str(work / "gunicorn.log"),
+        GUNICORN_BIND=f"127.0.0.1:{app_port}", GUNICORN_WORKERS=str(WORKERS),
+        GUNICORN_ACCESS_LOG=str(work / "gunicorn-access.log"), GUNICORN_ERROR_LOG=str(work / "gunicorn.log"),
     )
     prepared = subprocess.run([str(BIN / "python"), "-c", PREPARE], cwd=ROOT, env={**env, "OFFICER_PASSWORD": PASSWORD},
                               check=True, timeout=120, capture_output=True, text=True)
     data = json.loads(prepared.stdout.strip().splitlines()[-1])
-    # A: the shape gunicorn.conf.py gives production, 4 processes x 2 threads, 8 connections each.
+    # A: the shape gunicorn.conf.py gives production (processes x 2 threads, 8 connections each).
     # B: a second app server on the same database, of one process.
     gunicorn = subprocess.Popen([str(BIN / "gunicorn"), "config.wsgi"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -160,8 +159,9 @@ def served():
 
 def warm_every_worker(port):
     """A worker process loads the URLs and middleware on its first request, which may take over a
-    second on a busy machine: 32 requests at once reach all four (each holds 8 connections at most)."""
-    threads = [threading.Thread(target=request, args=(port, "/healthz/live"), kwargs={"timeout": 30}) for _ in range(32)]
+    second on a busy machine: 8 requests per process at once reach every one (each holds 8 connections at most)."""
+    threads = [threading.Thread(target=request, args=(port, "/healthz/live"), kwargs={"timeout": 30})
+               for _ in range(8 * WORKERS)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,11 +1,13 @@
 """The admin answers 200 to a superuser on every page staff use, and shows the repeated-code warning."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from outputs.models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
-from outputs.testing import approve, save_update
 from programme.models import AccessGrant, Country, Outcome, Programme, Region
+from testing.workflow import approve, save_update
 
 
 @pytest.fixture
@@ -35,20 +37,25 @@ def test_output_changelist_columns_filters_and_warning(admin_client_seed, seed_p
     content = response.content.decode()
     assert "63 outputs" in content
     assert "Data quality: 2 outputs share their code" in content
-    for param in [
-        f"outcome__programme__id__exact={seed_programme.pk}",
-        f"outcome__country__id__exact={Country.objects.get(code='MW').pk}",
-        "outcome_number=2",
-        "deadline__year=2025",
-        "repeated_code=yes",
-        "q=Convention+No.+102",
-        "o=1",
-        "o=-5",
+    Output.objects.filter(outcome__country__code="VN", code="1.1").update(deadline=datetime.date(2026, 6, 30))
+    # Each filter narrows the list: Malawi's 12 outputs, the 17 of outcomes numbered 2, the 62 due in
+    # 2025, the two sharing Zambia's code 2.1, the 9 mentioning Convention No. 102.
+    for param, count in [
+        (f"outcome__programme__id__exact={seed_programme.pk}", 63),
+        (f"outcome__country__id__exact={Country.objects.get(code='MW').pk}", 12),
+        ("outcome_number=2", 17),
+        ("deadline__year=2025", 62),
+        ("deadline__year=2026", 1),
+        ("repeated_code=yes", 2),
+        ("q=Convention+No.+102", 9),
+        ("o=1", 63),
+        ("o=-5", 63),
     ]:
-        assert admin_client_seed.get(f"{url}?{param}").status_code == 200, param
+        response = admin_client_seed.get(f"{url}?{param}")
+        assert response.status_code == 200, param
+        assert response.context["cl"].result_count == count, param
     repeated = admin_client_seed.get(f"{url}?repeated_code=yes").content.decode()
-    assert "2 outputs" in repeated
-    assert repeated.count("⚠ repeated code") == 2
+    assert "2 outputs" in repeated and repeated.count("⚠ repeated code") == 2
     malawi = admin_client_seed.get(f"{url}?outcome__country__id__exact={Country.objects.get(code='MW').pk}")
     assert "12 outputs" in malawi.content.decode()
 
@@ -93,9 +100,8 @@ def test_admin_edit_of_output_is_recorded(admin_client_seed, admin_user):
 @pytest.mark.parametrize(
     "model", [AccessGrant, StatusUpdate, ReviewEvent, Evidence, ReminderSent], ids=lambda m: m.__name__
 )
-def test_workflow_models_are_in_the_admin(users, client_for, model, settings, tmp_path):
+def test_workflow_models_are_in_the_admin(users, client_for, model, tmp_media):
     admin_client = client_for(users.admin)  # the demo admin: create_demo_users resets its password
-    settings.MEDIA_ROOT = tmp_path
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     output = Output.objects.get(outcome__country__code="MW", code="1.3")

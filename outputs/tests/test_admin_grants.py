@@ -3,19 +3,15 @@ imports and changes only the rows of the programmes they coordinate. Here that s
 coordinates the seed programme only; a second programme holds an output, a submitted update with
 its evidence, a review event and a reminder they must never see."""
 
-import csv
-import io
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from outputs.models import Evidence, Output, ReminderSent, ReviewEvent, StatusUpdate
-from outputs.testing import save_update
 from programme.models import AccessGrant, Country, Outcome, Programme, Role
+from testing.admin_spreadsheets import HEADER, confirm, export_rows, preview
+from testing.workflow import save_update
 
 OTHER_CODE = "TST/99/01/XYZ"
 OTHER_OUTPUT_TITLE = "Hidden output of the other programme"
@@ -28,9 +24,7 @@ STAFF_PERMISSIONS = [
 ] + ["import_output"]
 
 
-@pytest.fixture(autouse=True)
-def media(tmp_media):
-    return tmp_media
+pytestmark = pytest.mark.usefixtures("tmp_media")
 
 
 @pytest.fixture
@@ -189,13 +183,6 @@ def test_shared_countries_are_read_not_changed_by_staff(staff, admin_client):
     assert admin_client.post(url, form).status_code == 302
 
 
-def export_rows(client, query=""):
-    fields = {f"outputresource_{name}": "on" for name in ["id", "programme", "country", "outcome", "code", "title", "deadline"]}
-    response = client.post("/admin/outputs/output/export/" + query, {"format": "0", "resource": "0", **fields})
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
 def test_export_holds_only_the_coordinated_programme(staff, admin_client, other):
     mine = export_rows(staff)
     assert len(mine) == 63 and {row["programme"] for row in mine} == {"GLO/22/31/IRL"}
@@ -213,16 +200,6 @@ def test_no_grant_gives_an_empty_admin(seed_programme, other, client_for):
     assert export_rows(client) == []
 
 
-IMPORT_URL = "/admin/outputs/output/import/"
-HEADER = "programme,country,outcome,code,title,deadline\n"
-
-
-def preview(client, content):
-    response = client.post(IMPORT_URL, {"format": "0", "import_file": SimpleUploadedFile("outputs.csv", content.encode())})
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 def test_import_into_another_programme_is_refused(staff, other, seed_programme):
     before = sorted(Output.objects.values_list("pk", "title", "deadline"))
     html = preview(staff, HEADER
@@ -237,8 +214,7 @@ def test_import_into_another_programme_is_refused(staff, other, seed_programme):
     assert sorted(Output.objects.values_list("pk", "title", "deadline")) == before
     # The same file's own row alone imports.
     html = preview(staff, HEADER + "GLO/22/31/IRL,MW,1,1.3,The ratification campaign is implemented (revised),2026-03-31\n")
-    fields = dict(re.findall(r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"', html))
-    assert staff.post("/admin/outputs/output/process_import/", {**fields, "confirm": "Confirm import"}).status_code == 302
+    assert confirm(staff, html).status_code == 302
     assert Output.objects.get(outcome__programme=seed_programme, outcome__country__code="MW", code="1.3").title.endswith("(revised)")
 
 

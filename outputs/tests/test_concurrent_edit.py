@@ -1,18 +1,15 @@
 """No lost work: of two saves made from pages loaded at the same state, the second is refused with
 what changed meanwhile, and the person keeps what they typed."""
 
-import threading
-import time
-
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from outputs.models import Output, ReviewEvent, StatusUpdate
-from outputs.services import output_edits
+from testing.pages import messages_of, text_of
+from testing.workers import assert_overlapped, run_together
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 
@@ -41,10 +38,6 @@ def _loaded_revision(client, output):
     return response.context["form"]["base_revision"].value()
 
 
-def _html(response):
-    return response.content.decode()
-
-
 def _conflict_panel(html):
     start = html.index('<section class="panel panel-conflict"')
     return html[start:html.index("</section>", start)]
@@ -67,7 +60,7 @@ def test_second_officer_save_is_refused_and_keeps_the_typed_text(users, malawi_o
     refused = second.post(url, _update_form(malawi_output, revision_second, typed, status="off_track",
                                             progress="15"))
     assert refused.status_code == 200
-    html = _html(refused)
+    html = text_of(refused)
     assert CONFLICT_MESSAGE in html
     assert typed in html  # the textarea still holds it
     assert refused.context["form"]["status"].value() == "off_track"
@@ -76,9 +69,7 @@ def test_second_officer_save_is_refused_and_keeps_the_typed_text(users, malawi_o
     assert "Chikondi Banda saved this on" in panel
     assert "Chikondi: the survey is late." in panel
     assert "At risk" in panel and "30%" in panel and "Submitted for review" in panel
-    assert "The update was not saved. Please check the form." in [
-        str(m) for m in get_messages(refused.wsgi_request)
-    ]
+    assert "The update was not saved. Please check the form." in messages_of(refused)
 
     # Nothing of the refused save was written.
     update = StatusUpdate.objects.get()
@@ -110,7 +101,7 @@ def test_officer_save_refused_after_a_coordinator_edit(users, malawi_output, cli
     typed = "Progress in the pilot districts."
     refused = officer.post(reverse("outputs:update", args=[malawi_output.pk]),
                            _update_form(malawi_output, revision, typed))
-    html = _html(refused)
+    html = text_of(refused)
     assert refused.status_code == 200 and CONFLICT_MESSAGE in html and typed in html
     panel = _conflict_panel(html)
     assert "Plan adopted by cabinet and rolled out in six districts" in panel
@@ -128,7 +119,7 @@ def test_second_coordinator_edit_is_refused_and_keeps_the_typed_text(users, mala
                             "base_revision": revision}).status_code == 302
     refused = second.post(url, {"title": "Ada's carefully typed wording", "deadline": "2027-01-31",
                                 "reason": "Typo", "base_revision": revision})
-    html = _html(refused)
+    html = text_of(refused)
     assert refused.status_code == 200
     assert "Someone else changed this output after you opened the form." in html
     assert "Ada&#x27;s carefully typed wording" in html and 'value="2027-01-31"' in html
@@ -147,7 +138,7 @@ def test_coordinator_edit_refused_after_an_officer_save(users, malawi_output, cl
     refused = coordinator.post(url, {"title": "New text", "deadline": "2027-01-31", "reason": "",
                                      "base_revision": revision})
     assert refused.status_code == 200
-    panel = _conflict_panel(_html(refused))
+    panel = _conflict_panel(text_of(refused))
     assert "Officer&#x27;s news." in panel and "Chikondi Banda saved this on" in panel
     malawi_output.refresh_from_db()
     assert malawi_output.title != "New text"
@@ -156,49 +147,11 @@ def test_coordinator_edit_refused_after_an_officer_save(users, malawi_output, cl
 # --- Concurrent: two requests at once ---------------------------------------------------------
 
 
-def _run(jobs, *, concurrently):
-    """Run each job in its own thread with its own DB connection; together or one after the other."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = {}, []
-
-    def work(name, job):
-        try:
-            if concurrently:
-                barrier.wait(timeout=10)
-            results[name] = job()
-        except BaseException as error:  # re-raised in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=item) for item in jobs.items()]
-    for thread in threads:
-        thread.start()
-        if not concurrently:
-            thread.join()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_saves_one_wins(users, monkeypatch):
+def test_two_concurrent_saves_one_wins(users, revision_claims):
     """On PostgreSQL both requests really overlap; SQLite serialises writers, so there they run in turn."""
     concurrently = connection.vendor == "postgresql"
     output = Output.objects.get(outcome__country__code="MW", code="1.1")
-    claims = []
-    original = output_edits.output_revision_claim
-
-    def slow_claim(output_, base_revision):
-        started = time.monotonic()
-        try:
-            original(output_, base_revision)
-            time.sleep(0.5)  # hold the claimed row while the other request arrives
-        finally:
-            claims.append((started, time.monotonic()))
-
-    monkeypatch.setattr(output_edits, "output_revision_claim", slow_claim)
 
     clients = {"officer-mw": Client(), "officer-mw2": Client()}
     clients["officer-mw"].force_login(users.officer_mw)
@@ -211,12 +164,12 @@ def test_two_concurrent_saves_one_wins(users, monkeypatch):
     def post(name):
         return lambda: clients[name].post(url, _update_form(output, revision, narratives[name]))
 
-    responses = _run({name: post(name) for name in clients}, concurrently=concurrently)
+    responses = run_together({name: post(name) for name in clients}, concurrently=concurrently)
 
     assert sorted(response.status_code for response in responses.values()) == [200, 302]
     (winner,) = [name for name, response in responses.items() if response.status_code == 302]
     (loser,) = [name for name, response in responses.items() if response.status_code == 200]
-    html = _html(responses[loser])
+    html = text_of(responses[loser])
     assert CONFLICT_MESSAGE in html
     assert narratives[loser] in html
     assert narratives[winner] in _conflict_panel(html)
@@ -225,8 +178,6 @@ def test_two_concurrent_saves_one_wins(users, monkeypatch):
     assert update.narrative == narratives[winner] and update.author.username == winner
     assert ReviewEvent.objects.filter(update=update).count() == 1
     assert Output.objects.get(pk=output.pk).revision == revision + 1
-    assert len(claims) == 2
-    if concurrently:
-        # The two claims overlapped in time: the loser waited on the winner's row, then lost.
-        (first_start, first_end), (second_start, second_end) = sorted(claims)
-        assert second_start < first_end
+    assert len(revision_claims) == 2
+    if concurrently:  # the two claims overlapped in time: the loser waited on the winner's row, then lost
+        assert_overlapped(revision_claims)

@@ -14,8 +14,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from outputs.models import Evidence, Output, ReviewEvent, ReviewState, Status, StatusUpdate
-from outputs.testing import save_update, seed_output
 from programme.models import Programme
+from testing.workflow import save_update, seed_output
 
 SEED_CODE = "GLO/22/31/IRL"
 BANNER = "Demonstration data: the updates"

@@ -8,30 +8,11 @@ from django.utils import timezone
 
 from outputs.evidence import MAX_EVIDENCE_BYTES, check_evidence_file
 from outputs.models import Evidence, ReviewEvent, StatusUpdate
+from testing.files import post_update, stored_files
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 
 NARRATIVE = "Typed narrative that must survive a refused upload"
-
-
-def _post(client, output, uploads, **extra):
-    output.refresh_from_db()
-    data = {
-        "status": "on_track",
-        "progress": "60",
-        "narrative": NARRATIVE,
-        "as_of": timezone.localdate().isoformat(),
-        "links": "",
-        "base_revision": str(output.revision),
-        "submit": "1",
-        "files": uploads,
-    }
-    data.update(extra)
-    return client.post(reverse("outputs:update", args=[output.pk]), data)
-
-
-def _stored_files(media_root):
-    return sorted(path for path in media_root.rglob("*") if path.is_file()) if media_root.exists() else []
 
 
 # --- Accepted ------------------------------------------------------------------------------
@@ -42,7 +23,7 @@ def test_real_files_are_accepted_and_served_back(users, malawi_output, client_fo
     upload = files.upload(kind)
     content = upload.read()
     upload.seek(0)
-    response = _post(client_for(users.officer_mw), malawi_output, [upload])
+    response = post_update(client_for(users.officer_mw), malawi_output, [upload], narrative=NARRATIVE)
     assert response.status_code == 302
 
     evidence = Evidence.objects.get()
@@ -59,7 +40,7 @@ def test_real_files_are_accepted_and_served_back(users, malawi_output, client_fo
     # Stored under a random name in the output's folder, never the uploader's name.
     assert evidence.file.name.startswith(f"evidence/{malawi_output.pk}/")
     assert upload.name not in evidence.file.name
-    assert [path.read_bytes() for path in _stored_files(tmp_media)] == [content]
+    assert [path.read_bytes() for path in stored_files(tmp_media)] == [content]
 
     download = client_for(users.coordinator).get(reverse("outputs:evidence", args=[evidence.pk]))
     assert download.status_code == 200
@@ -72,8 +53,8 @@ def test_real_files_are_accepted_and_served_back(users, malawi_output, client_fo
 
 
 def test_several_files_on_one_update(users, malawi_output, client_for, files):
-    response = _post(client_for(users.officer_mw), malawi_output,
-                     [files.upload("pdf"), files.upload("png"), files.upload("xlsx")])
+    response = post_update(client_for(users.officer_mw), malawi_output,
+                     [files.upload("pdf"), files.upload("png"), files.upload("xlsx")], narrative=NARRATIVE)
     assert response.status_code == 302
     assert sorted(Evidence.objects.values_list("original_name", flat=True)) == [
         "indicators.xlsx", "photo.png", "report.pdf",
@@ -86,7 +67,7 @@ def test_docx_whose_document_starts_past_the_first_8_kb(users, malawi_output, cl
     content = files.docx(thumbnail_bytes=5000)
     assert content.index(b"word/document.xml") > 8192
     upload = SimpleUploadedFile("thumbnail-first.docx", content)
-    response = _post(client_for(users.officer_mw), malawi_output, [upload])
+    response = post_update(client_for(users.officer_mw), malawi_output, [upload], narrative=NARRATIVE)
     assert response.status_code == 302
     assert Evidence.objects.get().original_name == "thumbnail-first.docx"
 
@@ -94,8 +75,8 @@ def test_docx_whose_document_starts_past_the_first_8_kb(users, malawi_output, cl
 def test_large_xlsx_is_accepted(users, malawi_output, client_for, files):
     content = files.xlsx(rows=3000)
     assert len(content) > 8192
-    response = _post(client_for(users.officer_mw), malawi_output,
-                     [SimpleUploadedFile("many-rows.xlsx", content)])
+    response = post_update(client_for(users.officer_mw), malawi_output,
+                     [SimpleUploadedFile("many-rows.xlsx", content)], narrative=NARRATIVE)
     assert response.status_code == 302
     assert Evidence.objects.get().size == len(content)
 
@@ -163,15 +144,15 @@ REFUSED = ["text file", "executable", "renamed executable", "oversize", "pdf ren
 @pytest.mark.parametrize("case", REFUSED)
 def test_refused_upload_says_why_and_writes_nothing(users, malawi_output, client_for, files, tmp_media, case):
     upload, message = _refused_cases(files)[case]
-    response = _post(client_for(users.officer_mw), malawi_output,
-                     [files.upload("png", "good-photo.png"), upload])
+    response = post_update(client_for(users.officer_mw), malawi_output,
+                     [files.upload("png", "good-photo.png"), upload], narrative=NARRATIVE)
     assert response.status_code == 200
     assert response.context["form"].errors["files"] == [message]
     html = response.content.decode()
     assert message.replace("\xa0", "&nbsp;") in html or message in html
     assert NARRATIVE in html  # what they typed is kept
     assert (StatusUpdate.objects.count(), ReviewEvent.objects.count(), Evidence.objects.count()) == (0, 0, 0)
-    assert _stored_files(tmp_media) == []
+    assert stored_files(tmp_media) == []
     malawi_output.refresh_from_db()
     assert malawi_output.revision == 0 and malawi_output.pending_update is None
 
@@ -187,8 +168,8 @@ def test_check_evidence_file_refuses(files, case):
 def test_refused_upload_on_an_existing_update_keeps_it_unchanged(users, malawi_output, client_for, files, workflow):
     update = workflow.save(malawi_output, users.officer_mw, submit=False, progress=10, narrative="Draft.",
                            files=[files.upload("pdf")])
-    response = _post(client_for(users.officer_mw), malawi_output,
-                     [SimpleUploadedFile("report.pdf", files.exe())])
+    response = post_update(client_for(users.officer_mw), malawi_output,
+                     [SimpleUploadedFile("report.pdf", files.exe())], narrative=NARRATIVE)
     assert response.status_code == 200
     update.refresh_from_db()
     assert (update.progress, update.narrative, update.review_state) == (10, "Draft.", "draft")
@@ -253,7 +234,7 @@ def test_a_file_whose_name_is_not_utf8_is_refused_not_dropped(users, malawi_outp
     assert response.context["form"].errors["files"] == [UNDECODABLE]
     assert UNDECODABLE.replace("'", "&#x27;") in response.content.decode()
     assert (StatusUpdate.objects.count(), Evidence.objects.count()) == (0, 0)
-    assert _stored_files(tmp_media) == []
+    assert stored_files(tmp_media) == []
 
 
 def test_the_other_errors_come_with_it(users, malawi_output, client_for, files):
@@ -273,14 +254,14 @@ def test_utf8_names_pass_through_large_files(users, malawi_output, client_for, f
         (b'filename="big.pdf"', noisy), ("filename=\"résumé été.pdf\"".encode(), files.pdf())])
     assert response.status_code == 302, response.context["form"].errors
     assert sorted(Evidence.objects.values_list("original_name", flat=True)) == ["big.pdf", "résumé été.pdf"]
-    assert len(_stored_files(tmp_media)) == 2
+    assert len(stored_files(tmp_media)) == 2
 
 
 def test_an_undecodable_name_after_a_large_file_is_still_found(users, malawi_output, client_for, files, tmp_media):
     response = _post_raw(client_for(users.officer_mw), malawi_output, [
         (b'filename="big.pdf"', files.pdf() + b"\x00" * 3_000_000), (b'filename="\xe9.pdf"', files.pdf())])
     assert response.context["form"].errors["files"] == [UNDECODABLE]
-    assert (StatusUpdate.objects.count(), Evidence.objects.count(), _stored_files(tmp_media)) == (0, 0, [])
+    assert (StatusUpdate.objects.count(), Evidence.objects.count(), stored_files(tmp_media)) == (0, 0, [])
 
 
 @pytest.mark.parametrize("name", ["\udce9tude.pdf", "\ufffd.pdf"], ids=["surrogate-escaped", "replacement-character"])
@@ -297,4 +278,4 @@ def test_the_services_refuse_a_surrogate_escaped_name_and_write_nothing(users, m
     with pytest.raises(ValidationError) as caught:
         workflow.save(malawi_output, users.officer_mw, files=[SimpleUploadedFile("\udce9tude.pdf", files.pdf())])
     assert caught.value.message_dict == {"files": [UNDECODABLE]}
-    assert (StatusUpdate.objects.count(), Evidence.objects.count(), _stored_files(tmp_media)) == (0, 0, [])
+    assert (StatusUpdate.objects.count(), Evidence.objects.count(), stored_files(tmp_media)) == (0, 0, [])

@@ -4,16 +4,15 @@ revision, the removal recorded as an edit of the update, the file gone from stor
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from outputs.models import Evidence, ReviewEvent, ReviewState
-from outputs.testing import approve, save_update
-
-from .conftest import pdf_bytes
+from testing.files import pdf_bytes
+from testing.pages import messages_of
+from testing.workflow import approve, save_update
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 
@@ -33,10 +32,6 @@ def _items(update):
 
 def _remove(client, evidence, revision):
     return client.post(reverse("outputs:evidence_remove", args=[evidence.pk]), {"base_revision": revision})
-
-
-def _messages(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def test_officer_removes_a_file_and_a_link_from_their_draft(users, draft, client_for, tmp_media,
@@ -62,7 +57,7 @@ def test_officer_removes_a_file_and_a_link_from_their_draft(users, draft, client
     assert (draft.last_edited_by, draft.review_state) == (users.officer_mw2, ReviewState.DRAFT)
 
     page = officer.get(response["Location"])
-    assert "Removed from the draft: minutes.pdf" in _messages(page)
+    assert "Removed from the draft: minutes.pdf" in messages_of(page)
     assert _remove(officer, link, page.context["form"]["base_revision"].value()).status_code == 302
     assert not Evidence.objects.exists()
     assert ReviewEvent.objects.filter(update=draft).last().reason == "Evidence removed: https://example.org/minutes"
@@ -75,10 +70,10 @@ def test_a_page_loaded_before_another_save_removes_nothing(users, draft, client_
     save_update(draft.output, users.officer_mw2, submit=False, narrative="A colleague's edit.")
     response = _remove(officer, pdf, stale)
     assert response.status_code == 302
-    assert "nothing was removed" in _messages(response)[0]
+    assert "nothing was removed" in messages_of(response)[0]
     assert draft.evidence.count() == 2 and (tmp_media / pdf.file.name).is_file()
     again = _remove(officer, pdf, stale)  # the same stale page cannot remove it on a second try either
-    assert draft.evidence.count() == 2 and "nothing was removed" in _messages(again)[0]
+    assert draft.evidence.count() == 2 and "nothing was removed" in messages_of(again)[0]
 
 
 def test_only_open_drafts_lose_evidence(users, draft, client_for, tmp_media):
@@ -88,7 +83,7 @@ def test_only_open_drafts_lose_evidence(users, draft, client_for, tmp_media):
     form = officer.get(reverse("outputs:update", args=[draft.output_id]))
     assert 'name="remove_evidence"' not in form.content.decode()  # under review: no buttons
     response = _remove(officer, pdf, form.context["form"]["base_revision"].value())
-    assert _messages(response) == ["Evidence can be removed from a draft only; this update is submitted for review."]
+    assert messages_of(response) == ["Evidence can be removed from a draft only; this update is submitted for review."]
 
     approve(submitted, users.coordinator)
     submitted.output.refresh_from_db()
@@ -125,7 +120,7 @@ def test_a_removal_without_the_pages_revision_removes_nothing(users, draft, clie
     pdf, _link = _items(draft)
     response = client_for(users.officer_mw).post(reverse("outputs:evidence_remove", args=[pdf.pk]), {})
     assert response.status_code == 302
-    assert "nothing was removed" in " ".join(_messages(response))
+    assert "nothing was removed" in " ".join(messages_of(response))
     assert draft.evidence.count() == 2
 
 
@@ -152,7 +147,7 @@ def test_a_remove_button_of_the_form_keeps_what_was_typed(users, draft, client_f
 
     assert response.status_code == 200
     assert list(draft.evidence.all()) == [link]
-    assert _messages(response) == ["Removed from the draft: minutes.pdf"]
+    assert messages_of(response) == ["Removed from the draft: minutes.pdf"]
     form = response.context["form"]
     assert [form[name].value() for name in ("status", "progress", "narrative", "links")] == [
         "at_risk", "55", "Typed, not saved yet.", "https://example.org/agenda"]
@@ -174,7 +169,7 @@ def test_a_remove_button_on_a_stale_page_removes_nothing_and_keeps_the_text(user
     save_update(draft.output, users.officer_mw2, submit=False, narrative="A colleague's edit.")
 
     response = officer.post(url, _typed(stale, remove_evidence=pdf.pk))
-    assert response.status_code == 200 and "nothing was removed" in _messages(response)[0]
+    assert response.status_code == 200 and "nothing was removed" in messages_of(response)[0]
     assert draft.evidence.count() == 2
     assert response.context["form"]["narrative"].value() == "Typed, not saved yet."
     # Still the page's revision: saving now shows the colleague's change instead of overwriting it.

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from outputs.models import Evidence, Output, StatusUpdate
-from outputs.tests.conftest import docx_bytes, post_update, xlsx_bytes
+from testing.files import docx_bytes, post_update, xlsx_bytes
 
 MAIN_PARTS = {  # the plain main part's content type -> the macro-enabled one
     "spreadsheetml.sheet.main+xml": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",

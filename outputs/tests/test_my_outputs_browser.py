@@ -5,8 +5,8 @@ with one choice (the country of an officer of one country) is left out."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import DEMO_PASSWORD
-from reporting.tests.browser import DESKTOP, PHONE
+from testing.browser import DESKTOP, PHONE
+from testing.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 SMALL_PHONE_HEIGHT = 667  # a 4.7-inch phone, the shortest screen still in common use

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from outputs.models import Output
-from outputs.testing import approve, save_update, seed_output
 from programme.models import AccessGrant, Role
+from testing.workflow import approve, save_update, seed_output
 
 URL = reverse("outputs:my_outputs")
 

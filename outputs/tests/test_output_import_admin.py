@@ -12,46 +12,29 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from import_export.admin import ImportMixin
 
 from outputs.models import Output
 from outputs.services import output_edits
+from testing.admin_spreadsheets import HEADER, IMPORT_URL, confirm, confirmation, export_rows, preview
 
-IMPORT_URL = "/admin/outputs/output/import/"
-PROCESS_URL = "/admin/outputs/output/process_import/"
-HEADER = "programme,country,outcome,code,title,deadline\n"
 GOOD_ROWS = (
     "GLO/22/31/IRL,MW,1,1.3,The ratification campaign is implemented (revised),2026-03-31\n"
     "GLO/22/31/IRL,Malawi,4,4.1,Reports are published on time,30.06.2026\n"
 )
 
 
-@pytest.fixture(autouse=True)
-def media(tmp_media):
-    """Previewed files go to a throwaway media folder."""
-    return tmp_media
+pytestmark = pytest.mark.usefixtures("tmp_media")  # previewed files go to a throwaway media folder
 
 
 def snapshot():
     return sorted(Output.objects.values_list("pk", "code", "title", "deadline", "outcome_id"))
 
 
-def preview(client, content, name="outputs.csv", fmt="0"):
-    response = client.post(IMPORT_URL, {"format": fmt, "import_file": SimpleUploadedFile(name, content)})
-    assert response.status_code == 200
-    return response, response.content.decode()
-
-
-def confirm(client, html):
-    fields = dict(re.findall(r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"', html))
-    return client.post(PROCESS_URL, {**fields, "confirm": "Confirm import"})
-
-
 def test_preview_then_confirm(admin_client, seed_programme):
     before = snapshot()
-    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
     assert "Confirm import" in html
     assert "New" in html and "Update" in html
     assert snapshot() == before  # the preview writes nothing
@@ -79,7 +62,7 @@ def workbook_bytes(*rows):
 
 def test_xlsx_file(admin_client, seed_programme):
     content = workbook_bytes(["GLO/22/31/IRL", "Viet Nam", 1, "1.1", "A comprehensive national plan (XLSX)", "2026-12-31"])
-    _response, html = preview(admin_client, content, name="outputs.xlsx", fmt="1")
+    html = preview(admin_client, content, name="outputs.xlsx", fmt="1")
     assert "Confirm import" in html
     assert confirm(admin_client, html).status_code == 302
     assert Output.objects.get(outcome__country__code="VN", code="1.1").title == "A comprehensive national plan (XLSX)"
@@ -93,7 +76,7 @@ def test_row_errors_are_shown_with_row_numbers_and_nothing_is_saved(admin_client
         + "GLO/22/31/IRL,MW,1,1.2,Text,31.09.2026\n"
         + "NOPE/1,MW,1,1.2,Text,2026-01-01\n"
     )
-    _response, html = preview(admin_client, bad.encode())
+    html = preview(admin_client, bad.encode())
     assert "Confirm import" not in html
     assert "Some rows failed to validate" in html
     rows = re.findall(r"<tr>\s*<td>(\d+)\s*</td>\s*<td class=\"errors\">", html)
@@ -104,30 +87,30 @@ def test_row_errors_are_shown_with_row_numbers_and_nothing_is_saved(admin_client
     assert snapshot() == before
 
 
-def test_a_preview_that_cannot_be_confirmed_keeps_no_file(admin_client, seed_programme, media):
-    _response, html = preview(admin_client, (HEADER + "GLO/22/31/IRL,Atlantis,1,1.1,Somewhere,2026-01-01\n").encode())
+def test_a_preview_that_cannot_be_confirmed_keeps_no_file(admin_client, seed_programme, tmp_media):
+    html = preview(admin_client, (HEADER + "GLO/22/31/IRL,Atlantis,1,1.1,Somewhere,2026-01-01\n").encode())
     assert "Some rows failed to validate" in html
-    _response, html = preview(admin_client, b"PK\x03\x04 not a workbook", name="outputs.xlsx", fmt="1")
+    html = preview(admin_client, b"PK\x03\x04 not a workbook", name="outputs.xlsx", fmt="1")
     assert "while trying to read file" in html
-    assert not any((media / "django-import-export").iterdir())
-    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
-    assert waiting_file(media, html).exists()  # a preview that can be confirmed keeps it
+    assert not any((tmp_media / "django-import-export").iterdir())
+    html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    assert waiting_file(tmp_media, html).exists()  # a preview that can be confirmed keeps it
 
 
 def test_repeated_code_needs_an_id(admin_client, seed_programme):
-    _response, html = preview(admin_client, (HEADER + "GLO/22/31/IRL,ZM,2,2.1,Which one?,2026-01-01\n").encode())
+    html = preview(admin_client, (HEADER + "GLO/22/31/IRL,ZM,2,2.1,Which one?,2026-01-01\n").encode())
     assert "Confirm import" not in html
     assert "several outputs 2.1" in html
     twin = Output.objects.filter(outcome__country__code="ZM", code="2.1").order_by("position").last()
     with_id = "id," + HEADER + f"{twin.pk},GLO/22/31/IRL,ZM,2,2.1,This one,2026-01-01\n"
-    _response, html = preview(admin_client, with_id.encode())
+    html = preview(admin_client, with_id.encode())
     assert confirm(admin_client, html).status_code == 302
     twin.refresh_from_db()
     assert twin.title == "This one"
 
 
 def test_failure_during_confirm_rolls_everything_back(admin_client, seed_programme, monkeypatch):
-    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
     before = snapshot()
 
     def failing_create(**kwargs):
@@ -168,11 +151,7 @@ def test_admin_export_neutralises_formulas_and_keeps_dates(admin_client, seed_pr
     output = Output.objects.get(outcome__country__code="VN", code="1.1")
     output.title = "@SUM(A1:A9)"
     output.save()
-    fields = {f"outputresource_{name}": "on" for name in ["id", "programme", "country", "outcome", "code", "title", "deadline"]}
-    response = admin_client.post("/admin/outputs/output/export/", {"format": "0", "resource": "0", **fields})
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(__import__("csv").DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    row = next(r for r in rows if r["id"] == str(output.pk))
+    row = next(r for r in export_rows(admin_client) if r["id"] == str(output.pk))
     assert row["title"] == "'@SUM(A1:A9)"
     assert row["deadline"] == "2025-12-31"
     assert row["programme"] == "GLO/22/31/IRL" and row["country"] == "Viet Nam"
@@ -183,8 +162,7 @@ def test_admin_export_neutralises_formulas_and_keeps_dates(admin_client, seed_pr
 
 def waiting_file(media, html):
     """Where the preview left its file for the confirmation: the media storage's import folder."""
-    name = re.search(r'name="import_file_name" value="([^"]*)"', html).group(1)
-    return media / "django-import-export" / name
+    return media / "django-import-export" / confirmation(html)["import_file_name"]
 
 
 @pytest.mark.parametrize("name, fmt, content", [
@@ -192,10 +170,10 @@ def waiting_file(media, html):
     ("outputs.xlsx", "1", workbook_bytes(["GLO/22/31/IRL", "MW", 4, "4.1", "Reports are published on time", "2026-06-30"])),
 ])
 def test_the_preview_waits_in_the_media_storage_and_any_server_confirms_it(
-    admin_client, seed_programme, media, monkeypatch, tmp_path, name, fmt, content
+    admin_client, seed_programme, tmp_media, monkeypatch, tmp_path, name, fmt, content
 ):
-    _response, html = preview(admin_client, content, name=name, fmt=fmt)
-    waiting = waiting_file(media, html)
+    html = preview(admin_client, content, name=name, fmt=fmt)
+    waiting = waiting_file(tmp_media, html)
     assert waiting.read_bytes() == content
     assert not (Path(tempfile.gettempdir()) / waiting.name).exists()
     # The confirmation reaches a server whose temporary folder is empty and whose cache is its own,
@@ -211,7 +189,7 @@ def test_the_preview_waits_in_the_media_storage_and_any_server_confirms_it(
 
 
 def test_a_second_confirmation_is_told_and_imports_nothing(admin_client, seed_programme):
-    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
     assert confirm(admin_client, html).status_code == 302
     imported = snapshot()
     second = confirm(admin_client, html)
@@ -229,7 +207,7 @@ def test_a_second_confirmation_is_told_and_imports_nothing(admin_client, seed_pr
 def test_a_confirmation_sent_while_the_first_is_importing_is_told(admin_client, seed_programme, monkeypatch):
     """A double click: the second confirmation arrives while the first is still importing, its file
     still there."""
-    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
     process_dataset = ImportMixin.process_dataset
     meanwhile = []
 
@@ -245,7 +223,7 @@ def test_a_confirmation_sent_while_the_first_is_importing_is_told(admin_client, 
 
 
 def test_a_failed_confirmation_may_be_confirmed_again(admin_client, seed_programme, monkeypatch):
-    _response, html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
+    html = preview(admin_client, (HEADER + GOOD_ROWS).encode())
     monkeypatch.setattr(ImportMixin, "process_dataset", lambda *args, **kwargs: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         confirm(admin_client, html)
@@ -255,30 +233,30 @@ def test_a_failed_confirmation_may_be_confirmed_again(admin_client, seed_program
 
 
 def refused(client, content, name="outputs.csv", fmt="0"):
-    _response, html = preview(client, content, name=name, fmt=fmt)
+    html = preview(client, content, name=name, fmt=fmt)
     assert "Confirm import" not in html
     return html
 
 
-def test_a_file_over_the_size_limit_is_refused_unread(admin_client, seed_programme, settings, media):
+def test_a_file_over_the_size_limit_is_refused_unread(admin_client, seed_programme, settings, tmp_media):
     content = (HEADER + GOOD_ROWS).encode()
     settings.IMPORT_MAX_BYTES = len(content) - 1
     html = refused(admin_client, content)
     assert f"an import takes at most {len(content) - 1}\xa0bytes" in html
-    assert not (media / "django-import-export").exists()  # nothing copied anywhere
+    assert not (tmp_media / "django-import-export").exists()  # nothing copied anywhere
     settings.IMPORT_MAX_BYTES = len(content)
-    assert "Confirm import" in preview(admin_client, content)[1]
+    assert "Confirm import" in preview(admin_client, content)
 
 
-def test_a_csv_of_more_rows_than_the_limit_is_refused(admin_client, seed_programme, settings, media):
+def test_a_csv_of_more_rows_than_the_limit_is_refused(admin_client, seed_programme, settings, tmp_media):
     settings.IMPORT_MAX_ROWS = 2
     three_rows = HEADER + GOOD_ROWS + "GLO/22/31/IRL,MW,4,4.2,Another,2026-06-30\n"
     html = refused(admin_client, three_rows.encode())
     assert "This file has more than 2 rows: an import takes at most 2." in html
-    assert not (media / "django-import-export").exists()
+    assert not (tmp_media / "django-import-export").exists()
     # A line break inside a quoted cell stays in its row: two rows, within the limit.
     quoted = HEADER + 'GLO/22/31/IRL,MW,1,1.3,"The campaign, in\ntwo lines",2026-03-31\n' + GOOD_ROWS.splitlines()[1]
-    assert "Confirm import" in preview(admin_client, quoted.encode())[1]
+    assert "Confirm import" in preview(admin_client, quoted.encode())
 
 
 def test_an_xlsx_of_more_rows_than_the_limit_is_refused(admin_client, seed_programme, settings):
@@ -286,4 +264,4 @@ def test_an_xlsx_of_more_rows_than_the_limit_is_refused(admin_client, seed_progr
     row = ["GLO/22/31/IRL", "MW", 4, "4.1", "Reports are published on time", "2026-06-30"]
     html = refused(admin_client, workbook_bytes(row, row, row), name="outputs.xlsx", fmt="1")
     assert "This file has more than 2 rows: an import takes at most 2." in html
-    assert "This file has more than" not in preview(admin_client, workbook_bytes(row, row), name="outputs.xlsx", fmt="1")[1]
+    assert "This file has more than" not in preview(admin_client, workbook_bytes(row, row), name="outputs.xlsx", fmt="1")

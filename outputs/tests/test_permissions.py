@@ -314,7 +314,7 @@ STATE_MATRIX = [(state, person) for state in SEEN_BY for person in DEMO_ACCOUNTS
 def update_in_state(state, users, files):
     """officer-mw's update of Malawi 1.3 in ``state``, with a narrative and a PDF named after it."""
     from outputs.services.updates import status_update_return
-    from outputs.testing import approve, save_update, seed_output
+    from testing.workflow import approve, save_update, seed_output
 
     update = save_update(
         seed_output("MW", "1.3"), users.officer_mw, submit=state != ReviewState.DRAFT,

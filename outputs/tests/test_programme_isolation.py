@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, transaction
 
 from outputs.models import Output
-from outputs.testing import save_update, seed_output
 from programme.models import AccessGrant, Country, Outcome, Programme, Role
+from testing.workflow import save_update, seed_output
 
 pytestmark = [
     pytest.mark.postgres_only,

@@ -7,18 +7,14 @@ from django.utils import timezone
 from core.services import user_language_set
 from outputs.models import Output
 from outputs.notifications import deadline_reminders_send
-from outputs.testing import seed_output
-
-
-def _due(output, days):
-    Output.objects.filter(pk=output.pk).update(deadline=timezone.localdate() + timedelta(days=days))
+from testing.workflow import due_in, seed_output
 
 
 def test_each_officer_gets_the_reminder_in_their_language(users, mailoutbox):
     Output.objects.update(deadline=timezone.localdate() + timedelta(days=365))
-    _due(seed_output("MW", "1.1"), -3)
-    _due(seed_output("VN", "1.1"), 5)
-    _due(seed_output("MZ", "1.1"), 0)
+    due_in(seed_output("MW", "1.1"), -3)
+    due_in(seed_output("VN", "1.1"), 5)
+    due_in(seed_output("MZ", "1.1"), 0)
     user_language_set(user=users.officer_mw, language="fr")
     user_language_set(user=users.officer_vn, language="vi")
     user_language_set(user=users.officer_mz, language="pt")

@@ -1,7 +1,6 @@
 """The offline reporting workbook on real files: downloaded through the view, filled in with openpyxl
 as an officer's spreadsheet program would, uploaded through the page, previewed and confirmed."""
 
-import datetime
 import io
 
 import openpyxl
@@ -11,21 +10,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outputs.models import ReviewEvent, ReviewState, StatusUpdate
-from outputs.testing import seed_output
 from outputs.workbook import INFO_SHEET
+from testing.workbook import (
+    COLUMN,
+    DOWNLOADED,
+    HEADERS,
+    as_file,
+    confirm,
+    download_workbook,
+    fill,
+    row_of,
+    upload,
+    yesterday,
+)
+from testing.workflow import seed_output
 
 SLUG = "glo-22-31-irl"
-HEADERS = ["Code", "Title", "Deadline", "Reported status", "Pending", "Status", "Progress", "Narrative",
-           "As of", "Links"]
-COLUMN = {name: index for index, name in enumerate(HEADERS)}
-DOWNLOADED = {}  # one workbook per language for the module: the seed's revisions are the same in every test
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Uploads wait in a throwaway media folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = pytest.mark.usefixtures("tmp_media")  # uploads wait in a throwaway media folder
 
 
 @pytest.fixture
@@ -33,57 +36,18 @@ def programme(seed_programme):
     return seed_programme
 
 
-def download(client, language="en", query="?country=mw"):
-    response = client.get(reverse("reporting:reporting_workbook_download", args=[SLUG]) + query,
-                          HTTP_ACCEPT_LANGUAGE=language)
-    assert response.status_code == 200, response.content[:500]
-    return b"".join(response.streaming_content)
-
-
 @pytest.fixture
 def malawi_workbook(users, client_for):
     """The Malawi officer's workbook, as downloaded, in English (opened afresh for each test)."""
     if "en" not in DOWNLOADED:
-        DOWNLOADED["en"] = download(client_for(users.officer_mw))
+        DOWNLOADED["en"] = download_workbook(client_for(users.officer_mw))
     return openpyxl.load_workbook(io.BytesIO(DOWNLOADED["en"]))
-
-
-def row_of(sheet, code):
-    return next(row[0].row for row in sheet.iter_rows(min_row=2) if row[0].value == code)
-
-
-def fill(sheet, code, **values):
-    number = row_of(sheet, code)
-    for name, value in values.items():
-        sheet.cell(number, COLUMN[name] + 1, value)
-    return number
-
-
-def as_file(workbook, name="malawi.xlsx"):
-    handle = io.BytesIO()
-    workbook.save(handle)
-    handle.seek(0)
-    handle.name = name
-    return handle
 
 
 def for_this_programme(workbook):
     """The workbook with its programme put back (a test above changed it)."""
     workbook[INFO_SHEET]["B1"] = SLUG
     return workbook
-
-
-def upload(client, handle):
-    return client.post(reverse("outputs:reporting_workbook", args=[SLUG]), {"workbook": handle})
-
-
-def confirm(client, response, action):
-    return client.post(reverse("outputs:reporting_workbook", args=[SLUG]),
-                       {"confirm": response.context["token"], "action": action})
-
-
-def yesterday():
-    return timezone.localdate() - datetime.timedelta(days=1)
 
 
 # --- Download ------------------------------------------------------------------------------------
@@ -119,7 +83,7 @@ def test_download_holds_the_officers_country_with_its_columns_validation_and_ins
 
 
 def test_download_speaks_the_readers_language(users, client_for):
-    workbook = openpyxl.load_workbook(io.BytesIO(download(client_for(users.officer_mw), "fr")))
+    workbook = openpyxl.load_workbook(io.BytesIO(download_workbook(client_for(users.officer_mw), "fr")))
     sheet = workbook["Malawi"]
     assert [cell.value for cell in sheet[1]][:10] == [
         "Code", "Titre", "Échéance", "Statut déclaré", "En attente", "Statut", "Avancement", "Commentaire",
@@ -133,7 +97,7 @@ def test_download_speaks_the_readers_language(users, client_for):
 def test_download_access(users, client_for):
     url = reverse("reporting:reporting_workbook_download", args=[SLUG])
     coordinator = client_for(users.coordinator)
-    zambia = openpyxl.load_workbook(io.BytesIO(download(coordinator, query="?country=zm")))
+    zambia = openpyxl.load_workbook(io.BytesIO(download_workbook(coordinator, country="zm")))
     assert zambia.sheetnames[0] == "Zambia"
     assert coordinator.get(url + "?country=xx").status_code == 400
     assert client_for(users.officer_mw).get(url + "?country=zm").status_code == 403
@@ -195,7 +159,7 @@ def test_confirm_saves_drafts_once_and_skips_empty_rows(users, client_for, malaw
     assert sorted(second.evidence.values_list("url", flat=True)) == ["https://example.org/photo", "https://example.org/report"]
     assert ReviewEvent.objects.count() == events + 2
 
-    downloaded_again = openpyxl.load_workbook(io.BytesIO(download(client)))["Malawi"]
+    downloaded_again = openpyxl.load_workbook(io.BytesIO(download_workbook(client)))["Malawi"]
     row = [cell.value for cell in downloaded_again[row_of(downloaded_again, "1.1")]]
     assert row[COLUMN["Pending"]] == "Draft: Achieved, 100%"
     assert row[11] == seed_output("MW", "1.1").revision  # the new revision, for the next upload

@@ -9,14 +9,13 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from conftest import DEMO_PASSWORD
 from outputs.models import ReviewState, StatusUpdate
-from reporting.tests.browser import PHONE
+from testing.browser import PHONE
+from testing.seed import DEMO_PASSWORD
+from testing.workbook import as_file, fill
 
 pytestmark = pytest.mark.browser
 
-HEADERS = ["Code", "Title", "Deadline", "Reported status", "Pending", "Status", "Progress", "Narrative",
-           "As of", "Links"]
 # The page's heading and upload button, as each language writes them.
 WORDS = {
     "fr": ("Classeur de rapport", "Prévisualiser les modifications"),
@@ -25,21 +24,14 @@ WORDS = {
 }
 
 
-def filled(downloaded: bytes, progress) -> bytes:
+def filled(downloaded: bytes, progress: int) -> bytes:
     workbook = openpyxl.load_workbook(io.BytesIO(downloaded))
-    sheet = workbook["Malawi"]
-    column = {name: index + 1 for index, name in enumerate(HEADERS)}
-    row = next(cells[0].row for cells in sheet.iter_rows(min_row=2) if cells[0].value == "1.1")
-    sheet.cell(row, column["Status"], "On track")
-    sheet.cell(row, column["Progress"], progress)
-    sheet.cell(row, column["Narrative"], "Validation workshop held with the ministry.")
-    handle = io.BytesIO()
-    workbook.save(handle)
-    return handle.getvalue()
+    fill(workbook["Malawi"], "1.1", Status="On track", Progress=progress,
+         Narrative="Validation workshop held with the ministry.")
+    return as_file(workbook).getvalue()
 
 
-def test_an_officer_reports_offline_through_the_workbook_on_a_phone(users, journeys, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_an_officer_reports_offline_through_the_workbook_on_a_phone(users, journeys, tmp_media):
     journey = journeys("workbook", PHONE)
     page = journey.new_page()
     journey.login(page, "officer-mw", DEMO_PASSWORD)

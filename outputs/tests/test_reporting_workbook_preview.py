@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from outputs.models import Evidence, ReviewEvent, ReviewState, StatusUpdate
-from outputs.testing import approve, save_update, seed_output
-from outputs.tests.test_reporting_workbook import DOWNLOADED, as_file, confirm, download, fill, upload, yesterday
+from testing.workbook import DOWNLOADED, as_file, confirm, download_workbook, fill, upload, yesterday
+from testing.workflow import approve, save_update, seed_output
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 
@@ -28,13 +28,13 @@ COLUMNS = ["row", "code", "title", "was", "status", "progress", "as_of", "narrat
 def malawi_workbook(users, client_for):
     """The Malawi officer's workbook as downloaded in English, shared with test_reporting_workbook."""
     if "en" not in DOWNLOADED:
-        DOWNLOADED["en"] = download(client_for(users.officer_mw))
+        DOWNLOADED["en"] = download_workbook(client_for(users.officer_mw))
     return openpyxl.load_workbook(io.BytesIO(DOWNLOADED["en"]))
 
 
 def fresh_workbook(client):
     """Malawi's workbook downloaded now, at the revisions this test's updates left."""
-    return openpyxl.load_workbook(io.BytesIO(download(client)))
+    return openpyxl.load_workbook(io.BytesIO(download_workbook(client)))
 
 
 def table_row(response, code):

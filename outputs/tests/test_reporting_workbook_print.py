@@ -8,9 +8,9 @@ import math
 import openpyxl
 import pytest
 
-from outputs.testing import seed_output
-from outputs.tests.test_reporting_workbook import DOWNLOADED, download
 from outputs.workbook import INSTRUCTIONS_WIDTH, LINE_POINTS, WIDTHS
+from testing.workbook import DOWNLOADED, download_workbook
+from testing.workflow import seed_output
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("tmp_media")
 @pytest.fixture
 def malawi_workbook(users, client_for):
     if "en" not in DOWNLOADED:
-        DOWNLOADED["en"] = download(client_for(users.officer_mw))
+        DOWNLOADED["en"] = download_workbook(client_for(users.officer_mw))
     return openpyxl.load_workbook(io.BytesIO(DOWNLOADED["en"]))
 
 

@@ -16,9 +16,8 @@ from outputs import notifications
 from outputs.models import NotificationPreference, ReviewEvent
 from outputs.services.updates import status_update_return
 from outputs.tasks import send_review_outcome
-from outputs.testing import approve, save_update, seed_output
-from outputs.tests.test_tasks import run_worker
-from reporting.tests.test_api_concurrent_writes import run_together
+from testing.workers import run_together, run_worker
+from testing.workflow import approve, save_update, seed_output
 
 
 def _return(update, coordinator, reason):

@@ -12,6 +12,7 @@ from outputs import notifications
 from outputs.models import Output, ReminderSent
 from outputs.notifications import deadline_reminders_send
 from outputs.services.output_edits import output_edit
+from testing.workflow import due_in
 
 
 @pytest.fixture
@@ -19,14 +20,6 @@ def quiet(users):
     """Nothing due: every output a year away. Tests then bring chosen outputs near."""
     Output.objects.update(deadline=timezone.localdate() + timedelta(days=365))
     return users
-
-
-def _due(output, days, today=None):
-    Output.objects.filter(pk=output.pk).update(
-        deadline=(today or timezone.localdate()) + timedelta(days=days)
-    )
-    output.refresh_from_db()
-    return output
 
 
 def _sent(mailoutbox):
@@ -47,11 +40,11 @@ def _reminded(user):
 
 def test_command_emails_each_officer_their_countries_outputs(quiet, workflow, mailoutbox):
     users = quiet
-    in_20 = _due(workflow.output("MW", "1.1"), 20)
-    in_3 = _due(workflow.output("MW", "1.2"), 3)
-    overdue = _due(workflow.output("MW", "1.3"), -4)
-    zambia = _due(workflow.output("ZM", "1.1"), 10)
-    _due(workflow.output("MW", "1.4"), 31)  # outside every window
+    in_20 = due_in(workflow.output("MW", "1.1"), 20)
+    in_3 = due_in(workflow.output("MW", "1.2"), 3)
+    overdue = due_in(workflow.output("MW", "1.3"), -4)
+    zambia = due_in(workflow.output("ZM", "1.1"), 10)
+    due_in(workflow.output("MW", "1.4"), 31)  # outside every window
 
     out = io.StringIO()
     call_command("send_deadline_reminders", "--now", stdout=out)
@@ -87,8 +80,8 @@ def test_command_emails_each_officer_their_countries_outputs(quiet, workflow, ma
 
 
 def test_running_twice_sends_nothing_new(quiet, workflow, mailoutbox):
-    _due(workflow.output("MW", "1.1"), 20)
-    _due(workflow.output("VN", "1.1"), -1)
+    due_in(workflow.output("MW", "1.1"), 20)
+    due_in(workflow.output("VN", "1.1"), -1)
     assert deadline_reminders_send() == (3, 3)  # officer-mw, officer-mw2, officer-vn
     assert len(mailoutbox) == 3
     rows = ReminderSent.objects.count()
@@ -125,7 +118,7 @@ def test_seed_programme_overdue_outputs_are_sent_once(users, mailoutbox):
 def test_crossing_into_the_7_day_window_sends_again(quiet, workflow, mailoutbox):
     users = quiet
     start = timezone.localdate()
-    output = _due(workflow.output("MZ", "1.1"), 20, today=start)
+    output = due_in(workflow.output("MZ", "1.1"), 20, today=start)
 
     def mz_mails():
         return [m for m in mailoutbox if m.to == ["officer-mz@example.org"]]
@@ -153,7 +146,7 @@ def test_crossing_into_the_7_day_window_sends_again(quiet, workflow, mailoutbox)
     [(31, None), (30, "30d"), (8, "30d"), (7, "7d"), (1, "7d"), (0, "7d"), (-1, "overdue"), (-400, "overdue")],
 )
 def test_window_boundaries(quiet, workflow, mailoutbox, days, threshold):
-    output = _due(workflow.output("VN", "1.1"), days)
+    output = due_in(workflow.output("VN", "1.1"), days)
     deadline_reminders_send()
     assert _reminded(quiet.officer_vn) == ([("VN", "1.1", threshold)] if threshold else [])
     assert len(mailoutbox) == (1 if threshold else 0)
@@ -172,7 +165,7 @@ def test_window_boundaries(quiet, workflow, mailoutbox, days, threshold):
 )
 def test_closed_outputs_are_not_chased(quiet, workflow, mailoutbox, status, approved, chased):
     users = quiet
-    output = _due(workflow.output("ZM", "1.1"), 5)
+    output = due_in(workflow.output("ZM", "1.1"), 5)
     update = workflow.save(output, users.officer_zm, status=status, progress=100,
                            narrative="Closed by the steering committee.")
     if approved:
@@ -185,7 +178,7 @@ def test_closed_outputs_are_not_chased(quiet, workflow, mailoutbox, status, appr
 def test_achieved_after_a_reminder_stops_the_chase(quiet, workflow, mailoutbox):
     users = quiet
     start = timezone.localdate()
-    output = _due(workflow.output("ZM", "1.1"), 20)
+    output = due_in(workflow.output("ZM", "1.1"), 20)
     deadline_reminders_send(today=start)
     assert len(mailoutbox) == 1
     workflow.approve(workflow.save(output, users.officer_zm, status="achieved", progress=100),
@@ -197,9 +190,9 @@ def test_achieved_after_a_reminder_stops_the_chase(quiet, workflow, mailoutbox):
 
 def test_an_officer_only_gets_their_own_countries(quiet, workflow, mailoutbox):
     for code in ("MW", "MZ", "VN", "ZM"):
-        _due(workflow.output(code, "1.1"), 6)
+        due_in(workflow.output(code, "1.1"), 6)
     global_output = Output.objects.filter(outcome__country__slug="global").order_by("pk").first()
-    _due(global_output, 6)
+    due_in(global_output, 6)
     deadline_reminders_send()
     sent = _sent(mailoutbox)
     for username, country in (("officer-mw", "Malawi"), ("officer-mz", "Mozambique"),
@@ -214,7 +207,7 @@ def test_an_officer_only_gets_their_own_countries(quiet, workflow, mailoutbox):
 
 def test_a_changed_deadline_is_reminded_again(quiet, workflow, mailoutbox):
     users = quiet
-    output = _due(workflow.output("MW", "1.1"), 5)
+    output = due_in(workflow.output("MW", "1.1"), 5)
     deadline_reminders_send()
     before = len(_sent(mailoutbox)["officer-mw@example.org"])
     assert before == 1
@@ -234,7 +227,7 @@ def test_a_changed_deadline_is_reminded_again(quiet, workflow, mailoutbox):
 
 def test_inactive_officers_and_officers_without_email_are_skipped(quiet, workflow, mailoutbox):
     users = quiet
-    _due(workflow.output("MW", "1.1"), 5)
+    due_in(workflow.output("MW", "1.1"), 5)
     users.officer_mw.is_active = False
     users.officer_mw.save()
     users.officer_mw2.email = ""
@@ -244,7 +237,7 @@ def test_inactive_officers_and_officers_without_email_are_skipped(quiet, workflo
 
 
 def test_a_failed_send_is_retried_next_run(quiet, workflow, mailoutbox, monkeypatch):
-    _due(workflow.output("VN", "1.1"), 3)
+    due_in(workflow.output("VN", "1.1"), 3)
     real_send_mail = notifications.send_mail
 
     def broken(**kwargs):

@@ -16,9 +16,9 @@ from core.services import user_language_set
 from outputs.models import NotificationPreference, ReviewDigest, StatusUpdate
 from outputs.notifications import review_digests_send
 from outputs.tasks import send_review_digests
-from outputs.testing import save_update, seed_output
-from outputs.tests.test_tasks import run_worker
 from programme.models import AccessGrant, Programme, Role
+from testing.workers import run_worker
+from testing.workflow import save_update, seed_output
 
 DAY = datetime.date(2026, 3, 10)
 

@@ -3,7 +3,6 @@ worker (db_worker), as in production."""
 
 import io
 import re
-import signal
 from datetime import timedelta
 
 import pytest
@@ -13,20 +12,7 @@ from django_tasks import TaskResultStatus
 
 from outputs.models import Output
 from outputs.tasks import send_deadline_reminders
-
-
-def run_worker():
-    """Run every queued task, as ``manage.py db_worker --batch`` does, in this process (its test
-    database). Like a request, the worker closes its database connection when done, so a test that
-    runs it must be transactional (``django_db(transaction=True)``). The worker takes over SIGINT
-    and SIGTERM for a graceful stop: they are given back."""
-    stops = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    handlers = [signal.getsignal(number) for number in stops]
-    try:
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
-    finally:
-        for number, handler in zip(stops, handlers, strict=False):
-            signal.signal(number, handler)
+from testing.workers import run_worker
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks

@@ -11,13 +11,6 @@ from outputs.models import Status
 from outputs.templatetags.tracker import deadline_state, url_prefix
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Labels in English whatever language an earlier test left active in this thread."""
-    with translation.override("en"):
-        yield
-
-
 def render(source, **context):
     return Template("{% load tracker %}" + source).render(Context(context))
 

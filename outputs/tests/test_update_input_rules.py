@@ -9,12 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from outputs.models import Evidence, StatusUpdate
-from outputs.testing import save_update
 from programme.models import Programme
+from testing.clients import api_client
+from testing.workflow import save_update
 
 pytestmark = pytest.mark.usefixtures("tmp_media")
 
@@ -60,8 +59,7 @@ def _through_the_form(output, user, client_for, **fields):
 
 def _through_the_api(output, user, **fields):
     output.refresh_from_db()
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client = api_client(user)
     body = {"status": fields.get("status", "on_track"), "progress": fields.get("progress", 40),
             "narrative": fields.get("narrative", ""), "links": list(fields.get("links", ()))}
     if fields.get("as_of"):
@@ -233,8 +231,7 @@ def test_a_field_the_form_cannot_read_keeps_its_error_and_the_rules_still_answer
 
 def test_a_field_the_api_cannot_read_keeps_its_error_and_the_rules_still_answer(users, malawi_output):
     malawi_output.refresh_from_db()
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=users.officer_mw)[0].key}")
+    client = api_client(users.officer_mw)
     response = client.post(f"/api/outputs/{malawi_output.pk}/updates/", {
         "status": "cancelled", "progress": "a lot", "narrative": "", "as_of": "2999-01-01",
         "links": ["ftp://a.example.org/1"],

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from outputs.models import Evidence, Output, StatusUpdate
-from outputs.tests.conftest import post_update
+from testing.admin_spreadsheets import IMPORT_URL, preview
+from testing.files import post_update, stored_files
 
-IMPORT_URL = "/admin/outputs/output/import/"
 BOMB_SIZE = 200 * 1024 * 1024  # what the sheet unpacks to
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -49,16 +49,6 @@ def bomb():
     return data
 
 
-@pytest.fixture
-def tmp_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def stored_files(media_root):
-    return [path for path in media_root.rglob("*") if path.is_file()] if media_root.exists() else []
-
-
 def test_openpyxl_parses_with_defusedxml():
     assert openpyxl.xml.DEFUSEDXML is True
 
@@ -75,9 +65,7 @@ def test_zip_bomb_evidence_is_refused_and_nothing_is_written(users, malawi_outpu
 
 def test_zip_bomb_admin_import_is_refused_and_nothing_is_written(admin_client, seed_programme, bomb, tmp_media):
     before = Output.objects.count()
-    response = admin_client.post(IMPORT_URL, {"format": "1", "import_file": SimpleUploadedFile("outputs.xlsx", bomb)})
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = preview(admin_client, bomb, name="outputs.xlsx", fmt="1")
     assert "refused as unsafe" in page and "Confirm import" not in page
     assert stored_files(tmp_media) == []  # never copied to the import's storage, never opened
     assert Output.objects.count() == before

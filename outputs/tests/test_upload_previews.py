@@ -16,7 +16,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from outputs.previews import IMPORT_FOLDER, WORKBOOK_FOLDER, previews_remove_abandoned
-from outputs.tests.test_tasks import run_worker
+from testing.workers import run_worker
 
 SLUG = "glo-22-31-irl"
 SWEEP = "outputs.tasks.remove_abandoned_previews"

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outputs.models import ReviewState, StatusUpdate
-from outputs.testing import save_update, seed_output
+from testing.workflow import save_update, seed_output
 
 
 def statements(client, url, data):

@@ -29,8 +29,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from outputs.models import Evidence
-from outputs.testing import save_update, seed_output
-from outputs.tests.conftest import pdf_bytes, post_update, upload
+from testing.exports import body
+from testing.files import pdf_bytes, post_update, upload
+from testing.workers import run_worker
+from testing.workflow import save_update, seed_output
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 LOCATION = "production"
@@ -125,8 +127,7 @@ def s3_media(s3_endpoint, settings, monkeypatch, tmp_path):
 
 def fetch(client, url, **params):
     response = client.get(url, params)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response.status_code, body
+    return response.status_code, body(response)
 
 
 def test_evidence_is_stored_in_the_bucket_and_served_through_the_app(users, client_for, s3_media):
@@ -198,7 +199,6 @@ def test_a_second_file_of_the_same_name_overwrites_nothing(users, client_for, s3
 @pytest.mark.django_db(transaction=True)
 def test_background_export_is_written_to_the_bucket_and_downloaded(users, client_for, settings, s3_media,
                                                                    monkeypatch):
-    from outputs.tests.test_tasks import run_worker
     from reporting import tasks
 
     settings.EXPORT_BACKGROUND_ROWS = 10

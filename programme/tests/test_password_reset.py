@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from core.models import UserPreference
 from core.passwords import send_password_reset
+from testing.workers import run_worker
 
 PAGE = "/accounts/password_reset/"
 IP = "203.0.113.50"
@@ -108,8 +109,6 @@ def test_an_unknown_address_is_throttled_as_a_known_one(users):
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection
 def test_sent_by_the_worker(users):
-    from outputs.tests.test_tasks import run_worker
-
     ask("officer-mz@example.org")
     assert mail.outbox == []
     run_worker()

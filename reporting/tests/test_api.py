@@ -4,26 +4,13 @@ services, each made from the revision its client read (ETag and If-Match)."""
 import logging
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from outputs.models import Output, ReviewEvent, ReviewState, StatusUpdate
 from outputs.services.updates import status_update_approve
-from outputs.testing import save_update, seed_output
-
-
-@pytest.fixture
-def api_for(users):
-    def make(user, token=True):
-        client = APIClient()
-        if user is not None:
-            if token:
-                client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-            else:
-                client.force_login(user)
-        return client
-
-    return make
+from programme.models import AccessGrant, Country, Outcome, Programme, Role
+from testing.seed import SEED_SLUG
+from testing.workflow import save_update, seed_output
 
 
 def current_etag(output):
@@ -96,16 +83,69 @@ def test_donor_sees_no_pending(users, api_for, submitted):
     assert pending["review_state"] == "submitted" and pending["status"] == "at_risk"
 
 
-def test_output_filters(users, api_for, submitted):
+def listed(client, **params):
+    """(programme, country, code) of every output the API lists for the query, across its pages, sorted."""
+    found, url, query = [], "/api/outputs/", params
+    while url:
+        page = client.get(url, query)
+        assert page.status_code == 200, (params, page.content[:300])
+        found += [(row["programme"], row["country"], row["code"]) for row in page.json()["results"]]
+        url, query = page.json()["next"], None
+    return sorted(found)
+
+
+def seed(country, *codes):
+    return [(SEED_SLUG, country, code) for code in codes]
+
+
+MALAWI = seed("mw", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.2", "2.3", "3.1", "3.2", "3.3", "3.4")
+OTHER = ("tst-99-01-xyz", "zm", "1.1")
+
+
+@pytest.fixture
+def other_programme(users):
+    """A second programme the coordinator coordinates, with one Zambian output due on 30 June 2026."""
+    other = Programme.objects.create(code="TST/99/01/XYZ", title="Other programme")
+    outcome = Outcome.objects.create(programme=other, country=Country.objects.get(code="ZM"), number=1, title="Other")
+    Output.objects.create(outcome=outcome, code="1.1", title="Other output", deadline="2026-06-30")
+    AccessGrant.objects.create(user=users.coordinator, programme=other, role=Role.COORDINATOR)
+    return other
+
+
+def test_each_output_filter_keeps_exactly_the_outputs_it_names(users, api_for, deadlines, other_programme):
+    """Seen on 1 December 2025 (``deadlines``): each filter, and filters together, keep some outputs and
+    drop others; the pending update of Malawi 1.2 and Malawi 1.3's earlier At risk do not count."""
     client = api_for(users.coordinator)
-    assert client.get("/api/outputs/", {"programme": "glo-22-31-irl"}).json()["count"] == 63
-    assert client.get("/api/outputs/", {"country": "zm"}).json()["count"] == 15
-    assert client.get("/api/outputs/", {"country": "zm", "outcome": 2}).json()["count"] == 5
-    assert client.get("/api/outputs/", {"deadline_before": "2025-06-30"}).json()["count"] == 1
-    assert client.get("/api/outputs/", {"deadline_after": "2025-06-30", "country": "mw"}).json()["count"] == 12
-    assert client.get("/api/outputs/", {"status": "none"}).json()["count"] == 63  # nothing approved yet
-    assert client.get("/api/outputs/", {"overdue": "true"}).json()["count"] == 63  # seen from 2026
-    assert client.get("/api/outputs/", {"outcome": "abc"}).status_code == 400
+    everything = listed(client)
+    assert len(everything) == 64 and OTHER in everything
+    reported = seed("mw", "1.1", "1.3") + seed("mz", "1.1") + seed("zm", "1.1")
+    overdue = seed("vn", "1.1") + seed("zm", "1.1")
+    cases = [
+        ({"programme": "tst-99-01-xyz"}, [OTHER]),
+        ({"programme": SEED_SLUG}, [row for row in everything if row != OTHER]),
+        ({"country": "mw"}, MALAWI),
+        ({"country": "zm", "outcome": 2}, seed("zm", "2.1", "2.1", "2.2", "2.3", "2.4")),
+        ({"country": "zm", "programme": "tst-99-01-xyz"}, [OTHER]),
+        ({"outcome": 4}, seed("global", "4.1", "4.2")),
+        ({"status": "none"}, [row for row in everything if row not in reported]),
+        ({"status": "none", "country": "mw"}, [row for row in MALAWI if row[2] not in ("1.1", "1.3")]),
+        ({"status": "achieved"}, seed("mw", "1.1")),
+        ({"status": "on_track"}, seed("mw", "1.3")),
+        ({"status": "off_track"}, seed("zm", "1.1")),
+        ({"status": "cancelled"}, seed("mz", "1.1")),
+        ({"status": "at_risk"}, []),
+        ({"overdue": "true"}, overdue),
+        ({"overdue": "false"}, [row for row in everything if row not in overdue]),
+        ({"overdue": "false", "country": "mz", "status": "cancelled"}, seed("mz", "1.1")),
+        ({"deadline_before": "2025-10-31"}, overdue),
+        ({"deadline_before": "2025-12-01", "deadline_after": "2025-11-15"},
+         seed("mw", "1.1") + seed("mz", "1.1") + seed("vn", "2.1")),
+        ({"deadline_after": "2026-01-01"}, sorted([OTHER, *seed("mz", "2.1")])),
+    ]
+    for params, expected in cases:
+        assert listed(client, **params) == sorted(expected), params
+    for params in ({"outcome": "abc"}, {"status": "nonsense"}, {"overdue": "maybe"}, {"deadline_after": "soon"}):
+        assert client.get("/api/outputs/", params).status_code == 400, params
 
 
 def test_outputs_list_runs_a_fixed_number_of_queries(users, api_for, submitted, django_assert_max_num_queries):

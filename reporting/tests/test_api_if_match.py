@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from outputs.models import StatusUpdate
-from outputs.testing import save_update, seed_output
+from testing.workflow import save_update, seed_output
 
 CHANGED = ("The output changed since you read it: it is now at revision 1. "
            "Read it again, check what changed, and retry with its new ETag.")

@@ -4,12 +4,9 @@ page's fragment cached through one server's cache client is served through anoth
 through either gives both the new page (its key holds the programme's data version); the API's lists
 are kept there too."""
 
-import runpy
 import shutil
-import socket
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import redis
@@ -21,24 +18,22 @@ from django.test.utils import CaptureQueriesContext
 
 from outputs.models import Output
 from outputs.services.output_edits import output_edit
+from testing.environment import settings_for
+from testing.pages import main_of
+from testing.servers import free_port
 
-SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
 API = "/api/outputs/?programme=glo-22-31-irl&country=mw"
 # A page served from its cached fragment: the session, the account and the account's grants.
 CACHED_PAGE_QUERIES = 3
 
 
-def configured_caches(monkeypatch, **environment):
-    for name in ("CACHE_URL", "CACHE_KEY_PREFIX", "CACHE_MAX_ENTRIES", "DJANGO_DEBUG", "DJANGO_ENV"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(str(SETTINGS_FILE))["CACHES"]
+def configured_caches(**environment):
+    return settings_for(environment)["CACHES"]
 
 
-def test_without_cache_url_the_development_server_keeps_its_own_memory(monkeypatch):
-    default = configured_caches(monkeypatch)["default"]
+def test_without_cache_url_the_development_server_keeps_its_own_memory():
+    default = configured_caches()["default"]
     assert default["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert default["OPTIONS"] == {"MAX_ENTRIES": 300}
 
@@ -48,15 +43,15 @@ def test_without_cache_url_the_development_server_keeps_its_own_memory(monkeypat
     {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "tracker.example.org",
      "DATABASE_URL": "postgres://tracker@db.internal/tracker"},
 ])
-def test_without_cache_url_servers_share_the_database(monkeypatch, environment):
+def test_without_cache_url_servers_share_the_database(environment):
     """gunicorn's processes, and every app server, share the limits' counts through the database."""
-    default = configured_caches(monkeypatch, **environment)["default"]
+    default = configured_caches(**environment)["default"]
     assert default["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert default["LOCATION"] == "tracker_cache" and default["OPTIONS"] == {"MAX_ENTRIES": 300}
 
 
-def test_cache_url_names_a_redis_shared_by_every_server(monkeypatch):
-    caches = configured_caches(monkeypatch, CACHE_URL="redis://cache.internal:6379/1", CACHE_KEY_PREFIX="release-42")
+def test_cache_url_names_a_redis_shared_by_every_server():
+    caches = configured_caches(CACHE_URL="redis://cache.internal:6379/1", CACHE_KEY_PREFIX="release-42")
     default = caches["default"]
     assert default["BACKEND"] == "core.cache_backend.TolerantRedisCache"
     assert default["LOCATION"] == "redis://cache.internal:6379/1"
@@ -65,9 +60,9 @@ def test_cache_url_names_a_redis_shared_by_every_server(monkeypatch):
 
 
 @pytest.mark.parametrize("url", ["memcached://cache.internal:11211", "rediss-cluster://u:secret@cache.internal:6379"])
-def test_another_scheme_stops_start_up_without_showing_the_address(monkeypatch, url):
+def test_another_scheme_stops_start_up_without_showing_the_address(url):
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL starts with '[a-z-]+': use redis://host:port/db") as refused:
-        configured_caches(monkeypatch, CACHE_URL=url)
+        configured_caches(CACHE_URL=url)
     assert "secret" not in str(refused.value) and "cache.internal" not in str(refused.value)
 
 
@@ -77,9 +72,7 @@ def redis_url(tmp_path_factory):
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server is not installed (`scripts/system-deps.sh test` installs it)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     folder = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(folder)],
@@ -102,11 +95,6 @@ def redis_url(tmp_path_factory):
         process.wait(timeout=10)
 
 
-def main(page):
-    """The page's body: the shell around it (CSRF tokens) differs from request to request."""
-    return page.split("<main")[1].split("</main>")[0]
-
-
 def queries(client, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -115,10 +103,10 @@ def queries(client, url):
 
 
 def test_a_fragment_cached_through_one_server_is_served_through_another(
-    redis_url, monkeypatch, settings, users, client_for
+    redis_url, settings, users, client_for
 ):
     coordinator = client_for(users.coordinator)
-    shared = configured_caches(monkeypatch, CACHE_URL=redis_url)
+    shared = configured_caches(CACHE_URL=redis_url)
     settings.CACHES = shared  # server A's cache client
     first_count, first = queries(coordinator, COUNTRY)
     assert first_count > CACHED_PAGE_QUERIES  # rendered
@@ -128,7 +116,7 @@ def test_a_fragment_cached_through_one_server_is_served_through_another(
     settings.CACHES = {"default": dict(shared["default"])}
     count, page = queries(coordinator, COUNTRY)
     assert count == CACHED_PAGE_QUERIES
-    assert main(page) == main(first)
+    assert main_of(page) == main_of(first)
 
     # The API's lists are kept there too (pickled by RedisCache), and served again through B.
     api = coordinator.get(API).json()

@@ -7,11 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import DEMO_PASSWORD
-
-from .browser import DESKTOP, PHONE
-
-pytest_plugins = ["reporting.tests.changes_data"]  # the fixtures q3 and today
+from testing.browser import DESKTOP, PHONE
+from testing.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,7 @@ import io
 import openpyxl
 import pypdf
 
-from outputs.testing import seed_output
-
-pytest_plugins = ["reporting.tests.changes_data"]  # the fixtures q3 and today
+from testing.workflow import seed_output
 
 XLSX = "/programmes/glo-22-31-irl/exports/changes.xlsx"
 PDF = "/programmes/glo-22-31-irl/exports/changes.pdf"

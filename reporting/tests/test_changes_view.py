@@ -7,12 +7,10 @@ import pytest
 from django.urls import reverse
 
 from outputs.models import Output
-from outputs.testing import approve, save_update
 from programme.models import Programme
 from reporting import changes
 from reporting.selectors import ReportMoment, outputs_at
-
-pytest_plugins = ["reporting.tests.changes_data"]  # the fixtures q3 and today
+from testing.workflow import approve, save_update
 
 URL = "/programmes/glo-22-31-irl/changes/"
 

@@ -2,18 +2,9 @@
 
 from collections import Counter
 
-import pytest
 from django.template import Context, Template
-from django.utils import translation
 
 from reporting.selectors import StatusSummary
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Labels in English whatever language an earlier test left active in this thread."""
-    with translation.override("en"):
-        yield
 
 
 def render(summary, label=""):

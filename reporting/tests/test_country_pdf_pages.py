@@ -6,15 +6,14 @@ import io
 from pypdf import PdfReader
 
 from outputs.models import Output
-from outputs.testing import approve, save_update
+from testing.workflow import approve, save_update
 
 URL = "/programmes/glo-22-31-irl/countries/mw/report.pdf"
 NARRATIVE = ("The ministry validated the draft in March; the tripartite committee meets again in June to adopt "
              "it. Two districts have started the pilot, and the budget line was confirmed by the treasury.")
 
 
-def test_malawi_fits_on_three_pages(users, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_malawi_fits_on_three_pages(users, client_for, tmp_media):
     for output in Output.objects.filter(outcome__country__code="MW"):
         approve(save_update(output, users.officer_mw, status="at_risk", progress=45, narrative=NARRATIVE,
                             links=["https://example.org/progress-report"]), users.coordinator)

@@ -1,6 +1,4 @@
 import pytest
-from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 URL = "/programmes/glo-22-31-irl/dashboard/"
 
@@ -43,20 +41,3 @@ def test_as_of(users, client_for, reported):
 @pytest.mark.parametrize(("who", "status"), [("anon", 302), ("nogrant", 404), ("donor", 200), ("coordinator", 200)])
 def test_access(users, client_for, who, status):
     assert client_for(getattr(users, who)).get(URL).status_code == status
-
-
-# A first (uncached) request: session, user, grants (which name the programme), components, grouped
-# summary, waiting per country, overdue list, due-soon list, recent activity, the statuses by month
-# and the review-queue count in the header (no request transaction: the page is read-only).
-DASHBOARD_QUERIES = 11
-
-
-def test_query_count_at_two_sizes(users, client_for, reported, large_programme, django_assert_max_num_queries):
-    seed_reader = client_for(users.coordinator)
-    with django_assert_max_num_queries(DASHBOARD_QUERIES):
-        assert seed_reader.get(URL).status_code == 200
-    coordinator = get_user_model().objects.get(username=f"demo-coordinator-{large_programme.slug}")
-    large_reader = client_for(coordinator)
-    with django_assert_max_num_queries(DASHBOARD_QUERIES):
-        response = large_reader.get(reverse("reporting:dashboard", args=[large_programme.slug]))
-    assert response.status_code == 200

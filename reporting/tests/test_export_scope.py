@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from programme.models import AccessGrant, Country, Role
+from testing.exports import body
 
 BASE = "/programmes/glo-22-31-irl"
 LIST = f"{BASE}/outputs/"
@@ -20,8 +21,7 @@ EXPORTS = ["outputs.csv", "outputs.xlsx", "outputs.json", "history.csv"]
 
 def get(client, url, **params):
     response = client.get(BASE + url, params)
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, content
+    return response, body(response)
 
 
 def filename(response):
@@ -126,6 +126,7 @@ def test_an_officers_pdf_report_says_so_in_its_header(users, client_for, reporte
     from pypdf import PdfReader
 
     response, content = get(client_for(users.officer_mw), "/countries/mw/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     first_page = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert first_page.startswith("Malawi only: the country you report for")
     assert filename(response) == "glo-22-31-irl-mw-report-2025-12-01.pdf"

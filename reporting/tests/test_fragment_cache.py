@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from outputs.models import Evidence, Output
 from outputs.services.output_edits import output_create, output_edit
 from outputs.services.updates import status_update_return
-from outputs.testing import approve, save_update, seed_output
 from programme.models import AccessGrant, Country, Programme, Role
 from programme.services import programme_touch
+from testing.pages import main_of
+from testing.workflow import approve, save_update, seed_output
 
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
 DASHBOARD = "/programmes/glo-22-31-irl/dashboard/"
@@ -43,11 +44,6 @@ def html(client, url, **params):
     return get(client, url, **params).content.decode()
 
 
-def main(page):
-    """The page's body: the shell around it (CSRF tokens) differs from request to request."""
-    return page.split("<main")[1].split("</main>")[0]
-
-
 def version():
     return Programme.objects.get(code="GLO/22/31/IRL").data_version
 
@@ -58,7 +54,7 @@ def test_second_request_is_served_from_the_cache(url, users, client_for, reporte
     first = html(client, url)
     with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
         second = html(client, url)
-    assert main(second) == main(first)
+    assert main_of(second) == main_of(first)
     assert queries(client, url) < queries(client_for(users.donor), url)  # the donor's first: a miss
 
 
@@ -69,7 +65,7 @@ def test_the_shell_is_rendered_for_each_reader(users, client_for, reported):
     assert "Tiyamike" in second and "Tiyamike" not in first
     token = 'name="csrfmiddlewaretoken" value="'
     assert first.split(token)[1][:64] != second.split(token)[1][:64]
-    assert main(first) == main(second)
+    assert main_of(first) == main_of(second)
 
 
 def test_submit_approve_and_return_change_the_pages(users, client_for, reported):
@@ -100,9 +96,9 @@ def test_dashboard_and_api_follow_an_approval(users, client_for, reported):
     dashboard_before = html(donor, DASHBOARD)
     update = save_update(seed_output("MW", "1.4"), users.officer_mw, status="achieved", progress=100,
                          narrative="Finished.")
-    assert main(html(donor, DASHBOARD)) == main(dashboard_before)  # a pending update: nothing a donor sees
+    assert main_of(html(donor, DASHBOARD)) == main_of(dashboard_before)  # a pending update: nothing a donor sees
     approve(update, users.coordinator)
-    assert main(html(donor, DASHBOARD)) != main(dashboard_before)
+    assert main_of(html(donor, DASHBOARD)) != main_of(dashboard_before)
     reported_now = {row["code"]: row["reported"] for row in get(donor, API).json()["results"]}
     assert reported_now["1.4"]["status"] == "achieved"
     assert {row["code"]: row["reported"] for row in api_before["results"]}["1.4"] is None
@@ -126,7 +122,7 @@ def test_readers_of_the_same_view_share_a_fragment(users, client_for, reported, 
     other_officer = client_for(users.officer_mw2)
     with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
         second = html(other_officer, COUNTRY)  # another officer of the same country: the same view
-    assert main(second) == main(first)
+    assert main_of(second) == main_of(first)
     assert queries(client_for(users.donor), COUNTRY) > CACHED_PAGE_QUERIES  # the donor's view: its own
     # Officers of other countries see other drafts: a view of their own.
     assert queries(client_for(users.officer_mz), COUNTRY) > CACHED_PAGE_QUERIES
@@ -195,7 +191,7 @@ def test_as_of_pages_have_their_own_entries(users, client_for, reported):
     june = html(client, COUNTRY, as_of="2025-06-30")
     assert "Budget delayed." in june and "Budget released." not in june
     assert "Budget released." in today
-    assert main(html(client, COUNTRY, as_of="2025-06-30")) == main(june)
+    assert main_of(html(client, COUNTRY, as_of="2025-06-30")) == main_of(june)
     assert "As of the end of 30 June 2025" in html(client, DASHBOARD, as_of="2025-06-30")
     assert "As of the end of" not in html(client, DASHBOARD)
 
@@ -338,7 +334,7 @@ def test_writes_elsewhere_leave_the_fragments_alone(users, client_for, reported,
     outsider.save()
     assert version() == before
     with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
-        assert main(html(client, COUNTRY)) == main(page)
+        assert main_of(html(client, COUNTRY)) == main_of(page)
 
 
 def test_renaming_a_person_of_the_programme_changes_its_pages(users, client_for, reported):
@@ -372,7 +368,7 @@ def test_a_draft_s_fragment_is_kept_for_the_officers_of_its_country(users, clien
         colleague_client = client_for(users.officer_mw2)
         with django_assert_max_num_queries(CACHED_PAGE_QUERIES):
             colleague = html(colleague_client, url)  # the author's entry, from the cache
-        assert main(colleague) == main(author)
+        assert main_of(colleague) == main_of(author)
         # Read after the author: still their own entries, without the draft.
         for person in (users.officer_zm, users.coordinator, users.donor):
             page = html(client_for(person), url)

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from outputs.evidence import ALLOWED_LABEL
-from outputs.testing import seed_output
+from testing.workflow import seed_output
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"

@@ -20,13 +20,6 @@ NARRATIVE = "Budget <released> & spent.\n\nSecond paragraph\r\nwith a break."
 LONG_LINK = "https://example.org/reports/" + "x" * 80
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Labels in English whatever language an earlier test left active in this thread."""
-    with translation.override("en"):
-        yield
-
-
 def update(pk, status, progress, review_state="approved", narrative=""):
     return StatusUpdate(pk=pk, status=status, progress=progress, narrative=narrative,
                         as_of=datetime.date(2025, 9, 1), review_state=review_state)

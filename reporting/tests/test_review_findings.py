@@ -8,9 +8,8 @@ from lxml import etree
 from outputs.models import ReviewState, StatusUpdate
 from outputs.services.output_edits import output_edit
 from outputs.services.updates import status_update_return, status_update_save
-from outputs.testing import approve, save_update, seed_output
-
-from .test_export_views import IATI_SCHEMA
+from testing.exports import IATI_SCHEMA
+from testing.workflow import approve, save_update, seed_output
 
 
 def test_control_characters_never_break_xlsx_or_iati(users, client_for):

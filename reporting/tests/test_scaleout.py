@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,8 @@ import pytest
 import requests
 from openpyxl import load_workbook
 
-from core.tests.test_database_outage import start_database, stop_database
+from testing.admin_spreadsheets import EXPORT_FIELDS, EXPORT_URL, IMPORT_URL, PROCESS_URL, confirmation
+from testing.servers import free_port, start_database, stop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -55,12 +55,6 @@ WORKER_RESTART_SECONDS = 1
 QUICK_STOP = {"a": signal.SIGINT, "b": signal.SIGINT}
 
 pytestmark = pytest.mark.scaleout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check, what, within_s=30.0, every_s=0.1):
@@ -325,9 +319,8 @@ def test_an_admin_import_previewed_on_a_is_confirmed_on_b(cluster):
     output_id = cluster.db.value(
         "SELECT o.id FROM outputs_output o JOIN programme_outcome c ON c.id = o.outcome_id "
         "JOIN programme_programme p ON p.id = c.programme_id WHERE p.code = 'GLO/22/31/IRL' ORDER BY o.id LIMIT 1")
-    columns = {f"outputresource_{name}": "on" for name in ("id", "programme", "country", "outcome", "code", "title",
-                                                           "deadline")}
-    exported = admin.post("b", "/admin/outputs/output/export/", {"format": "0", "resource": "0", **columns})
+    columns = {f"outputresource_{name}": "on" for name in EXPORT_FIELDS}
+    exported = admin.post("b", EXPORT_URL, {"format": "0", "resource": "0", **columns})
     assert exported.status_code == 200
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     row = next(row for row in rows if row["id"] == str(output_id))
@@ -337,17 +330,15 @@ def test_an_admin_import_previewed_on_a_is_confirmed_on_b(cluster):
     writer.writeheader()
     writer.writerow(row)
 
-    preview = admin.post("a", "/admin/outputs/output/import/", {"format": "0"},
+    preview = admin.post("a", IMPORT_URL, {"format": "0"},
                          files={"import_file": ("outputs.csv", upload.getvalue().encode())})
     assert preview.status_code == 200 and "import_file_name" in preview.text, preview.text[:2000]
-    fields = dict(re.findall(r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"',
-                             preview.text))
-    confirmed = admin.post("b", "/admin/outputs/output/process_import/", {**fields, "confirm": "Confirm import"})
+    confirmed = admin.post("b", PROCESS_URL, confirmation(preview.text))
     assert confirmed.status_code == 302
     assert cluster.db.value("SELECT title FROM outputs_output WHERE id = %s", output_id) == row["title"]
-    again = admin.post("a", "/admin/outputs/output/process_import/", {**fields, "confirm": "Confirm import"})
-    assert again.status_code == 302 and again.headers["Location"].endswith("/admin/outputs/output/import/")
-    told = admin.get("a", "/admin/outputs/output/import/")
+    again = admin.post("a", PROCESS_URL, confirmation(preview.text))
+    assert again.status_code == 302 and again.headers["Location"].endswith(IMPORT_URL)
+    told = admin.get("a", IMPORT_URL)
     assert "This preview was already confirmed" in told.text
     assert cluster.db.value("SELECT title FROM outputs_output WHERE id = %s", output_id) == row["title"]
 

@@ -4,9 +4,9 @@ the same figures as the as-of report of each month's last day, drawn as inline S
 import datetime
 import re
 
-from outputs.testing import approve, save_update, seed_output
 from reporting.selectors import ReportMoment, statuses_by_month, summaries_by_country
 from reporting.selectors import combined as combined_summary
+from testing.workflow import approve, save_update, seed_output
 
 URL = "/programmes/glo-22-31-irl/dashboard/"
 

@@ -14,21 +14,22 @@ from django.db.models.signals import post_save
 from django_tasks_db.models import DBTaskResult
 
 from outputs.models import ReviewState, StatusUpdate
-from outputs.tests.test_tasks import run_worker
 from programme.models import AccessGrant, Country, Role
 from reporting.models import ExportProgress
 from reporting.tasks import Progress
+from testing.exports import body
+from testing.files import stored_files
+from testing.workers import run_worker
 
 BASE = "/programmes/glo-22-31-irl"
 EXPORT = f"{BASE}/exports/outputs.xlsx"
 
 
 @pytest.fixture
-def background(settings, tmp_path):
+def background(settings, tmp_media):
     """Every spreadsheet of more than 10 outputs is built in the background, into a fresh media folder."""
     settings.EXPORT_BACKGROUND_ROWS = 10
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+    return tmp_media
 
 
 def ask(client, **filters):
@@ -41,7 +42,7 @@ def ask(client, **filters):
 def workbook_values(response):
     """The sheets' names and every cell's value."""
     assert response.status_code == 200
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
     return {*workbook.sheetnames, *(value for sheet in workbook for row in sheet.iter_rows(values_only=True) for value in row)}
 
 
@@ -52,7 +53,7 @@ def test_a_french_readers_export_is_built_by_the_worker_in_french(users, client_
     job_page = ask(client)
     waiting = client.get(job_page).content.decode()
     assert 'http-equiv="refresh"' in waiting and "?download=1" not in waiting
-    assert list(background.iterdir()) == []  # the request only queued it
+    assert stored_files(background) == []  # the request only queued it
 
     settings.EXPORT_WORKER_SILENT_SECONDS = 0  # progress recorded at every row
     recorded: list[int] = []

@@ -1,47 +1,26 @@
-"""Shared fixtures for the status-update workflow tests: outputs, workflow steps, real files.
-
-The people come from the project's conftest (``users``: the demo accounts of `create_demo_users`
-on the seed programme, plus ``nogrant``, an active user with no grant, and ``officer_mw2``, a second
-Malawi officer for the "two people edit the same output" scenarios; ``client_for``).
-"""
+"""Real files built in memory (PDF, PNG, JPEG, DOCX, XLSX, the start of a Windows executable), as
+uploads, and the update page's form submitted with them."""
 
 import io
 import struct
 import zipfile
 import zlib
-from datetime import timedelta
-from types import SimpleNamespace
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from outputs.testing import approve, save_update, seed_output
+from outputs.models import Output
 
-# --- Outputs and updates ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def malawi_output(seed_programme):
-    return seed_output("MW", "1.1")
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
-def days_from_today(days):
-    return timezone.localdate() + timedelta(days=days)
-
-
-@pytest.fixture
-def tmp_media(settings, tmp_path):
-    """Evidence files go to a throwaway folder, never to build/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-# --- Real files -------------------------------------------------------------------------------
-
-
-def pdf_bytes(text="Evidence"):
+def pdf_bytes(text: str = "Evidence") -> bytes:
     """A valid one-page PDF 1.4 with a correct cross-reference table."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
     objects = [
@@ -65,10 +44,10 @@ def pdf_bytes(text="Evidence"):
     return bytes(out)
 
 
-def png_bytes(width=4, height=3, rgb=(200, 30, 60)):
+def png_bytes(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (200, 30, 60)) -> bytes:
     """A valid RGB PNG built with zlib and struct (IHDR, IDAT, IEND with their CRCs)."""
 
-    def chunk(kind, data):
+    def chunk(kind: bytes, data: bytes) -> bytes:
         return (
             struct.pack(">I", len(data)) + kind + data
             + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
@@ -83,7 +62,7 @@ def png_bytes(width=4, height=3, rgb=(200, 30, 60)):
     )
 
 
-def jpeg_bytes():
+def jpeg_bytes() -> bytes:
     """A valid baseline JPEG: one 8x8 mid-grey block (JFIF, DQT, SOF0, DHT, SOS, EOI).
 
     A flat block at level 128 has DC difference 0 and no AC coefficients, so each Huffman table
@@ -91,7 +70,7 @@ def jpeg_bytes():
     then the bits 00, padded with ones: 0x3F.
     """
 
-    def segment(marker, payload):
+    def segment(marker: int, payload: bytes) -> bytes:
         return b"\xff" + bytes([marker]) + struct.pack(">H", len(payload) + 2) + payload
 
     jfif = segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
@@ -128,7 +107,7 @@ DOCUMENT_XML = (
 )
 
 
-def docx_bytes(text="Evidence of progress", thumbnail_bytes=0):
+def docx_bytes(text: str = "Evidence of progress", thumbnail_bytes: int = 0) -> bytes:
     """A real DOCX: a zip with [Content_Types].xml, _rels/.rels and word/document.xml.
 
     ``thumbnail_bytes`` adds a stored docProps/thumbnail.jpeg (and a padded core properties
@@ -153,7 +132,7 @@ def docx_bytes(text="Evidence of progress", thumbnail_bytes=0):
     return buffer.getvalue()
 
 
-def xlsx_bytes(rows=3):
+def xlsx_bytes(rows: int = 3) -> bytes:
     """A real XLSX saved by openpyxl."""
     from openpyxl import Workbook
 
@@ -168,14 +147,14 @@ def xlsx_bytes(rows=3):
     return buffer.getvalue()
 
 
-def exe_bytes():
+def exe_bytes() -> bytes:
     """The start of a Windows executable: 'MZ', the DOS stub, a PE header at 0x80."""
     header = bytearray(b"MZ" + b"\x90\x00" + b"\x00" * 56 + struct.pack("<I", 0x80))
     header += b"This program cannot be run in DOS mode.\r\r\n$".ljust(0x80 - len(header), b"\x00")
     return bytes(header) + b"PE\x00\x00" + b"\x00" * 200
 
 
-FILE_MAKERS = {
+FILE_MAKERS: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "pdf": (pdf_bytes, "report.pdf", "application/pdf"),
     "docx": (docx_bytes, "minutes.docx",
              "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -187,14 +166,19 @@ FILE_MAKERS = {
 }
 
 
-def upload(kind, name=None, content=None):
+def upload(kind: str, name: str | None = None, content: bytes | None = None) -> SimpleUploadedFile:
     """A SimpleUploadedFile of a real file of the kind ('pdf', 'docx', ...), or of given bytes."""
-    maker, default_name, mime = FILE_MAKERS.get(kind, (None, f"file.{kind}", "application/octet-stream"))
-    data = content if content is not None else maker()
+    if kind in FILE_MAKERS:
+        maker, default_name, mime = FILE_MAKERS[kind]
+        data = content if content is not None else maker()
+    else:
+        assert content is not None, f"no maker of .{kind} files: give the content"
+        default_name, mime, data = f"file.{kind}", "application/octet-stream", content
     return SimpleUploadedFile(name or default_name, data, content_type=mime)
 
 
-def post_update(client, output, uploads, narrative="Typed narrative"):
+def post_update(client: Client, output: Output, uploads: Sequence[SimpleUploadedFile],
+                narrative: str = "Typed narrative") -> "TestResponse":
     """The update page's form, submitted by ``client`` with ``uploads`` attached."""
     output.refresh_from_db()
     return client.post(reverse("outputs:update", args=[output.pk]), {
@@ -204,16 +188,6 @@ def post_update(client, output, uploads, narrative="Typed narrative"):
     })
 
 
-@pytest.fixture
-def files():
-    """Builders of real files: files.pdf(), files.upload("docx"), files.exe(), ..."""
-    return SimpleNamespace(
-        pdf=pdf_bytes, png=png_bytes, jpeg=jpeg_bytes, docx=docx_bytes, xlsx=xlsx_bytes,
-        exe=exe_bytes, upload=upload,
-    )
-
-
-@pytest.fixture
-def workflow():
-    """The workflow's steps as an officer's and a coordinator's freshly loaded pages make them."""
-    return SimpleNamespace(save=save_update, approve=approve, output=seed_output, days=days_from_today)
+def stored_files(media_root: Path) -> list[Path]:
+    """The files under the media folder, sorted (none when the folder was never made)."""
+    return sorted(path for path in media_root.rglob("*") if path.is_file()) if media_root.exists() else []

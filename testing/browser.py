@@ -8,10 +8,13 @@ exception).
 
 import os
 import re
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, ConsoleMessage, Page
+
+from .seed import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -21,7 +24,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+SCREENSHOTS = ROOT / "build" / "screenshots"
 DESKTOP = 1280
 PHONE = 375
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -29,6 +32,7 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
 
 _axe = Axe()
+LOGIN_LOOKED_AT: set[int] = set()  # the widths at which this test process photographed and checked the login page
 
 # A status is shown as a badge with words and an icon shape, or as a chart with a text equivalent.
 COLOUR_ONLY_BADGES = """() => [
@@ -39,7 +43,7 @@ COLOUR_ONLY_BADGES = """() => [
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium() -> Iterator[Browser]:
     """One headless Chromium per test session (per xdist worker); a missing browser fails, never skips."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
@@ -70,19 +74,19 @@ def chromium():
 class Journey:
     """One person's (or several people's) way through the app at one screen width."""
 
-    def __init__(self, browser, base_url, name, width):
+    def __init__(self, browser: Browser, base_url: str, name: str, width: int) -> None:
         self.browser = browser
         self.base_url = base_url
         self.name = name
         self.width = width
         self.step = 0
-        self.contexts = []
-        self.problems = []
-        self.logged_in_once = False
+        self.contexts: list = []
+        self.problems: list[str] = []
+        self.without_javascript: list[Page] = []
         self.expected_statuses = {400, 403, 404}  # refusals the journeys provoke; a 500 is a failure
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def new_page(self, javascript=True):
+    def new_page(self, javascript: bool = True) -> Page:
         phone = self.width <= PHONE
         context = self.browser.new_context(
             base_url=self.base_url,
@@ -96,12 +100,13 @@ class Journey:
         context.set_default_timeout(10_000)
         self.contexts.append(context)
         page = context.new_page()
-        page.javascript = javascript  # without it axe-core cannot run: evaluate() would wait forever
+        if not javascript:  # without it axe-core cannot run: evaluate() would wait forever
+            self.without_javascript.append(page)
         page.on("console", lambda message: self._console(page, message))
         page.on("pageerror", lambda error: self.problems.append(f"{page.url}: JavaScript error: {error}"))
         return page
 
-    def _console(self, page, message):
+    def _console(self, page: Page, message: ConsoleMessage) -> None:
         if message.type != "error":
             return
         failed = FAILED_LOAD.match(message.text)
@@ -109,11 +114,11 @@ class Journey:
             return
         self.problems.append(f"{page.url}: console error: {message.text}")
 
-    def close(self):
+    def close(self) -> None:
         for context in self.contexts:
             context.close()
 
-    def look(self, page, label):
+    def look(self, page: Page, label: str) -> None:
         """Photograph the page and check it: accessibility, no sideways scrolling, no browser error.
 
         Pages seen without JavaScript are photographed only: the same pages are checked with it.
@@ -121,7 +126,7 @@ class Journey:
         any width, only the style sheet's layout differs, and a run costs about half a second a page.
         """
         page.wait_for_load_state("load")
-        scripted = page.javascript
+        scripted = page not in self.without_javascript
         self.step += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         page.screenshot(path=SCREENSHOTS / f"{self.name}-{self.width}-{self.step:02d}-{slug}.png", full_page=True)
@@ -138,18 +143,18 @@ class Journey:
             pytest.fail(f"{self.name} at {self.width} px, step {self.step} ({label}, {page.url}):\n- "
                         + "\n- ".join(problems), pytrace=False)
 
-    def login(self, page, username, password):
+    def login(self, page: Page, username: str, password: str) -> None:
         page.goto("/accounts/login/")
-        if not self.logged_in_once:  # the same page for everyone: photographed and checked once
+        if self.width not in LOGIN_LOOKED_AT:  # the same page for everyone: checked once per width
             self.look(page, "login")
-            self.logged_in_once = True
+            LOGIN_LOOKED_AT.add(self.width)
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_load_state("load")
 
 
-def accessibility_problems(page):
+def accessibility_problems(page: Page) -> list[str]:
     """axe-core's serious and critical violations, one readable line per rule with its elements."""
     results = _axe.run(page)
     lines = []
@@ -162,11 +167,11 @@ def accessibility_problems(page):
 
 
 @pytest.fixture
-def journeys(chromium, live_server, request):
+def journeys(chromium: Browser, live_server) -> Iterator[Callable[[str, int], Journey]]:
     """Open journeys by name and width; their browser contexts close after the test."""
     opened = []
 
-    def start(name, width):
+    def start(name: str, width: int) -> Journey:
         journey = Journey(chromium, live_server.url, name, width)
         opened.append(journey)
         return journey
