@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,17 +28,13 @@ from types import SimpleNamespace
 import pytest
 import requests
 
+from testing.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PASSWORD = "simultaneous-demo-password"
 PEOPLE = ("admin", "coordinator", "donor", "officer-mw", "officer-mz", "officer-vn", "officer-zm", "officer-global")
 OFFICERS = ("officer-mw", "officer-mz", "officer-vn", "officer-zm", "officer-global")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def answers(url: str) -> bool:
@@ -66,7 +61,7 @@ def server():
     work = Path(tempfile.mkdtemp(prefix="simultaneous-", dir=ROOT / "build"))
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
     env.update(DJANGO_SETTINGS_MODULE="core.tests.fast_hashing_settings", BUILD_DIR=str(work),
-               MEDIA_ROOT=str(work / "media"), DEMO_PASSWORD=PASSWORD)
+               MEDIA_ROOT=str(work / "media"), DEMO_PASSWORD=PASSWORD, DEMO_ACTIVITY="0")
     prepare = ("import django; django.setup(); from django.core.management import call_command as run; "
                "run('migrate', verbosity=0); run('setup_demo', verbosity=0)")
     subprocess.run([str(BIN / "python"), "-c", prepare], cwd=ROOT, env=env, check=True, timeout=120,
