@@ -5,7 +5,6 @@ import datetime
 import io
 from typing import Any
 
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -53,11 +52,11 @@ def download_workbook(client: Client, language: str = "en", country: str = "mw")
                     headers={"Accept-Language": language}, country=country)
 
 
-def upload(client: Client, handle: io.BytesIO) -> HttpResponse:
+def upload(client: Client, handle: io.BytesIO) -> Any:  # the test client's response, with its context
     return client.post(reverse("outputs:reporting_workbook", args=[SEED_SLUG]), {"workbook": handle})
 
 
-def confirm(client: Client, response: HttpResponse, action: str) -> HttpResponse:
+def confirm(client: Client, response: Any, action: str) -> Any:
     """The preview ``response`` confirmed: ``action`` "draft" or "submit"."""
     return client.post(reverse("outputs:reporting_workbook", args=[SEED_SLUG]),
                        {"confirm": response.context["token"], "action": action})
