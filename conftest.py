@@ -142,6 +142,15 @@ def seed_programme(db):
 
 
 @pytest.fixture
+def second_programme(seed_programme):
+    """A second programme beside the seed, GLO/24/07/LUX (Senegal, Cambodia, Global: 7 outputs),
+    imported from its page through the importer service (outputs.testing.SECOND_PAGE)."""
+    from outputs.testing import import_second_programme
+
+    return import_second_programme()
+
+
+@pytest.fixture
 def empty_database(db):
     """The database as migrations leave it, without the session's seed, for tests of what loads
     data into an empty database (the importer, the demo commands). Rolled back with the test."""

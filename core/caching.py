@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import Callable, Iterable
+from typing import TypeVar, cast
 
 from django.core.cache import cache
 from django.utils import timezone, translation
@@ -9,11 +10,12 @@ from django.utils import timezone, translation
 # Entries are never stale (a write gives its programme a new data version, so a new key); the
 # timeout only frees memory.
 TIMEOUT_SECONDS = 3600
+T = TypeVar("T")
 
 
-def cached_for_programmes(kind: str, versions: Iterable[tuple[int, int]], build: Callable, *parts) -> object:
+def cached_for_programmes(kind: str, versions: Iterable[tuple[int, int]], build: Callable[[], T], *parts: object) -> T:
     """``build()`` from Django's cache, keyed by the (programme id, data version) pairs it reads, the
     language, today's date (deadline states change at midnight) and ``parts``: a write to one of
     those programmes gives a new key, and nothing else does."""
     material = repr((sorted(versions), translation.get_language(), timezone.localdate(), parts))
-    return cache.get_or_set(f"{kind}:" + hashlib.sha256(material.encode()).hexdigest(), build, TIMEOUT_SECONDS)
+    return cast(T, cache.get_or_set(f"{kind}:" + hashlib.sha256(material.encode()).hexdigest(), build, TIMEOUT_SECONDS))

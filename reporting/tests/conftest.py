@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from outputs.testing import approve, save_update, seed_output
-from programme.models import Programme
+from outputs.testing import approve, save_update, second_output, seed_output
+from programme.models import AccessGrant, Programme, Role
 
 
 @pytest.fixture
@@ -47,3 +47,19 @@ def large_programme(db):
     call_command("generate_demo_portfolio", countries=15, outputs_per_country=42, updates_per_output=2,
                  seed=7, stdout=StringIO())
     return Programme.objects.get(code="DEMO/15x42x2/7")
+
+
+@pytest.fixture
+def two_programmes(users, reported, second_programme):
+    """The seed as ``reported`` leaves it (one update waiting) and the second programme, where the
+    coordinator and the donor hold the same roles and officer-mw reports for Senegal: Senegal 1.1
+    achieved today, Senegal 1.10 waiting for review."""
+    AccessGrant.objects.create(user=users.coordinator, programme=second_programme, role=Role.COORDINATOR)
+    AccessGrant.objects.create(user=users.donor, programme=second_programme, role=Role.DONOR)
+    AccessGrant.objects.create(user=users.officer_mw, programme=second_programme, role=Role.OFFICER,
+                               country=second_output("SN", "1.1").outcome.country)
+    for person in (users.coordinator, users.donor, users.officer_mw):
+        vars(person).pop("_access_grants_cache", None)  # read again with the new grants
+    approve(save_update(second_output("SN", "1.1"), users.officer_mw, status="achieved", progress=100), users.coordinator)
+    save_update(second_output("SN", "1.10"), users.officer_mw, status="on_track", progress=10)
+    return second_programme
