@@ -159,11 +159,13 @@ def components_in_scope(programme: Programme, access: ProgrammeAccess, asked: st
     return Components([component], allowed)
 
 
-def programme_access(user, programme):
-    """The user's access to the programme, or None when they have none (callers answer 404)."""
+def programme_access(user, programme, grants: list[AccessGrant] | None = None):
+    """The user's access to the programme, or None when they have none (callers answer 404).
+    ``grants``: the user's grants there, when already sorted by programme (access_by_programme)."""
     if not user.is_authenticated or not user.is_active:
         return None
-    grants = [grant for grant in user_grants(user) if grant.programme_id == programme.pk]
+    if grants is None:
+        grants = [grant for grant in user_grants(user) if grant.programme_id == programme.pk]
     if not grants and not user.is_superuser:
         return None
     return ProgrammeAccess(
@@ -202,7 +204,10 @@ def access_by_programme(user, programmes=None) -> dict[int, ProgrammeAccess]:
         programmes = visible_programmes(user) if user.is_superuser else {
             grant.programme_id: grant.programme for grant in user_grants(user)
         }.values()
-    return {programme.pk: programme_access(user, programme) for programme in programmes}
+    grants: dict[int, list[AccessGrant]] = {}
+    for grant in user_grants(user):  # sorted once, not once per programme: a portfolio holds hundreds
+        grants.setdefault(grant.programme_id, []).append(grant)
+    return {programme.pk: programme_access(user, programme, grants.get(programme.pk, [])) for programme in programmes}
 
 
 def sees_pending_by_programme(user, programmes=None) -> dict[int, bool]:

@@ -2,9 +2,9 @@
 page (/programmes/), its downloads and the API's programmes, filtered by funding partner and country
 and sorted by any column.
 
-The figures are counted by the database in two grouped queries, however many programmes: the outputs
-by programme and component (with the rules of the programme overview: reporting.selectors), and each
-component's latest approval. They are kept in Django's cache under the programmes' data versions
+The figures are counted by the database in one grouped query, however many programmes: the outputs by
+programme and component, with the rules of the programme overview (reporting.selectors), and their
+latest approval. They are kept in Django's cache under the programmes' data versions
 (core.caching), so a write to one programme makes only the sets holding it count again.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,12 +69,14 @@ def total(figures: Iterable[Figures]) -> Figures:
 
 def programme_figures(programmes: list[Programme]) -> dict[int, list[Component]]:
     """{programme id: its components with their figures, countries by name and the Global one last},
-    from the cache or counted in two grouped queries."""
+    from the cache or counted in one grouped query."""
 
     def count() -> dict[int, list[Component]]:
         today = timezone.localdate()
         ids = [programme.pk for programme in programmes]
-        # 1. The outputs by programme and component, counted as the programme overview counts them.
+        # Each output's latest approval, found through its updates' (output, state, approval) index.
+        approved = StatusUpdate.objects.filter(output=OuterRef("pk"), review_state=ReviewState.APPROVED)
+        latest = approved.order_by("-reviewed_at").values("reviewed_at")[:1]
         counted = (
             annotated_now(Output.objects.filter(outcome__programme_id__in=ids))
             .values("outcome__programme_id", "outcome__country_id", "outcome__country__slug", "outcome__country__name")
@@ -85,24 +87,18 @@ def programme_figures(programmes: list[Programme]) -> dict[int, list[Component]]
                 due_soon=Count("pk", filter=due_soon_q(today)),
                 # Through the outputs' pending pointers, as the header's review-queue count.
                 waiting=Count("pk", filter=Q(pending_update__review_state=ReviewState.SUBMITTED)),
+                last=Max(Subquery(latest)),
             )
-            .order_by()
-        )
-        # 2. The latest approval of each component.
-        approved = dict(
-            ((row["output__outcome__programme_id"], row["output__outcome__country_id"]), row["last"])
-            for row in StatusUpdate.objects.filter(output__outcome__programme_id__in=ids, review_state=ReviewState.APPROVED)
-            .values("output__outcome__programme_id", "output__outcome__country_id")
-            .annotate(last=Max("reviewed_at"))
             .order_by()
         )
         components = defaultdict(list)
         for row in counted:
-            key = (row["outcome__programme_id"], row["outcome__country_id"])
-            last = approved.get(key)
-            components[key[0]].append(Component(key[1], row["outcome__country__slug"], row["outcome__country__name"],
-                                                Figures(row["outputs"], row["achieved"], row["overdue"], row["due_soon"],
-                                                        row["waiting"], last and timezone.localtime(last).date())))
+            last = row["last"]
+            components[row["outcome__programme_id"]].append(Component(
+                row["outcome__country_id"], row["outcome__country__slug"], row["outcome__country__name"],
+                Figures(row["outputs"], row["achieved"], row["overdue"], row["due_soon"], row["waiting"],
+                        last and timezone.localtime(last).date()),
+            ))
         return {pk: sorted(found, key=lambda c: (c.slug == GLOBAL_COMPONENT_SLUG, c.name))
                 for pk, found in components.items()}
 

@@ -143,7 +143,7 @@ def test_xlsx_in_the_readers_language_and_an_officers_countries_only(two_program
     assert about["Généré par"] == "Chikondi Banda"
 
 
-PORTFOLIO_QUERIES = 6
+PORTFOLIO_QUERIES = 5
 
 
 def first_read(client):
@@ -156,8 +156,8 @@ def first_read(client):
 
 def test_a_fixed_number_of_queries_however_many_programmes(two_programmes, users, client_for,
                                                             django_assert_max_num_queries):
-    # The session, the account, its grants (with their programmes), the programmes' figures (the
-    # outputs counted by programme and component; each component's latest approval), the header's
+    # The session, the account, its grants (with their programmes), the programmes' figures (their
+    # outputs counted by programme and component, with their latest approval), the header's
     # review-queue count.
     two = client_for(users.coordinator)
     with django_assert_max_num_queries(PORTFOLIO_QUERIES):
@@ -181,7 +181,7 @@ def test_the_figures_are_cached_until_a_programme_changes(two_programmes, users,
         client.get(URL)
     with CaptureQueriesContext(connection) as again:
         assert rows(client.get(URL))[SECOND]["Waiting for review"] == "1"
-    assert len(first) - len(again) == 3  # the figures' two, and the header's review-queue count
+    assert len(first) - len(again) == 2  # the figures', and the header's review-queue count
     update = second_output("SN", "1.10").pending_update
     approve(update, users.coordinator)  # a new data version for the second programme
     assert rows(client.get(URL))[SECOND]["Waiting for review"] == "0"
