@@ -58,6 +58,7 @@ def test_every_programme_with_the_figures_of_its_overview(two_programmes, users,
 
 
 def test_donors_see_no_review_data_and_officers_their_programmes(two_programmes, users, client_for):
+    assert "Waiting for review" in client_for(users.coordinator).get(URL).content.decode()  # cached rows: not the donor's
     donor = client_for(users.donor).get(URL)
     assert "Waiting for review" not in donor.content.decode() and list(rows(donor)) == [SEED, SECOND]
     officer = rows(client_for(users.officer_mw).get(URL))
