@@ -157,6 +157,8 @@ class PortfolioFilter(forms.Form):
 
 @dataclass
 class Portfolio:
+    """What portfolio_read found: the rows asked for and the query that chose them."""
+
     rows: list[PortfolioRow]  # filtered and sorted
     form: PortfolioFilter
     order: str

@@ -9,7 +9,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -77,7 +76,6 @@ def portfolio(request: AuthenticatedHttpRequest) -> HttpResponse:
         "sort": "" if read.order == "programme" else read.order,
         "filtered": any(read.form.cleaned_data[name] for name in ("partner", "country")),
         "query": request.GET.urlencode(),
-        "today": timezone.localdate(),
         "due_soon_days": settings.DUE_SOON_DAYS,
         "breadcrumbs": breadcrumbs(_("Programmes")),
     })

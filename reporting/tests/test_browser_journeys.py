@@ -315,35 +315,6 @@ def test_officer_refused_elsewhere_and_stale_edit_keeps_text(people, journeys, w
     assert (update.status, update.narrative, update.review_state) == ("achieved", mine, ReviewState.SUBMITTED)
 
 
-# --- 5. Two programmes: the portfolio, the switcher, My outputs of both --------------------------
-
-
-@PHONE_ONLY
-def test_two_programmes_from_the_portfolio_and_the_switcher(two_programmes, people, journeys, width):
-    journey = journeys("5-two-programmes", width)
-    page = journey.new_page()
-    journey.login(page, "coordinator", DEMO_PASSWORD)  # two programmes: the portfolio
-    expect(page.get_by_role("heading", name="Programmes", exact=True)).to_be_visible()
-    expect(page.locator(".portfolio-table tbody tr")).to_have_count(2)
-    page.get_by_role("link", name="Due soon", exact=True).click()  # sorted by the server, most first
-    expect(page.locator(".portfolio-table tbody th").first).to_contain_text("GLO/22/31/IRL")
-    journey.look(page, "portfolio")
-    page.locator(".programme-switch summary").click()  # the switcher
-    page.locator(".programme-switch-list a").filter(has_text="GLO/24/07/LUX").click()
-    expect(page.get_by_role("heading", name=re.compile("Informal Economy"))).to_be_visible()
-    page.locator(".programme-switch summary").click()
-    expect(page.locator(".programme-switch-list [aria-current]")).to_contain_text("GLO/24/07/LUX")
-    journey.look(page, "switcher in the second programme")
-    page.keyboard.press("Escape")  # app.js closes it as a menu
-    expect(page.locator(".programme-switch-list")).to_be_hidden()
-
-    officer = journey.new_page()
-    journey.login(officer, "officer-mw", DEMO_PASSWORD)  # an officer keeps My outputs, of both
-    expect(officer.locator(".result-count")).to_have_text("16 outputs")
-    expect(officer.locator(".my-outputs-table tbody tr").first).to_contain_text("GLO/24/07/LUX")
-    journey.look(officer, "my outputs of two programmes")
-
-
 # --- Without JavaScript: every form still works -----------------------------------------------
 
 
