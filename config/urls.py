@@ -9,7 +9,8 @@ from core.api import ApiDocsView
 from core.languages import language_set
 from core.passwords import PasswordResetView
 from outputs.api import OutputViewSet, StatusUpdateViewSet
-from programme.api import CountryViewSet, OutcomeViewSet, ProgrammeViewSet
+from programme.api import CountryViewSet, OutcomeViewSet
+from reporting.api import ProgrammeViewSet
 
 # The API's viewsets live with the app whose data they serve; the addresses are assembled here.
 api = DefaultRouter()

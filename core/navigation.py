@@ -28,14 +28,19 @@ class Destination:
     url: str
 
 
-# Receivers take (sender, user) and return a list of NavLink.
+# Receivers take (sender, user, programme) and return a list of NavLink; ``programme`` is the one the
+# page is in (place_in_programme), or None.
 nav_links = Signal()
 # Receivers take (sender, user) and return a list of Destination.
 home_destinations = Signal()
-# Receivers take (sender, user) and return the programme the header names where a page names none of
-# its own (My outputs, the review queue), or None: the header shows its ``code``, and a banner when
-# its ``demo`` is true.
+# Receivers take (sender, user, programme) and return the programme the header names: the page's, or
+# where a page is in none (My outputs, the review queue) the person's own when they have one only, or
+# None. The header shows its ``code``, and a banner when its ``demo`` is true.
 header_programme = Signal()
+# Receivers take (sender, user) and return the programmes the header's switcher lists (each with a
+# ``code``, ``title`` and ``slug``), or an empty list: the header offers a switcher when they are
+# more than one.
+header_programmes = Signal()
 
 
 def place_in_header(request: HttpRequest, url: str) -> None:
@@ -45,6 +50,12 @@ def place_in_header(request: HttpRequest, url: str) -> None:
     request.header_place = url  # type: ignore[attr-defined]
 
 
+def place_in_programme(request: HttpRequest, programme: object) -> None:
+    """Name the programme a page is in: the header names it, marks it in the switcher, and its links
+    to the programme's pages lead into it."""
+    request.header_programme = programme  # type: ignore[attr-defined]
+
+
 def breadcrumbs(*trail: tuple[str, str] | str) -> list[dict[str, str]]:
     """The trail base.html shows above a page: (label, url) pairs from the top down, then the page
     itself, a label alone (not linked)."""
@@ -52,8 +63,8 @@ def breadcrumbs(*trail: tuple[str, str] | str) -> list[dict[str, str]]:
             for step in trail]
 
 
-def _answers(signal: Signal, user: object) -> list:
-    return [item for _receiver, items in signal.send(sender=None, user=user) for item in items or ()]
+def _answers(signal: Signal, user: object, **kwargs: object) -> list:
+    return [item for _receiver, items in signal.send(sender=None, user=user, **kwargs) for item in items or ()]
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -61,7 +72,8 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    links = sorted(_answers(nav_links, user), key=lambda link: link.order)
+    programme = getattr(request, "header_programme", None)
+    links = sorted(_answers(nav_links, user, programme=programme), key=lambda link: link.order)
     if user.is_staff:
         links.append(NavLink(reverse("admin:index"), _("Admin"), 100))
     # The link the page names, else the deepest matching one (the dashboard lives under the overview's URL).
@@ -69,11 +81,12 @@ def navigation(request: HttpRequest) -> dict:
     if current not in {link.url for link in links}:
         matching = [link.url for link in links if request.path.startswith(link.url)]
         current = max(matching, key=len) if matching else None
-    programmes = [programme for _receiver, programme in header_programme.send(sender=None, user=user) if programme]
+    named = [answer for _receiver, answer in header_programme.send(sender=None, user=user, programme=programme) if answer]
     return {
         "nav_items": [{"url": link.url, "label": link.label, "count": link.count, "active": link.url == current}
                       for link in links],
-        "header_programme": programmes[0] if programmes else None,
+        "header_programme": named[0] if named else None,
+        "header_programmes": _answers(header_programmes, user),
     }
 
 

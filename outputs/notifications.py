@@ -1,10 +1,10 @@
 """The tracker's e-mails, sent by the task worker (outputs.tasks).
 
-Deadline reminders: officers hear of their outputs coming due or overdue.
+Deadline reminders: officers hear of their outputs coming due or overdue, listed by programme.
 
 Review e-mails. Officers hear when an update of their country is approved or returned;
-coordinators get at most one digest a day of the updates submitted for review. The task worker
-sends them (outputs.tasks), each in its recipient's language, each once: the row recording it is
+coordinators get at most one digest a day of the updates submitted for review, by programme. The
+task worker sends them (outputs.tasks), each in its recipient's language, each once: the row recording it is
 claimed in the transaction that sends it, so a second run of the same task finds it and sends
 nothing, and a failed send leaves no row and is sent by the next run."""
 
@@ -224,7 +224,8 @@ def deadline_reminders_send(*, today: datetime.date | None = None) -> tuple[int,
     for user, outputs in per_user.items():
         with transaction.atomic():
             items = []
-            for output in sorted(outputs, key=lambda o: (o.deadline, o.sort_key)):
+            # By programme (the e-mail lists each programme's outputs under its name), soonest deadline first.
+            for output in sorted(outputs, key=lambda o: (o.outcome.programme.code, o.deadline, o.sort_key)):
                 threshold = reminder_threshold(output.deadline, today)
                 _, created = ReminderSent.objects.get_or_create(
                     user=user, output=output, threshold=threshold, deadline=output.deadline

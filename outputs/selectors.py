@@ -97,28 +97,31 @@ def outputs_visible_to(user: User) -> QuerySet[Output]:
 
 
 # My outputs' orders, each a key the page's ?sort= names ("-" before it reverses the order):
-# the most urgent first (overdue, then by deadline), by code, by reported status (the most worrying
-# first) or by deadline.
+# the most urgent first (overdue, then by deadline), by code (within programme and country), by
+# reported status (the most worrying first) or by deadline.
+PLACE = ("outcome__programme__code", "outcome__country__name", "sort_key", "position")
 OFFICER_ORDERS = {
-    "urgency": ("urgency", "deadline", "outcome__country__name", "sort_key", "position"),
-    "code": ("outcome__country__name", "sort_key", "position"),
-    "status": ("concern", "deadline", "outcome__country__name", "sort_key", "position"),
-    "deadline": ("deadline", "outcome__country__name", "sort_key", "position"),
+    "urgency": ("urgency", "deadline", *PLACE),
+    "code": PLACE,
+    "status": ("concern", "deadline", *PLACE),
+    "deadline": ("deadline", *PLACE),
 }
 STATUSES_BY_CONCERN = ["off_track", "at_risk", None, "not_started", "on_track", "achieved", "cancelled"]
 
 
 def outputs_for_officer(
-    user: User, *, country_id: int | None = None, outcome_number: int | None = None, status: str | None = None,
-    today: datetime.date | None = None, order: str = "urgency",
+    user: User, *, programme_id: int | None = None, country_id: int | None = None, outcome_number: int | None = None,
+    status: str | None = None, today: datetime.date | None = None, order: str = "urgency",
 ) -> QuerySet[Output]:
-    """The outputs of the officer's countries, in one of OFFICER_ORDERS (most urgent first unless
-    told otherwise)."""
+    """The outputs of the officer's countries, in every programme they report in, in one of
+    OFFICER_ORDERS (most urgent first unless told otherwise)."""
     today = today or timezone.localdate()
     scopes = Q(pk__in=[])
-    for programme_id, country_ids in officer_country_ids(user).items():
-        scopes |= Q(outcome__programme_id=programme_id, outcome__country_id__in=country_ids)
+    for scope_programme_id, country_ids in officer_country_ids(user).items():
+        scopes |= Q(outcome__programme_id=scope_programme_id, outcome__country_id__in=country_ids)
     queryset = outputs_with_status().filter(scopes)
+    if programme_id:
+        queryset = queryset.filter(outcome__programme_id=programme_id)
     if country_id:
         queryset = queryset.filter(outcome__country_id=country_id)
     if outcome_number:

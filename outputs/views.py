@@ -15,12 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import BadQuery
 from core.http import AuthenticatedHttpRequest
-from core.navigation import breadcrumbs
+from core.navigation import breadcrumbs, place_in_programme
 from programme.access import (
     officer_country_ids,
     programme_access,
     programme_access_or_404,
-    visible_programmes,
+    reader_programmes,
 )
 from programme.models import programme_earliest_date
 from programme.views import programme_breadcrumbs
@@ -38,7 +38,9 @@ def _output_and_access(request, pk):
         output = selectors.output_for_page(pk)
     except Output.DoesNotExist:
         raise Http404("No such output.") from None
-    return output, programme_access_or_404(request.user, output.outcome.programme)
+    access = programme_access_or_404(request.user, output.outcome.programme)
+    place_in_programme(request, output.outcome.programme)
+    return output, access
 
 
 def _apply_errors(form, error):
@@ -94,11 +96,9 @@ def my_outputs(request):
     if not scopes:
         raise PermissionDenied(_("This page lists the outputs of the countries you report for."))
     countries, outcome_numbers = selectors.officer_filter_choices(scopes)
-    chosen = {
-        "country": request.GET.get("country", ""),
-        "outcome": request.GET.get("outcome", ""),
-        "status": request.GET.get("status", ""),
-    }
+    programmes = [programme for programme in reader_programmes(request.user) if programme.pk in scopes]
+    chosen = {name: request.GET.get(name, "") for name in ("programme", "country", "outcome", "status")}
+    programme = next((p for p in programmes if p.slug == chosen["programme"]), None)
     country = next((c for c in countries if c.slug == chosen["country"]), None)
     outcome = chosen["outcome"]
     outcome_number = int(outcome) if outcome.isascii() and outcome.isdecimal() and len(outcome) < 6 else None
@@ -109,6 +109,7 @@ def my_outputs(request):
     outputs = list(
         selectors.outputs_for_officer(
             request.user,
+            programme_id=programme.pk if programme else None,
             country_id=country.pk if country else None,
             outcome_number=outcome_number,
             status=status,
@@ -124,6 +125,7 @@ def my_outputs(request):
         "outputs/my_outputs.html",
         {
             "outputs": outputs,
+            "programmes": programmes,
             "countries": countries,
             "outcome_numbers": outcome_numbers,
             "statuses": Status.choices,
@@ -343,16 +345,18 @@ def output_edit(request, pk):
 
 @login_required
 def review_queue(request):
-    programmes = visible_programmes(request.user)
-    reviewable = [p.pk for p in programmes if (a := programme_access(request.user, p)) and a.can_review]
+    """Every programme the coordinator coordinates, or the one ``?programme=`` names."""
+    programmes = reader_programmes(request.user)
+    reviewable = [p for p in programmes if (a := programme_access(request.user, p)) and a.can_review]
     if not reviewable:
         raise PermissionDenied(_("The review queue is for coordinators."))
-    waiting = list(selectors.review_queue(None if request.user.is_superuser else reviewable))
+    chosen = next((p for p in reviewable if p.slug == request.GET.get("programme")), None)
+    ids = [chosen.pk] if chosen else None if request.user.is_superuser else [p.pk for p in reviewable]
     return render(
         request,
         "outputs/review_queue.html",
-        {"updates": waiting, "today": timezone.localdate(), "return_form": ReturnForm(),
-         "breadcrumbs": breadcrumbs(_("Review queue"))},
+        {"updates": list(selectors.review_queue(ids)), "programmes": reviewable, "chosen": chosen,
+         "today": timezone.localdate(), "return_form": ReturnForm(), "breadcrumbs": breadcrumbs(_("Review queue"))},
     )
 
 

@@ -122,11 +122,16 @@ class Components(NamedTuple):
         """What a download or report says of itself when the reader's countries limit it; else None."""
         if self.allowed is None or self.held is None:
             return None
-        return ngettext(
-            "%(countries)s only: the country you report for",
-            "%(countries)s only: the countries you report for",
-            len(self.held),
-        ) % {"countries": country_names(self.held)}
+        return scope_text([country.name for country in self.held])
+
+
+def scope_text(names: list[str]) -> str:
+    """What a download holding the components ``names`` only, those of the reader's countries, says of itself."""
+    return ngettext(
+        "%(countries)s only: the country you report for",
+        "%(countries)s only: the countries you report for",
+        len(names),
+    ) % {"countries": ", ".join(names) or "—"}
 
 
 def components_in_scope(programme: Programme, access: ProgrammeAccess, asked: str | None, *,
@@ -154,11 +159,13 @@ def components_in_scope(programme: Programme, access: ProgrammeAccess, asked: st
     return Components([component], allowed)
 
 
-def programme_access(user, programme):
-    """The user's access to the programme, or None when they have none (callers answer 404)."""
+def programme_access(user, programme, grants: list[AccessGrant] | None = None):
+    """The user's access to the programme, or None when they have none (callers answer 404).
+    ``grants``: the user's grants there, when already sorted by programme (access_by_programme)."""
     if not user.is_authenticated or not user.is_active:
         return None
-    grants = [grant for grant in user_grants(user) if grant.programme_id == programme.pk]
+    if grants is None:
+        grants = [grant for grant in user_grants(user) if grant.programme_id == programme.pk]
     if not grants and not user.is_superuser:
         return None
     return ProgrammeAccess(
@@ -197,7 +204,10 @@ def access_by_programme(user, programmes=None) -> dict[int, ProgrammeAccess]:
         programmes = visible_programmes(user) if user.is_superuser else {
             grant.programme_id: grant.programme for grant in user_grants(user)
         }.values()
-    return {programme.pk: programme_access(user, programme) for programme in programmes}
+    grants: dict[int, list[AccessGrant]] = {}
+    for grant in user_grants(user):  # sorted once, not once per programme: a portfolio holds hundreds
+        grants.setdefault(grant.programme_id, []).append(grant)
+    return {programme.pk: programme_access(user, programme, grants.get(programme.pk, [])) for programme in programmes}
 
 
 def sees_pending_by_programme(user, programmes=None) -> dict[int, bool]:
@@ -218,6 +228,17 @@ def visible_programmes(user):
     if user.is_superuser:
         return Programme.objects.all()
     return Programme.objects.filter(access_grants__user=user).distinct()
+
+
+def reader_programmes(user: User, limit: int | None = None) -> list[Programme]:
+    """visible_programmes by code, as a list: those of the user's grants, read with them (no query of
+    its own), or for superusers every programme (the first ``limit``; one query)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return list(Programme.objects.order_by("code")[:limit])
+    # The grants come ordered by programme code (AccessGrant.Meta.ordering).
+    return list({grant.programme_id: grant.programme for grant in user_grants(user)}.values())[:limit]
 
 
 def coordinated_programmes(user):

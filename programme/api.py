@@ -1,17 +1,12 @@
-"""The API's read-only view of the programme structure: programmes, their country components and outcomes."""
+"""The API's read-only view of the programme structure: the country components of programmes and their
+outcomes (the programmes themselves, with their outputs' figures, are reporting.api's)."""
 
 import django_filters
 from django import forms
 from rest_framework import serializers, viewsets
 
 from .access import visible_programmes
-from .models import Country, Outcome, Programme
-
-
-class ProgrammeSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Programme
-        fields = ["slug", "code", "title", "funding_partner", "start_date", "end_date"]
+from .models import Country, Outcome
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -53,17 +48,6 @@ class OutcomeFilter(django_filters.FilterSet):
     class Meta:
         model = Outcome
         fields = ["programme", "country", "number"]
-
-
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Programmes you hold a grant for."""
-
-    serializer_class = ProgrammeSerializer
-    lookup_field = "slug"
-    filter_backends = []
-
-    def get_queryset(self):
-        return visible_programmes(self.request.user).order_by("code")
 
 
 class CountryViewSet(viewsets.ReadOnlyModelViewSet):

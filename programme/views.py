@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
-from core.navigation import breadcrumbs
+from core.navigation import breadcrumbs, place_in_programme
 
 from .access import ProgrammeAccess, programme_access_or_404, user_grants
 from .models import Programme
@@ -32,6 +32,7 @@ def programme_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, **kwargs: object) -> HttpResponseBase:
         programme, access = programme_for(request, slug)
+        place_in_programme(request, programme)
         return view(request, programme, access, **kwargs)
 
     return wrapper

@@ -73,14 +73,7 @@ def outputs_at(programme: Programme, moment: ReportMoment = ReportMoment()) -> Q
     """The programme's outputs annotated with their reported status, deadline and text at ``moment``."""
     queryset = Output.objects.filter(outcome__programme=programme)
     if not moment.is_past:
-        return queryset.annotate(
-            reported_update_pk=F("reported_update_id"),
-            reported_status=F("reported_update__status"),
-            reported_progress=F("reported_update__progress"),
-            status_as_of=F("reported_update__as_of"),
-            deadline_then=F("deadline"),
-            title_then=F("title"),
-        )
+        return annotated_now(queryset)
     cutoff = moment.cutoff
     approved = StatusUpdate.objects.approved_latest_first().filter(output=OuterRef("pk"), reviewed_at__lte=cutoff)
     history = Output.history.model.objects.filter(id=OuterRef("pk"))
@@ -98,6 +91,19 @@ def outputs_at(programme: Programme, moment: ReportMoment = ReportMoment()) -> Q
         title_then=Coalesce(
             Subquery(then.values("title")[:1]), Subquery(first.values("title")[:1]), F("title")
         ),
+    )
+
+
+def annotated_now(outputs: QuerySet[Output]) -> QuerySet[Output]:
+    """``outputs`` with outputs_at()'s annotations as they stand now: the outputs' own columns and
+    their reported update's (the portfolio reads several programmes' outputs with them)."""
+    return outputs.annotate(
+        reported_update_pk=F("reported_update_id"),
+        reported_status=F("reported_update__status"),
+        reported_progress=F("reported_update__progress"),
+        status_as_of=F("reported_update__as_of"),
+        deadline_then=F("deadline"),
+        title_then=F("title"),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import change_views, export_views, views
+from . import change_views, export_views, portfolio_views, views
 from .report_exports import CountryPdf, ReportingWorkbook
 
 app_name = "reporting"
@@ -18,4 +18,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/exports/jobs/<str:job>/", export_views.export_job, name="export_job"),
     # outputs.csv, outputs.xlsx, outputs.json, history.csv, iati.xml, changes.xlsx, changes.pdf
     path("programmes/<slug:slug>/exports/<str:identifier>", export_views.export, name="export"),
+    # Every programme the reader sees, and its files (portfolio.csv, portfolio.xlsx).
+    path("programmes/", portfolio_views.portfolio, name="portfolio"),
+    path("programmes/exports/<str:identifier>", portfolio_views.portfolio_export, name="portfolio_export"),
 ]

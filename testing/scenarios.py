@@ -143,3 +143,32 @@ def q3(users: SimpleNamespace, today: time_machine.Traveller) -> dict[str, str]:
     save_update(seed_output("MW", "2.2"), users.officer_mw, submit=False, narrative="A draft narrative.")
     at("2026-12-01", "09:00")
     return Q3
+
+
+@pytest.fixture
+def second_programme(seed_programme: "Programme") -> "Programme":
+    """A second programme beside the seed, GLO/24/07/LUX (Senegal, Cambodia, Global: 7 outputs),
+    imported from its page through the importer service (testing.workflow.SECOND_PAGE)."""
+    from .workflow import import_second_programme
+
+    return import_second_programme()
+
+
+@pytest.fixture
+def two_programmes(users: SimpleNamespace, reported: dict[str, "StatusUpdate"], second_programme: "Programme") -> "Programme":
+    """The seed as ``reported`` leaves it (one update waiting) and the second programme, where the
+    coordinator and the donor hold the same roles and officer-mw reports for Senegal: Senegal 1.1
+    achieved today, Senegal 1.10 waiting for review."""
+    from programme.models import AccessGrant, Role
+
+    from .workflow import approve, save_update, second_output
+
+    AccessGrant.objects.create(user=users.coordinator, programme=second_programme, role=Role.COORDINATOR)
+    AccessGrant.objects.create(user=users.donor, programme=second_programme, role=Role.DONOR)
+    AccessGrant.objects.create(user=users.officer_mw, programme=second_programme, role=Role.OFFICER,
+                               country=second_output("SN", "1.1").outcome.country)
+    for person in (users.coordinator, users.donor, users.officer_mw):
+        vars(person).pop("_access_grants_cache", None)  # read again with the new grants
+    approve(save_update(second_output("SN", "1.1"), users.officer_mw, status="achieved", progress=100), users.coordinator)
+    save_update(second_output("SN", "1.10"), users.officer_mw, status="on_track", progress=10)
+    return second_programme

@@ -81,3 +81,15 @@ def saved_with_about(workbook: Workbook, about: list[tuple[str, str]]) -> IO[byt
     workbook.save(handle)
     handle.seek(0)
     return handle
+
+
+PORTFOLIO_WIDTHS = {"programme": 16, "title": 60, "partner": 16, "countries": 30, "last_approved": 14}
+
+
+def write_portfolio_workbook(columns: list[tuple[str, str]], rows: Iterable[tuple],
+                             about: list[tuple[str, str]]) -> IO[bytes]:
+    """The Programmes and About sheets as a file object at its start. ``columns``: (key, heading) of
+    ``exporters.portfolio_columns``; ``rows``: of ``exporters.portfolio_rows``."""
+    workbook = Workbook(write_only=True)
+    write_sheet(workbook, _("Programmes"), [(heading, PORTFOLIO_WIDTHS.get(key, 10)) for key, heading in columns], rows)
+    return saved_with_about(workbook, about)

@@ -38,7 +38,18 @@
     if (window.matchMedia("(min-width: 600px)").matches) { box.open = true; }
   }
 
+  // The header's programme switcher closes as a menu does: Escape (back to its summary) or a click elsewhere.
+  function closesLikeAMenu(box) {
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && box.open) { box.open = false; box.querySelector("summary").focus(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (box.open && !box.contains(event.target)) { box.open = false; }
+    });
+  }
+
   document.querySelectorAll("form[data-narrative-required]").forEach(narrativeFollowsStatus);
+  document.querySelectorAll("details.programme-switch").forEach(closesLikeAMenu);
   document.querySelectorAll("details[data-open-wide]").forEach(openOnWideScreens);
   document.querySelectorAll("details.return-box").forEach(focusReasonOnOpen);
 })();
