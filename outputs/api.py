@@ -31,7 +31,7 @@ from rest_framework.response import Response
 from core.caching import cached_for_programmes
 from core.http import signed_in_user
 from programme.access import (
-    programme_access,
+    programme_access_or_404,
     sees_pending_by_programme,
     view_keys_by_programme,
     visible_programmes,
@@ -398,7 +398,7 @@ class OutputViewSet(SeesPendingContextMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get", "post"], url_path="updates", pagination_class=None, filter_backends=[])
     def updates(self, request: Request, pk: str | None = None) -> Response:
         output = self.get_object()
-        access = programme_access(request.user, output.outcome.programme)
+        access = programme_access_or_404(request.user, output.outcome.programme)  # found: always one
         context = {"sees_pending": {output.outcome.programme_id: access.sees_pending}}
         if request.method == "GET":
             updates = selectors.output_timeline(output, access)
@@ -443,7 +443,7 @@ class StatusUpdateViewSet(
     def reviewable_update(self) -> tuple[StatusUpdate, int]:
         """The update a coordinator reviews, and the revision they read it at (If-Match)."""
         update = self.get_object()
-        programme_access(self.request.user, update.output.outcome.programme).require_review()
+        programme_access_or_404(self.request.user, update.output.outcome.programme).require_review()
         return update, if_match_revision(self.request, update.output)
 
     @extend_schema(

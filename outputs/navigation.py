@@ -1,6 +1,6 @@
 """This app's places in the header and at `/` (core.navigation): My outputs and the review queue."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from programme.models import Role
 from .selectors import review_queue, review_queue_count
 
 
-def _waiting_count(user: AbstractBaseUser) -> int:
+def _waiting_count(user: User) -> int:
     """Updates waiting in the person's review queue. Programme data: cached under the programmes'
     own data versions (every submission and review gives its programme a new one)."""
     if user.is_superuser:
@@ -28,7 +28,7 @@ def _waiting_count(user: AbstractBaseUser) -> int:
 
 
 @receiver(nav_links, dispatch_uid="outputs.nav_links")
-def outputs_links(sender: object, user: AbstractBaseUser, **kwargs: object) -> list[NavLink]:
+def outputs_links(sender: object, user: User, **kwargs: object) -> list[NavLink]:
     links = []
     if officer_country_ids(user):
         links.append(NavLink(reverse("outputs:my_outputs"), _("My outputs"), 10))
@@ -38,7 +38,7 @@ def outputs_links(sender: object, user: AbstractBaseUser, **kwargs: object) -> l
 
 
 @receiver(home_destinations, dispatch_uid="outputs.home_destinations")
-def outputs_home(sender: object, user: AbstractBaseUser, **kwargs: object) -> list[Destination]:
+def outputs_home(sender: object, user: User, **kwargs: object) -> list[Destination]:
     """Coordinators with updates waiting: the review queue, first. Officers: My outputs."""
     role = primary_role(user)
     if role == Role.COORDINATOR:

@@ -29,6 +29,7 @@ from programme.models import AccessGrant, Role
 from . import selectors
 from .models import (
     NotificationPreference,
+    Output,
     ReminderSent,
     ReviewDigest,
     ReviewEvent,
@@ -144,7 +145,7 @@ def review_digests_send(*, now: datetime.datetime | None = None) -> tuple[int, i
     today = local.date()
     grants = AccessGrant.objects.filter(role=Role.COORDINATOR)
     coordinators = _recipients("review_digest", User.objects.filter(access_grants__in=grants))
-    programmes = {}
+    programmes: dict[int, list[int]] = {}
     for user_id, programme_id in grants.filter(user__in=coordinators).values_list("user_id", "programme_id"):
         programmes.setdefault(user_id, []).append(programme_id)
     languages = _languages(coordinators)
@@ -205,7 +206,7 @@ def deadline_reminders_send(*, today: datetime.date | None = None) -> tuple[int,
     """
     today = today or timezone.localdate()
     due = selectors.outputs_due_for_reminders(due_soon_until(today))
-    by_component = defaultdict(list)
+    by_component: defaultdict[tuple[int, int | None], list[Output]] = defaultdict(list)
     for output in due:
         by_component[(output.outcome.programme_id, output.outcome.country_id)].append(output)
 

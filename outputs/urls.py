@@ -13,7 +13,6 @@ urlpatterns = [
     path("updates/<int:pk>/approve/", views.update_approve, name="approve"),
     path("updates/<int:pk>/return/", views.update_return, name="return"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
-    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
     path("programmes/<slug:slug>/reporting-workbook/", workbook_views.reporting_workbook, name="reporting_workbook"),
     path("accounts/notifications/", views.notification_settings, name="notification_settings"),
 ]

@@ -1,10 +1,15 @@
 """Officers report on outputs, coordinators review. Thin views: reads in selectors, writes in services."""
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelform_factory
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +22,7 @@ from core.errors import BadQuery
 from core.http import AuthenticatedHttpRequest
 from core.navigation import breadcrumbs, place_in_programme
 from programme.access import (
+    ProgrammeAccess,
     officer_country_ids,
     programme_access,
     programme_access_or_404,
@@ -33,7 +39,7 @@ from .services import output_edits, updates
 from .vocabulary import NOT_REPORTED, display_name
 
 
-def _output_and_access(request, pk):
+def _output_and_access(request: HttpRequest, pk: int) -> tuple[Output, ProgrammeAccess]:
     try:
         output = selectors.output_for_page(pk)
     except Output.DoesNotExist:
@@ -43,7 +49,7 @@ def _output_and_access(request, pk):
     return output, access
 
 
-def _apply_errors(form, error):
+def _apply_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form, field by field where it names fields."""
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
@@ -52,10 +58,11 @@ def _apply_errors(form, error):
         form.add_error(None, error.messages)
 
 
-def _keep_typed_after_conflict(form, conflict, message):
+def _keep_typed_after_conflict(form: forms.Form, conflict: Output, message: str) -> None:
     """The person keeps what they typed; saving again applies it over the state they now see."""
-    form.data = form.data.copy()
-    form.data["base_revision"] = conflict.revision
+    data = cast(QueryDict, form.data).copy()  # a posted form's: immutable until copied
+    data["base_revision"] = conflict.revision  # type: ignore[assignment]  # a QueryDict takes any value
+    form.data = data
     form.add_error(None, message)
 
 
@@ -69,7 +76,7 @@ def _crumbs(output: Output, *page: str) -> list[dict[str, str]]:
     )
 
 
-def _next_url(request, default):
+def _next_url(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -81,7 +88,7 @@ MY_OUTPUTS_CARDS_UP_TO = 10
 MY_OUTPUTS_SORTABLE = ("code", "status", "deadline")
 
 
-def _sort_columns(order):
+def _sort_columns(order: str) -> dict[str, dict[str, str]]:
     """Each sortable column's state (ascending, descending or none) and the ?sort= its link asks for."""
     columns = {}
     for key in MY_OUTPUTS_SORTABLE:
@@ -91,7 +98,7 @@ def _sort_columns(order):
 
 
 @login_required
-def my_outputs(request):
+def my_outputs(request: AuthenticatedHttpRequest) -> HttpResponse:
     scopes = officer_country_ids(request.user)
     if not scopes:
         raise PermissionDenied(_("This page lists the outputs of the countries you report for."))
@@ -141,7 +148,7 @@ def my_outputs(request):
 
 
 @login_required
-def output_detail(request, pk):
+def output_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     output, access = _output_and_access(request, pk)
     timeline = list(selectors.output_timeline(output, access))
     return render(
@@ -164,7 +171,7 @@ def output_detail(request, pk):
     )
 
 
-def _add_rule_errors(form, output, user):
+def _add_rule_errors(form: forms.Form, output: Output, user: User) -> None:
     """The services' rules on the fields the form could parse, so that one submit shows every
     field's error: a field that did not parse keeps its own error only."""
     rule_errors = updates.status_update_rule_errors(
@@ -178,7 +185,7 @@ def _add_rule_errors(form, output, user):
 # so it moves inside, after the handler that reports files whose names are not UTF-8 is in place.
 @csrf_exempt
 @login_required
-def output_update(request, pk):
+def output_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     undecodable_names = UndecodableFileNames(request)
     request.upload_handlers.insert(0, undecodable_names)
     return _output_update(request, pk, undecodable_names)
@@ -301,7 +308,7 @@ def _remove_evidence_keeping_text(request: AuthenticatedHttpRequest, output: Out
 
 
 @login_required
-def output_edit(request, pk):
+def output_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     output, access = _output_and_access(request, pk)
     access.require_edit_outputs()
     conflict = None
@@ -344,7 +351,7 @@ def output_edit(request, pk):
 
 
 @login_required
-def review_queue(request):
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every programme the coordinator coordinates, or the one ``?programme=`` names."""
     programmes = reader_programmes(request.user)
     reviewable = [p for p in programmes if (a := programme_access(request.user, p)) and a.can_review]
@@ -360,14 +367,14 @@ def review_queue(request):
     )
 
 
-def _update_and_access(request, pk):
+def _update_and_access(request: AuthenticatedHttpRequest, pk: int) -> tuple[StatusUpdate, ProgrammeAccess]:
     update = get_object_or_404(selectors.updates_for_review(), pk=pk)
     access = programme_access_or_404(request.user, update.output.outcome.programme)
     access.require_review()
     return update, access
 
 
-def _review_revision(request) -> int:
+def _review_revision(request: HttpRequest) -> int:
     """The output's revision the review page was read at. Without it the review could not be
     checked against what changed since: it is refused, nothing reviewed (a stale one is a conflict)."""
     form = ApproveForm(request.POST)
@@ -380,7 +387,7 @@ def _review_revision(request) -> int:
 
 @login_required
 @require_POST
-def update_approve(request, pk):
+def update_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     update, _access = _update_and_access(request, pk)
     base_revision = _review_revision(request)
     try:
@@ -400,7 +407,7 @@ def update_approve(request, pk):
 
 @login_required
 @require_POST
-def update_return(request, pk):
+def update_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     update, _access = _update_and_access(request, pk)
     base_revision = _review_revision(request)
     reason = request.POST.get("reason", "")
@@ -421,7 +428,7 @@ def update_return(request, pk):
 
 
 @login_required
-def evidence_download(request, pk):
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     try:
         evidence = selectors.evidence_visible_to(request.user, pk)
     except Evidence.DoesNotExist:
@@ -440,33 +447,8 @@ def evidence_download(request, pk):
 
 
 @login_required
-@require_POST
-def evidence_remove(request, pk):
-    """An officer removes a file or link from their draft; back to the update form."""
-    try:
-        evidence = selectors.evidence_visible_to(request.user, pk)
-    except Evidence.DoesNotExist:
-        raise Http404("No such file.") from None
-    form = ApproveForm(request.POST)  # the revision the page was loaded at, as the review buttons send it
-    base_revision = form.cleaned_data.get("base_revision") if form.is_valid() else None
-    name = evidence.original_name or evidence.url
-    if base_revision is None:  # without the page's revision the removal could not be checked against it
-        messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
-        return redirect("outputs:update", pk=evidence.update.output_id)
-    try:
-        updates.evidence_remove(evidence=evidence, user=request.user, base_revision=base_revision)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except output_edits.EditConflict:
-        messages.error(request, _("The update changed after you opened the page; nothing was removed. Check it again below."))
-    else:
-        messages.success(request, _("Removed from the draft: %(name)s") % {"name": name})
-    return redirect("outputs:update", pk=evidence.update.output_id)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
-def notification_settings(request):
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each person switches off the review e-mails that concern them (by the roles they hold)."""
     kinds = notifications.notification_kinds(request.user)
     form_class = modelform_factory(NotificationPreference, fields=kinds)

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -17,6 +18,9 @@ from core.errors import AccessRefused, BadQuery
 
 from .models import AccessGrant, Country, Programme, Role
 from .selectors import programme_component, programme_countries
+
+# Who asks: a request's user, signed in or not.
+AnyUser = User | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -30,32 +34,32 @@ class ProgrammeAccess:
     reader_id: int | None = None
 
     @property
-    def is_coordinator(self):
+    def is_coordinator(self) -> bool:
         return self.is_superuser or Role.COORDINATOR in self.roles
 
     @property
-    def is_officer(self):
+    def is_officer(self) -> bool:
         return Role.OFFICER in self.roles
 
     @property
-    def sees_pending(self):
+    def sees_pending(self) -> bool:
         """Officers and coordinators see updates awaiting review; donors see approved status only."""
         return self.is_coordinator or self.is_officer
 
     @property
-    def can_review(self):
+    def can_review(self) -> bool:
         return self.is_coordinator
 
     @property
-    def can_edit_outputs(self):
+    def can_edit_outputs(self) -> bool:
         return self.is_coordinator
 
     @property
-    def can_export(self):
+    def can_export(self) -> bool:
         return bool(self.roles) or self.is_superuser
 
     @property
-    def export_country_ids(self):
+    def export_country_ids(self) -> frozenset[int] | None:
         """None: may export every component. Officers (without a wider role): their countries only."""
         if self.is_coordinator or Role.DONOR in self.roles:
             return None
@@ -80,7 +84,7 @@ class ProgrammeAccess:
         same view_key may show."""
         return replace(self, reader_id=None)
 
-    def can_report_on(self, country_id):
+    def can_report_on(self, country_id: int) -> bool:
         return country_id in self.officer_country_ids
 
     # The refusals of the rules above, one wording each, for pages, the API and the services alike.
@@ -159,7 +163,8 @@ def components_in_scope(programme: Programme, access: ProgrammeAccess, asked: st
     return Components([component], allowed)
 
 
-def programme_access(user, programme, grants: list[AccessGrant] | None = None):
+def programme_access(user: AnyUser, programme: Programme,
+                     grants: list[AccessGrant] | None = None) -> ProgrammeAccess | None:
     """The user's access to the programme, or None when they have none (callers answer 404).
     ``grants``: the user's grants there, when already sorted by programme (access_by_programme)."""
     if not user.is_authenticated or not user.is_active:
@@ -179,23 +184,25 @@ def programme_access(user, programme, grants: list[AccessGrant] | None = None):
     )
 
 
-def programme_access_or_404(user, programme):
+def programme_access_or_404(user: AnyUser, programme: Programme) -> ProgrammeAccess:
     access = programme_access(user, programme)
     if access is None:
         raise AccessRefused("No such programme.")
     return access
 
 
-def user_grants(user):
+def user_grants(user: AnyUser) -> list[AccessGrant]:
     """The user's grants, fetched once per user object (one query per request)."""
+    if not user.is_authenticated:
+        return []
     cached = getattr(user, "_access_grants_cache", None)
     if cached is None:
         cached = list(AccessGrant.objects.filter(user=user).select_related("programme", "country"))
-        user._access_grants_cache = cached
+        vars(user)["_access_grants_cache"] = cached
     return cached
 
 
-def access_by_programme(user, programmes=None) -> dict[int, ProgrammeAccess]:
+def access_by_programme(user: AnyUser, programmes: Iterable[Programme] | None = None) -> dict[int, ProgrammeAccess]:
     """{programme id: the user's access}, for every programme they see (``programmes``: those
     already read with visible_programmes; by default those of the user's grants, read with them)."""
     if not user.is_authenticated or not user.is_active:
@@ -207,21 +214,22 @@ def access_by_programme(user, programmes=None) -> dict[int, ProgrammeAccess]:
     grants: dict[int, list[AccessGrant]] = {}
     for grant in user_grants(user):  # sorted once, not once per programme: a portfolio holds hundreds
         grants.setdefault(grant.programme_id, []).append(grant)
-    return {programme.pk: programme_access(user, programme, grants.get(programme.pk, [])) for programme in programmes}
+    return {programme.pk: access for programme in programmes
+            if (access := programme_access(user, programme, grants.get(programme.pk, []))) is not None}
 
 
-def sees_pending_by_programme(user, programmes=None) -> dict[int, bool]:
+def sees_pending_by_programme(user: AnyUser, programmes: Iterable[Programme] | None = None) -> dict[int, bool]:
     """{programme id: whether the user sees updates not yet approved there}."""
     return {pk: access.sees_pending for pk, access in access_by_programme(user, programmes).items()}
 
 
-def view_keys_by_programme(user, programmes=None) -> dict[int, tuple]:
+def view_keys_by_programme(user: AnyUser, programmes: Iterable[Programme] | None = None) -> dict[int, tuple]:
     """{programme id: ProgrammeAccess.view_key}, for a value shared by readers who see the same of
     every programme it reads."""
     return {pk: access.view_key() for pk, access in access_by_programme(user, programmes).items()}
 
 
-def visible_programmes(user):
+def visible_programmes(user: AnyUser) -> QuerySet[Programme]:
     """The programmes the user may see: all of them for superusers, else those they hold a grant for."""
     if not user.is_authenticated:
         return Programme.objects.none()
@@ -241,7 +249,7 @@ def reader_programmes(user: User, limit: int | None = None) -> list[Programme]:
     return list({grant.programme_id: grant.programme for grant in user_grants(user)}.values())[:limit]
 
 
-def coordinated_programmes(user):
+def coordinated_programmes(user: AnyUser) -> QuerySet[Programme]:
     """The programmes the user coordinates: all of them for superusers, else those they hold a
     coordinator grant for (what a staff user sees and changes in the admin)."""
     if not user.is_authenticated or not user.is_active:
@@ -251,16 +259,16 @@ def coordinated_programmes(user):
     return Programme.objects.filter(access_grants__user=user, access_grants__role=Role.COORDINATOR)
 
 
-def officer_country_ids(user):
+def officer_country_ids(user: AnyUser) -> dict[int, set[int]]:
     """{programme id: {country ids}} for which the user reports as an officer."""
-    result = {}
+    result: dict[int, set[int]] = {}
     for grant in user_grants(user):
         if grant.role == Role.OFFICER and grant.country_id:
             result.setdefault(grant.programme_id, set()).add(grant.country_id)
     return result
 
 
-def primary_role(user):
+def primary_role(user: AnyUser) -> str | None:
     """The role that decides where `/` sends the user."""
     if user.is_superuser:
         return Role.COORDINATOR
@@ -271,12 +279,12 @@ def primary_role(user):
     return None
 
 
-def coordinated_grants(user) -> list[AccessGrant]:
+def coordinated_grants(user: AnyUser) -> list[AccessGrant]:
     """The user's coordinator grants, with their programmes (read with user_grants)."""
     return [grant for grant in user_grants(user) if grant.role == Role.COORDINATOR]
 
 
-def home_programme(user) -> Programme | None:
+def home_programme(user: AnyUser) -> Programme | None:
     """The programme a person lands in: their first grant's, or the first one for superusers."""
     grants = user_grants(user)
     if grants:

@@ -3,6 +3,7 @@ outcomes (the programmes themselves, with their outputs' figures, are reporting.
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
 from .access import visible_programmes
@@ -18,8 +19,8 @@ class CountrySerializer(serializers.ModelSerializer):
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
-    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    country = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    programme: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    country: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Outcome
@@ -57,7 +58,7 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     filterset_class = CountryFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Country]:
         return (
             Country.objects.filter(outcomes__programme__in=visible_programmes(self.request.user))
             .select_related("region")
@@ -71,7 +72,7 @@ class OutcomeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
     filterset_class = OutcomeFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Outcome]:
         return (
             Outcome.objects.filter(programme__in=visible_programmes(self.request.user))
             .select_related("programme", "country")
