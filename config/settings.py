@@ -377,6 +377,9 @@ DEMO_ACTIVITY = env_bool("DEMO_ACTIVITY", True)
 
 # Spreadsheets of more outputs than this are built in the background and offered when ready.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
+# PDF reports of more rows than this (a country's outputs, What changed's rows) too: WeasyPrint lays
+# out a few rows a second on a busy core, and no request may outlast the proxy (docs/performance.md).
+PDF_BACKGROUND_ROWS = env_int("PDF_BACKGROUND_ROWS", 60)
 
 # Background work (large exports, deadline reminders) goes through the Django Tasks API to a queue
 # kept in the database (django-tasks-db); `python manage.py db_worker` runs it, beside the web server

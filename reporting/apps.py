@@ -6,5 +6,5 @@ class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
 
-    def ready(self):
-        from . import navigation  # noqa: F401  (places in the header and at /)
+    def ready(self) -> None:
+        from . import navigation, signals  # noqa: F401  (places in the header and at /; kept figures)

@@ -88,9 +88,11 @@ def component_or_404(programme, slug):
     return component
 
 
-def country_context(request, programme, access, moment, component):
-    """Everything the country page shows; the PDF report renders the same."""
+def country_context(request, programme, access, moment, component, *, printed: int | None = None):
+    """Everything the country page shows; the PDF report renders the same, its outputs' rows up to
+    ``printed`` (its summaries count them all)."""
     rows = selectors.country_rows(programme, component, moment, reader=access)
+    outcomes = selectors.outcome_progress(rows)
     summary = selectors.summaries_by_country(programme, moment, country=component).get(
         component.pk, selectors.StatusSummary()
     )
@@ -100,11 +102,13 @@ def country_context(request, programme, access, moment, component):
         may_export=access.may_export_country(component.pk),
         rows=rows,
         summary=summary,
-        outcomes=selectors.outcome_progress(rows),
+        outcomes=outcomes,
         due_soon_days=settings.DUE_SOON_DAYS,
         breadcrumbs=programme_breadcrumbs(programme, component.name),
         generated_at=timezone.now(),
     )
+    if printed is not None and len(rows) > printed:
+        context.update(printed_rows=printed, printed_outcomes=selectors.outcome_progress(rows[:printed]))
     return context
 
 
@@ -178,11 +182,12 @@ def dashboard_context(request, programme, access, moment):
             for key, label, count, _share in summary.rows()
         ]
         matrix.append((country, summary, waiting.get(country.pk), cells))
+    total = selectors.combined(summaries.values())
     context = _base_context(programme, access, moment, request)
     context.update(
         matrix=matrix,
         status_columns=selectors.StatusSummary().rows(),
-        total=selectors.combined(summaries.values()),
+        total=total,
         overdue=list(selectors.overdue_outputs(programme, moment)),
         due_soon=list(selectors.due_soon_outputs(programme, moment)),
         due_soon_days=settings.DUE_SOON_DAYS,
@@ -190,7 +195,7 @@ def dashboard_context(request, programme, access, moment):
         show_review=show_review,
         waiting_total=sum(row["n"] for row in waiting.values()),
         activity=list(selectors.recent_activity(programme, access, moment)),
-        status_months=selectors.statuses_by_month(programme, moment),
+        status_months=selectors.statuses_by_month(programme, moment, latest=total),
     )
     return context
 
