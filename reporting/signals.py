@@ -13,12 +13,11 @@ from .models import MonthStatuses
 
 @receiver([post_save, post_delete], sender=StatusUpdate, dispatch_uid="reporting.signals.forget_months")
 def forget_months(sender: type[StatusUpdate], instance: StatusUpdate, **kwargs: Any) -> None:
-    """A reviewed update written or removed with a review date in a month that has ended (the demo
-    set-up, a data fix) removes its programme's kept figures from that month on: the next dashboard
-    counts them again. A review made now falls in the current month, which is never kept: no statement."""
+    """A reviewed update written or removed removes its programme's kept figures from the month of its
+    review on: none for a review made now (the current month is never kept), those of the months
+    after a review dated in the past (the demo set-up's, a data fix's), which the next dashboard counts
+    again. One statement; "now" is not trusted to tell, as the demo set-up moves it to each day it writes."""
     if instance.reviewed_at is None:
         return
     month = timezone.localdate(instance.reviewed_at).replace(day=1)
-    if month >= timezone.localdate().replace(day=1):
-        return
     MonthStatuses.objects.filter(programme__outcomes__outputs=instance.output_id, month__gte=month).delete()
