@@ -390,7 +390,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 EXPORT_JOB_LIMIT_SECONDS = env_int("EXPORT_JOB_LIMIT_SECONDS", 15 * 60)
 # One being built records its progress every third of this (reporting.models.ExportProgress); not
 # heard of for this long, its worker is taken to have died and the reader is told, however long the
-# export has run. Keep it above the longest step without rows: saving and storing the file.
+# export has run. Keep it above the longest step without rows: saving and storing the file, or laying
+# out a PDF report (bounded: about 25 s for a country's 200 outputs on a busy core).
 EXPORT_WORKER_SILENT_SECONDS = env_int("EXPORT_WORKER_SILENT_SECONDS", 60)
 
 # Spreadsheet cells starting with = + - @ are neutralised in admin exports.

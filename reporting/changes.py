@@ -18,8 +18,9 @@ updates approved in the window are counted by the database and listed only by th
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -154,40 +155,36 @@ class ChangeCounts:
 
 @dataclass
 class CountryChanges:
-    """One component's changes and counts."""
+    """One component's changes and counts (read once its changes are all in)."""
 
     country: Country
     changes: list[OutputChange] = field(default_factory=list)
     approved: int = 0  # updates approved in the window
     evidence: int = 0  # their evidence items
 
-    @property
+    @cached_property
     def status_changes(self) -> list[OutputChange]:
         return [change for change in self.changes if change.status_changed]
 
-    @property
+    @cached_property
     def achieved(self) -> list[OutputChange]:
         return [change for change in self.changes if change.achieved]
 
-    @property
+    @cached_property
     def became_overdue(self) -> list[OutputChange]:
         return [change for change in self.changes if change.became_overdue]
 
-    @property
+    @cached_property
     def text_changes(self) -> list[OutputChange]:
         return [change for change in self.changes if change.title_changed or change.deadline_changed]
 
-    @property
+    @cached_property
     def counts(self) -> ChangeCounts:
         return ChangeCounts(
             status_changes=len(self.status_changes), achieved=len(self.achieved),
             became_overdue=len(self.became_overdue), approved=self.approved, evidence=self.evidence,
             text_changes=len(self.text_changes),
         )
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.changes and not self.approved
 
 
 @dataclass
@@ -231,10 +228,7 @@ class ChangesReport:
         if not by_pk:
             return
         window = self.window
-        in_window = StatusUpdate.objects.filter(
-            output=OuterRef("pk"), review_state=ReviewState.APPROVED,
-            reviewed_at__gt=window.before.cutoff, reviewed_at__lte=window.after.cutoff,
-        )
+        in_window = StatusUpdate.objects.filter(approved_in(window), output=OuterRef("pk"))
         latest = in_window.order_by("-reviewed_at", "-pk")
         count = in_window.order_by().values("output").annotate(n=Count("pk")).values("n")
         rows = Output.objects.filter(pk__in=list(by_pk)).annotate(
@@ -253,11 +247,13 @@ class ChangesReport:
             change.details = ChangeDetails(approved, narrative or "", approved_at)
 
 
+def approved_in(window: ChangeWindow) -> Q:
+    """Updates approved in the window: after the end of the day before it starts, by the end of its last day."""
+    return Q(review_state=ReviewState.APPROVED, reviewed_at__gt=window.before.cutoff, reviewed_at__lte=window.after.cutoff)
+
+
 def approved_between(window: ChangeWindow, outputs: QuerySet[Output]) -> QuerySet[StatusUpdate]:
-    return StatusUpdate.objects.filter(
-        output__in=outputs, review_state=ReviewState.APPROVED,
-        reviewed_at__gt=window.before.cutoff, reviewed_at__lte=window.after.cutoff,
-    )
+    return StatusUpdate.objects.filter(approved_in(window), output__in=outputs)
 
 
 def changes_report(programme: Programme, window: ChangeWindow, countries: Iterable[Country] | None = None) -> ChangesReport:
@@ -282,7 +278,7 @@ def changes_report(programme: Programme, window: ChangeWindow, countries: Iterab
     for moment, then in texts.items():
         if edited:
             then.update((pk, (title, deadline)) for pk, title, deadline in outputs_at(programme, moment).filter(
-                pk__in=edited).values_list("pk", "title_then", "deadline_then"))
+                pk__in=edited).values_list("pk", "title_then", "deadline_then"))  # type: ignore[misc]  # annotations
     approved = approved_between(window, outputs)
     counts = {
         kind: dict(rows.values_list(f"{prefix}output__outcome__country_id").annotate(n=Count("pk")).order_by())

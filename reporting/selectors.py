@@ -438,7 +438,7 @@ def statuses_by_month(
 
     An ended month is counted once by the database and kept (``MonthStatuses``): one query reads
     the kept months, however many updates lie behind them, and one more counts any not kept yet."""
-    firsts = []
+    firsts: list[datetime.date] = []
     first = moment.today.replace(day=1)
     while len(firsts) < months and (programme.start_date is None or first >= programme.start_date.replace(day=1)):
         firsts.insert(0, first)
@@ -450,7 +450,7 @@ def statuses_by_month(
     kept = _ended_months(programme, firsts[:-1])
     result = []
     for first in firsts[:-1]:
-        counts = Counter(kept[first])
+        counts: Counter[str | None] = Counter(kept[first])
         counts[None] = latest.total - sum(counts.values())  # every output the programme has
         result.append(MonthStatus(first, _last_day(first), StatusSummary(counts=counts)))
     current = StatusSummary(counts=Counter(latest.counts))
@@ -465,7 +465,8 @@ def _ended_months(programme: Programme, firsts: list[datetime.date]) -> dict[dat
         return kept
     # Each month grouped by the status of its last day's report, all in one statement.
     parts = [
-        outputs_at(programme, ReportMoment(_last_day(first))).order_by().values("reported_status")
+        outputs_at(programme, ReportMoment(_last_day(first))).order_by()
+        .values("reported_status")  # type: ignore[misc]  # an annotation, which django-stubs cannot see
         .annotate(n=Count("pk"), month=Value(index)).values_list("month", "reported_status", "n")
         for index, first in enumerate(missing)
     ]

@@ -22,7 +22,7 @@ from core.errors import bad_query_page
 from core.navigation import breadcrumbs
 from outputs.vocabulary import due_soon_until
 from programme.access import ProgrammeAccess
-from programme.models import Programme, programme_earliest_date
+from programme.models import Country, Programme, programme_earliest_date
 from programme.selectors import programme_component, programme_countries
 from programme.views import programme_breadcrumbs, programme_page
 
@@ -88,7 +88,8 @@ def component_or_404(programme, slug):
     return component
 
 
-def country_context(request, programme, access, moment, component, *, printed: int | None = None):
+def country_context(request: HttpRequest | None, programme: Programme, access: ProgrammeAccess,
+                    moment: selectors.ReportMoment, component: Country, *, printed: int | None = None) -> dict:
     """Everything the country page shows; the PDF report renders the same, its outputs' rows up to
     ``printed`` (its summaries count them all)."""
     rows = selectors.country_rows(programme, component, moment, reader=access)
@@ -165,7 +166,8 @@ def dashboard(request, programme, access, moment):
     return render(request, "reporting/dashboard.html", context)
 
 
-def dashboard_context(request, programme, access, moment):
+def dashboard_context(request: HttpRequest, programme: Programme, access: ProgrammeAccess,
+                      moment: selectors.ReportMoment) -> dict:
     """Everything the dashboard's body shows."""
     countries = programme_countries(programme)
     summaries = selectors.summaries_by_country(programme, moment)
@@ -173,7 +175,7 @@ def dashboard_context(request, programme, access, moment):
     waiting = selectors.waiting_for_review_by_country(programme) if show_review else {}
     # Cells are prepared here, not with {% url %} per cell: 50 countries x 7 statuses add up.
     list_url = reverse("reporting:output_list", args=[programme.slug])
-    suffix = f"&as_of={moment.as_of.isoformat()}" if moment.is_past else ""
+    suffix = f"&as_of={moment.as_of.isoformat()}" if moment.as_of else ""
     matrix = []
     for country in countries:
         summary = summaries.get(country.pk, selectors.StatusSummary())
