@@ -381,6 +381,9 @@ DEMO_ACTIVITY = env_bool("DEMO_ACTIVITY", True)
 
 # Spreadsheets of more outputs than this are built in the background and offered when ready.
 EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 5000)
+# PDF reports of more rows than this (a country's outputs, What changed's rows) too: WeasyPrint lays
+# out a few rows a second on a busy core, and no request may outlast the proxy (docs/performance.md).
+PDF_BACKGROUND_ROWS = env_int("PDF_BACKGROUND_ROWS", 60)
 
 # Background work (large exports, deadline reminders) goes through the Django Tasks API to a queue
 # kept in the database (django-tasks-db); `python manage.py db_worker` runs it, beside the web server
@@ -391,7 +394,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 EXPORT_JOB_LIMIT_SECONDS = env_int("EXPORT_JOB_LIMIT_SECONDS", 15 * 60)
 # One being built records its progress every third of this (reporting.models.ExportProgress); not
 # heard of for this long, its worker is taken to have died and the reader is told, however long the
-# export has run. Keep it above the longest step without rows: saving and storing the file.
+# export has run. Keep it above the longest step without rows: saving and storing the file, or laying
+# out a PDF report (bounded: about 25 s for a country's 200 outputs on a busy core).
 EXPORT_WORKER_SILENT_SECONDS = env_int("EXPORT_WORKER_SILENT_SECONDS", 60)
 
 # Spreadsheet cells starting with = + - @ are neutralised in admin exports.

@@ -214,6 +214,11 @@ class StatusUpdate(models.Model):
         indexes = [
             models.Index(fields=["review_state", "submitted_at"], name="update_review_queue_idx"),
             models.Index(fields=["output", "review_state", "reviewed_at"], name="update_output_state_idx"),
+            # An output's reported update at any moment (approved_latest_first up to a cutoff) is the
+            # first entry read backwards whose approval is by then, without reading the update itself
+            # or sorting its output's history: as-of reports cost the same however long it is.
+            models.Index(fields=["output", "review_state", "as_of", "reviewed_at", "id", "status"],
+                         name="update_reported_at_idx"),
         ]
         constraints = [
             models.CheckConstraint(

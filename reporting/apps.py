@@ -7,4 +7,4 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
-        from . import navigation  # noqa: F401  (places in the header and at /)
+        from . import navigation, signals  # noqa: F401  (places in the header and at /; kept figures)

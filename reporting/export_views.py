@@ -1,5 +1,6 @@
 """Downloads: one view answers every exporter (``reporting.exports``, ``reporting.report_exports``),
-honouring ``?as_of=``; a large one is queued for the task worker, and its page offers it when ready."""
+honouring ``?as_of=``; a large one (a spreadsheet or a PDF report) is queued for the task worker, and
+its page offers it when ready."""
 
 from typing import cast
 
@@ -10,7 +11,6 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from programme.views import programme_breadcrumbs
 
 from . import tasks
 from .exports import Exporter
-from .report_exports import EXPORTERS
+from .report_exports import ALL_EXPORTERS, EXPORTERS
 from .selectors import ReportMoment
 from .views import component_or_404, report_page
 
@@ -46,7 +46,7 @@ def export(request: HttpRequest, programme: Programme, access: ProgrammeAccess, 
     result = tasks.export_file.enqueue(
         identifier=exporter.identifier, programme_id=programme.pk, user_id=user.pk,
         query=request.GET.urlencode(), as_of=moment.as_of.isoformat() if moment.as_of else None,
-        language=translation.get_language(), filename=made.filename(),
+        language=translation.get_language(), filename=made.filename(), country=country, base_url=made.base_url,
     )
     return redirect("reporting:export_job", slug=programme.slug, job=result.id)
 
@@ -59,16 +59,17 @@ def export_job(request: HttpRequest, programme: Programme, access: ProgrammeAcce
     found = tasks.export_job(job, cast(User, request.user), access)
     if found is None:
         raise Http404("No such export.")
+    exporter = ALL_EXPORTERS[found.identifier]
     if found.status == "ready" and found.file and request.GET.get("download"):
         try:
             handle = default_storage.open(found.file, "rb")
         except FileNotFoundError:
             raise Http404("The export has been removed.") from None
-        return FileResponse(handle, as_attachment=True, filename=found.filename,
-                            content_type=EXPORTERS[found.identifier].content_type)
-    ask_again = reverse("reporting:export", args=[programme.slug, found.identifier])
+        return FileResponse(handle, as_attachment=True, filename=found.filename, content_type=exporter.content_type)
+    ask_again = exporter.address(programme, found.country)
     return render(request, "reporting/export_job.html", {
         "programme": programme, "job": found, "ask_again": f"{ask_again}?{found.query}" if found.query else ask_again,
+        "is_pdf": exporter.file_suffix == "pdf",
         "limit_minutes": settings.EXPORT_JOB_LIMIT_SECONDS // 60,
         "silent_minutes": -(-settings.EXPORT_WORKER_SILENT_SECONDS // 60),  # rounded up
         "breadcrumbs": programme_breadcrumbs(programme, _("Export")),

@@ -93,9 +93,12 @@ class Exporter(Download):
     rows_through: Callable[[Iterator[tuple]], Iterator[tuple]] = staticmethod(iter)
 
     def __init__(self, programme: Programme, access: ProgrammeAccess, moment: selectors.ReportMoment,
-                 query: QueryDict, user: User, request: HttpRequest | None = None, country: str | None = None) -> None:
+                 query: QueryDict, user: User, request: HttpRequest | None = None, country: str | None = None,
+                 base_url: str | None = None) -> None:
         self.programme, self.access, self.moment, self.query, self.user = programme, access, moment, query, user
         self.request = request
+        # What a document's links are relative to: the site as the reader reached it.
+        self.base_url = base_url or (request.build_absolute_uri("/") if request is not None else "http://localhost/")
         self.require()
         self.components = components_in_scope(programme, access, country or query.get("country"),
                                               reporting=self.reporting)
@@ -107,6 +110,11 @@ class Exporter(Download):
     def way_back(cls, programme: Programme, query: QueryDict) -> dict:
         """What the 400 page of a bad query offers (core.errors.BadQuery); by default the as-of form."""
         return {}
+
+    @classmethod
+    def address(cls, programme: Programme, country: str | None = None) -> str:
+        """Where it is asked for (``country``: the component its address names, if any)."""
+        return reverse("reporting:export", args=[programme.slug, cls.identifier])
 
     def in_background(self) -> bool:
         """Too large to build during the request: the task worker builds it (reporting.tasks)."""

@@ -10,14 +10,14 @@ Every read starts from ``outputs_at()``, which annotates each output with what a
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     F,
-    FilteredRelation,
     Func,
     IntegerField,
     Min,
@@ -26,6 +26,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -44,6 +45,8 @@ from outputs.selectors import update_visibility_q, updates_seen_in
 from outputs.vocabulary import NOT_REPORTED, due_soon_until, status_labels
 from programme.access import ProgrammeAccess
 from programme.models import Country, Outcome, Programme
+
+from .models import MonthStatuses
 
 
 @dataclass(frozen=True)
@@ -69,22 +72,47 @@ class ReportMoment:
         return self.as_of is not None
 
 
-def outputs_at(programme: Programme, moment: ReportMoment = ReportMoment()) -> QuerySet[Output]:
+def reported_at(moment: ReportMoment, field: str, output: str = "pk") -> Subquery:
+    """``field`` of the update an output (``output``: the outer query's reference to it) reports at the
+    end of a past ``moment``: the latest approved by then, the latest 'as of' date first, then the
+    latest approval. The one home of that rule (outputs.models.update_reported_at_idx serves it)."""
+    approved = StatusUpdate.objects.approved_latest_first().filter(
+        output=OuterRef(output), reviewed_at__lte=moment.cutoff)
+    return Subquery(approved.values(field)[:1])
+
+
+class Then(TypedDict):
+    """What outputs_at() annotates each output with."""
+
+    reported_update_pk: int | None
+    reported_status: str | None
+    reported_progress: str | None
+    status_as_of: datetime.date | None
+    deadline_then: datetime.date
+    title_then: str
+
+
+if TYPE_CHECKING:  # WithAnnotations takes its second argument only under the type checker
+    from django_stubs_ext import WithAnnotations
+
+    OutputThen = WithAnnotations[Output, Then]
+
+
+def outputs_at(programme: Programme, moment: ReportMoment = ReportMoment()) -> "QuerySet[OutputThen]":
     """The programme's outputs annotated with their reported status, deadline and text at ``moment``."""
     queryset = Output.objects.filter(outcome__programme=programme)
     if not moment.is_past:
         return annotated_now(queryset)
     cutoff = moment.cutoff
-    approved = StatusUpdate.objects.approved_latest_first().filter(output=OuterRef("pk"), reviewed_at__lte=cutoff)
     history = Output.history.model.objects.filter(id=OuterRef("pk"))
     then = history.filter(history_date__lte=cutoff).order_by("-history_date", "-history_id")
     # An output recorded only after the day (e.g. loaded from a fixture) shows its first known values.
     first = history.order_by("history_date", "history_id")
     return queryset.annotate(
-        reported_update_pk=Subquery(approved.values("pk")[:1]),
-        reported_status=Subquery(approved.values("status")[:1]),
-        reported_progress=Subquery(approved.values("progress")[:1]),
-        status_as_of=Subquery(approved.values("as_of")[:1]),
+        reported_update_pk=reported_at(moment, "pk"),
+        reported_status=reported_at(moment, "status"),
+        reported_progress=reported_at(moment, "progress"),
+        status_as_of=reported_at(moment, "as_of"),
         deadline_then=Coalesce(
             Subquery(then.values("deadline")[:1]), Subquery(first.values("deadline")[:1]), F("deadline")
         ),
@@ -94,7 +122,7 @@ def outputs_at(programme: Programme, moment: ReportMoment = ReportMoment()) -> Q
     )
 
 
-def annotated_now(outputs: QuerySet[Output]) -> QuerySet[Output]:
+def annotated_now(outputs: QuerySet[Output]) -> "QuerySet[OutputThen]":
     """``outputs`` with outputs_at()'s annotations as they stand now: the outputs' own columns and
     their reported update's (the portfolio reads several programmes' outputs with them)."""
     return outputs.annotate(
@@ -174,7 +202,7 @@ def summaries_by_country(
         )
         .order_by()
     )
-    summaries = defaultdict(StatusSummary)
+    summaries: defaultdict[int, StatusSummary] = defaultdict(StatusSummary)
     for row in rows:
         summary = summaries[row["outcome__country_id"]]
         summary.counts[row["reported_status"]] += row["n"]
@@ -251,7 +279,7 @@ def country_rows(
         evidence[item.update_id].append(item)
     for update in reported.values():
         update.author = authors[update.author_id]
-        update.evidence_items = evidence.get(update.pk, [])
+        update.evidence_items = evidence.get(update.pk, [])  # type: ignore[attr-defined]  # read by the row template
     pending = {}
     if reader is not None and reader.sees_pending and not moment.is_past:
         pending = updates_seen_in(reader).only(*REPORTED_UPDATE_FIELDS).in_bulk(
@@ -296,7 +324,7 @@ def due_soon_outputs(programme: Programme, moment: ReportMoment = ReportMoment()
     return queryset.order_by("deadline_then", "outcome__country__name", "sort_key")[:limit]
 
 
-def waiting_for_review_by_country(programme: Programme) -> dict[int, dict]:
+def waiting_for_review_by_country(programme: Programme) -> dict[int, Mapping[str, Any]]:
     """{country id: number of updates submitted and not yet reviewed}."""
     rows = (
         StatusUpdate.objects.filter(
@@ -356,6 +384,8 @@ def export_rows(outputs: QuerySet[Output], moment: ReportMoment = ReportMoment()
         .annotate(n=Func("pk", function="COUNT", output_field=IntegerField()))
         .values("n")
     )
+    narrative: Subquery | F
+    approved_at: Subquery | F
     if moment.is_past:
         narrative = Subquery(reported.values("narrative")[:1])
         approved_at = Subquery(reported.values("reviewed_at")[:1])
@@ -411,44 +441,67 @@ STATUS_HISTORY_MONTHS = 12
 
 @dataclass(frozen=True)
 class MonthStatus:
-    """The outputs by approved status at the end of a month (the current month: at the moment)."""
+    """The outputs by approved status at the end of ``day``: a month's last day, or for the moment's
+    own month the moment (``current``: the report as it stands today)."""
 
     month: datetime.date  # its first day
+    day: datetime.date
     summary: StatusSummary
+    current: bool = False
+
+
+def _last_day(first: datetime.date) -> datetime.date:
+    return (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
 def statuses_by_month(
-    programme: Programme, moment: ReportMoment = ReportMoment(), months: int = STATUS_HISTORY_MONTHS
+    programme: Programme, moment: ReportMoment = ReportMoment(), months: int = STATUS_HISTORY_MONTHS, *,
+    latest: StatusSummary | None = None,
 ) -> list[MonthStatus]:
     """The last ``months`` months up to the moment, none before the programme's start, each with its
-    outputs counted by the status reported at the month's end: as outputs_at() reports a past day,
-    the latest update approved by then (the latest 'as of' date, then the latest approval). One
-    query, however many months and updates."""
-    firsts = []
+    outputs counted by the status outputs_at() reports at the month's end; the moment's own month
+    by what it reports at the moment (``latest``: the moment's summary, when the caller has it).
+
+    An ended month is counted once by the database and kept (``MonthStatuses``): one query reads
+    the kept months, however many updates lie behind them, and one more counts any not kept yet."""
+    firsts: list[datetime.date] = []
     first = moment.today.replace(day=1)
     while len(firsts) < months and (programme.start_date is None or first >= programme.start_date.replace(day=1)):
         firsts.insert(0, first)
         first = (first - datetime.timedelta(days=1)).replace(day=1)
     if not firsts:
         return []
-    ends = [next_first - datetime.timedelta(days=1) for next_first in firsts[1:]] + [moment.today]
-    cutoffs = [ReportMoment(as_of=end).cutoff for end in ends]
-    # Every output, with each of its updates approved by the last cutoff (none: one row of nulls).
-    approved = FilteredRelation(
-        "updates", condition=Q(updates__review_state=ReviewState.APPROVED, updates__reviewed_at__lte=cutoffs[-1])
-    )
-    updates_by_output = defaultdict(list)
-    for output_id, *update in (
-        Output.objects.filter(outcome__programme=programme)
-        .annotate(approved=approved)
-        .values_list("pk", "approved__as_of", "approved__reviewed_at", "approved__pk", "approved__status")
-    ):
-        updates_by_output[output_id] += [update] if update[2] else []
+    if latest is None:
+        latest = combined(summaries_by_country(programme, moment).values())
+    kept = _ended_months(programme, firsts[:-1])
     result = []
-    for month, cutoff in zip(firsts, cutoffs, strict=False):
-        counts = Counter()
-        for updates in updates_by_output.values():
-            known = [update for update in updates if update[1] <= cutoff]
-            counts[max(known)[3] if known else None] += 1
-        result.append(MonthStatus(month=month, summary=StatusSummary(counts=counts)))
-    return result
+    for first in firsts[:-1]:
+        counts: Counter[str | None] = Counter(kept[first])
+        counts[None] = latest.total - sum(counts.values())  # every output the programme has
+        result.append(MonthStatus(first, _last_day(first), StatusSummary(counts=counts)))
+    current = StatusSummary(counts=Counter(latest.counts))
+    return [*result, MonthStatus(firsts[-1], moment.today, current, current=not moment.is_past)]
+
+
+def _ended_months(programme: Programme, firsts: list[datetime.date]) -> dict[datetime.date, dict[str, int]]:
+    """{first day: {reported status: outputs}} at the end of each of these ended months."""
+    kept = dict(MonthStatuses.objects.filter(programme=programme, month__in=firsts).values_list("month", "counts"))
+    missing = [first for first in firsts if first not in kept]
+    if not missing:
+        return kept
+    # Each month grouped by the status of its last day's report, all in one statement.
+    parts = [
+        outputs_at(programme, ReportMoment(_last_day(first))).order_by()
+        .values("reported_status")
+        .annotate(n=Count("pk"), month=Value(index)).values_list("month", "reported_status", "n")
+        for index, first in enumerate(missing)
+    ]
+    counted: dict[datetime.date, dict[str, int]] = {first: {} for first in missing}
+    for index, status, n in parts[0].union(*parts[1:], all=True):
+        if status is not None:
+            counted[missing[index]][status] = n
+    MonthStatuses.objects.bulk_create(
+        [MonthStatuses(programme=programme, month=first, counts=counts) for first, counts in counted.items()],
+        ignore_conflicts=True,  # counted meanwhile by another request: the same figures
+    )
+    return {**kept, **counted}

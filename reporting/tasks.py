@@ -1,4 +1,4 @@
-"""Large spreadsheets, built by the task worker (``manage.py db_worker``) and offered when ready.
+"""Large spreadsheets and PDF reports, built by the task worker (``manage.py db_worker``) and offered when ready.
 
 The request queues the export; the task rebuilds it from what the reader asked for, in their
 language, and writes it to the media storage (shared by every app server) under ``exports/``.
@@ -8,10 +8,11 @@ is told from one still being built within EXPORT_WORKER_SILENT_SECONDS.
 """
 
 import datetime
+import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import IO, cast
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,7 +29,7 @@ from programme.access import ProgrammeAccess, programme_access
 from programme.models import Programme
 
 from .models import ExportProgress
-from .report_exports import EXPORTERS
+from .report_exports import ALL_EXPORTERS
 from .selectors import ReportMoment
 
 KEEP = datetime.timedelta(days=1)  # older files are removed by the next export
@@ -79,9 +80,10 @@ class Progress:
 @task(takes_context=True)
 def export_file(
     context: TaskContext, *, identifier: str, programme_id: int, user_id: int, query: str, as_of: str | None,
-    language: str, filename: str,
+    language: str, filename: str, country: str | None = None, base_url: str | None = None,
 ) -> dict:
-    """Build the export the reader asked for (``report_exports.EXPORTERS[identifier]``) into the media
+    """Build the export the reader asked for (``report_exports.ALL_EXPORTERS[identifier]``, for the
+    component ``country`` its address names, its links relative to ``base_url``) into the media
     storage; returns the file's name there and the countries the reader could export when it was
     built (None: all)."""
     progress = Progress(context.task_result.id)
@@ -94,9 +96,11 @@ def export_file(
             raise PermissionDenied("The reader no longer has access to the programme.")
         moment = ReportMoment(datetime.date.fromisoformat(as_of) if as_of else None)
         with translation.override(language):
-            exporter = EXPORTERS[identifier](programme, access, moment, QueryDict(query), user)
+            exporter = ALL_EXPORTERS[identifier](programme, access, moment, QueryDict(query), user,
+                                                 country=country, base_url=base_url)
             exporter.rows_through = progress.counting
-            handle = cast(IO[bytes], exporter.render())  # those large enough to queue write a file (in_background)
+            content = exporter.render()  # a spreadsheet's file, or a PDF's bytes (never chunks: in_background)
+            handle = io.BytesIO(content) if isinstance(content, bytes) else cast(IO[bytes], content)
         progress.record()  # every row written: saving and storing the file remain
         name = default_storage.save(f"{FOLDER}/{context.task_result.id}.{exporter.file_suffix}",
                                     File(handle, name=filename))
@@ -112,9 +116,10 @@ class ExportJob:
     # raised), "stalled" (no worker took it within EXPORT_JOB_LIMIT_SECONDS) or "stopped" (its worker
     # went silent for EXPORT_WORKER_SILENT_SECONDS: it died mid-way)
     status: str
-    identifier: str  # which export (report_exports.EXPORTERS)
+    identifier: str  # which export (report_exports.ALL_EXPORTERS)
     filename: str
     query: str  # the export's filters, to ask for it again
+    country: str | None  # the component its address names, if any
     file: str | None = None  # its name in the media storage, when ready
     rows: int = 0  # written so far, while running
 
@@ -129,9 +134,10 @@ def export_job(job_id: str, user: AbstractBaseUser, access: ProgrammeAccess) -> 
     asked = result.kwargs
     if asked["user_id"] != user.pk or asked["programme_id"] != access.programme.pk or not access.can_export:
         return None
-    job = ExportJob(status="queued", identifier=asked["identifier"], filename=asked["filename"], query=asked["query"])
+    job = ExportJob(status="queued", identifier=asked["identifier"], filename=asked["filename"], query=asked["query"],
+                    country=asked.get("country"))
     if result.status == TaskResultStatus.SUCCESSFUL:
-        built = result.return_value
+        built = cast(dict[str, Any], result.return_value)  # what export_file returned
         allowed = access.export_country_ids
         if allowed is not None and (built["countries"] is None or not allowed.issuperset(built["countries"])):
             return None

@@ -22,7 +22,7 @@ from core.errors import bad_query_page
 from core.navigation import breadcrumbs
 from outputs.vocabulary import due_soon_until
 from programme.access import ProgrammeAccess
-from programme.models import Programme, programme_earliest_date
+from programme.models import Country, Programme, programme_earliest_date
 from programme.selectors import programme_component, programme_countries
 from programme.views import programme_breadcrumbs, programme_page
 
@@ -88,9 +88,12 @@ def component_or_404(programme, slug):
     return component
 
 
-def country_context(request, programme, access, moment, component):
-    """Everything the country page shows; the PDF report renders the same."""
+def country_context(request: HttpRequest | None, programme: Programme, access: ProgrammeAccess,
+                    moment: selectors.ReportMoment, component: Country, *, printed: int | None = None) -> dict:
+    """Everything the country page shows; the PDF report renders the same, its outputs' rows up to
+    ``printed`` (its summaries count them all)."""
     rows = selectors.country_rows(programme, component, moment, reader=access)
+    outcomes = selectors.outcome_progress(rows)
     summary = selectors.summaries_by_country(programme, moment, country=component).get(
         component.pk, selectors.StatusSummary()
     )
@@ -100,11 +103,13 @@ def country_context(request, programme, access, moment, component):
         may_export=access.may_export_country(component.pk),
         rows=rows,
         summary=summary,
-        outcomes=selectors.outcome_progress(rows),
+        outcomes=outcomes,
         due_soon_days=settings.DUE_SOON_DAYS,
         breadcrumbs=programme_breadcrumbs(programme, component.name),
         generated_at=timezone.now(),
     )
+    if printed is not None and len(rows) > printed:
+        context.update(printed_rows=printed, printed_outcomes=selectors.outcome_progress(rows[:printed]))
     return context
 
 
@@ -161,7 +166,8 @@ def dashboard(request, programme, access, moment):
     return render(request, "reporting/dashboard.html", context)
 
 
-def dashboard_context(request, programme, access, moment):
+def dashboard_context(request: HttpRequest, programme: Programme, access: ProgrammeAccess,
+                      moment: selectors.ReportMoment) -> dict:
     """Everything the dashboard's body shows."""
     countries = programme_countries(programme)
     summaries = selectors.summaries_by_country(programme, moment)
@@ -169,7 +175,7 @@ def dashboard_context(request, programme, access, moment):
     waiting = selectors.waiting_for_review_by_country(programme) if show_review else {}
     # Cells are prepared here, not with {% url %} per cell: 50 countries x 7 statuses add up.
     list_url = reverse("reporting:output_list", args=[programme.slug])
-    suffix = f"&as_of={moment.as_of.isoformat()}" if moment.is_past else ""
+    suffix = f"&as_of={moment.as_of.isoformat()}" if moment.as_of else ""
     matrix = []
     for country in countries:
         summary = summaries.get(country.pk, selectors.StatusSummary())
@@ -178,11 +184,12 @@ def dashboard_context(request, programme, access, moment):
             for key, label, count, _share in summary.rows()
         ]
         matrix.append((country, summary, waiting.get(country.pk), cells))
+    total = selectors.combined(summaries.values())
     context = _base_context(programme, access, moment, request)
     context.update(
         matrix=matrix,
         status_columns=selectors.StatusSummary().rows(),
-        total=selectors.combined(summaries.values()),
+        total=total,
         overdue=list(selectors.overdue_outputs(programme, moment)),
         due_soon=list(selectors.due_soon_outputs(programme, moment)),
         due_soon_days=settings.DUE_SOON_DAYS,
@@ -190,7 +197,7 @@ def dashboard_context(request, programme, access, moment):
         show_review=show_review,
         waiting_total=sum(row["n"] for row in waiting.values()),
         activity=list(selectors.recent_activity(programme, access, moment)),
-        status_months=selectors.statuses_by_month(programme, moment),
+        status_months=selectors.statuses_by_month(programme, moment, latest=total),
     )
     return context
 

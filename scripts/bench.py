@@ -1,15 +1,19 @@
 """`make bench`: the size of the production code, and the median server time of the reporting pages
-on a 50 x 200 x 20 programme, as ratios to the Django admin's changelist of the same outputs measured
-on the same data in the same run: first reads (fragment cache empty) and repeat reads (cached). Then
-the portfolio (/programmes/) of a coordinator of 100 programmes of the seed's size, against the admin's
-changelist of the same programmes (`--portfolio`: that part only).
+on generated programmes at 1x, 10x and 50x the seed's size, each beside the Django admin's
+changelist of one country's outputs of the same programme, measured in the same run: first reads
+(fragment cache empty) and repeat reads (cached). Then "What changed"'s PDF over three years of the
+largest, as the task worker builds it: its time and the peak memory of the process building it.
+Last, the portfolio (/programmes/) of a coordinator of 100 programmes of the seed's size, against the
+admin's changelist of the same programmes (`--portfolio`: that part only).
 
 Server time is measured in-process through Django's test client (URL routing, middleware, view,
 queries, template), which is what the server spends on a request before the network.
 """
 
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,13 +35,16 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from outputs.demo_portfolio import demo_portfolio_generate  # noqa: E402
+from outputs.models import Output  # noqa: E402
 from programme.models import AccessGrant, Programme, Role  # noqa: E402
 
-COUNTRIES, OUTPUTS, UPDATES, SEED = 50, 200, 20, 1
+# The seed has 63 outputs in 5 components. Each size: countries x outputs a country x updates an output
+# (monthly from January 2024), generated once into the bench database.
+SIZES = [("1x", (5, 12, 20, 1)), ("10x", (15, 42, 20, 1)), ("50x", (50, 200, 20, 1))]
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+WINDOW = "from=2025-01-01&to=2025-12-31"  # a year of the generated history
+PDF_WINDOW = "from=2023-01-01&to={today}"  # the generated programmes' first day to today
 
-
-SMALL = (2, 12, UPDATES, 2)  # a programme of Malawi's size with the same history: the query count must not grow
 PRODUCTION_APPS = ("config", "core", "programme", "outputs", "reporting")
 PRODUCTION_LINES_TARGET = 9800
 
@@ -52,9 +59,9 @@ def production_lines():
 
 
 def median_ms(client, url, *, cached=False):
-    """Median server time of ``url``, its query count and size. ``cached``: repeat reads, the
-    fragment cache filled by the warm-up; otherwise every read is a first read."""
-    response = client.get(url)  # warm-up: templates compiled, caches filled
+    """Median server time of ``url``, its query count and its size in KB. ``cached``: repeat reads,
+    the fragment cache filled by the warm-up; otherwise every read is a first read."""
+    response = client.get(url)  # warm-up: templates compiled, caches filled, ended months counted
     assert response.status_code == 200, (url, response.status_code)
     samples = []
     for _ in range(RUNS):
@@ -69,7 +76,7 @@ def median_ms(client, url, *, cached=False):
         cache.clear()
     with CaptureQueriesContext(connection) as queries:
         body(client.get(url))
-    return statistics.median(samples), len(queries), len(content)
+    return statistics.median(samples), len(queries), len(content) / 1024
 
 
 def body(response):
@@ -97,6 +104,65 @@ def reader_of(programme):
 
 def first_country(programme):
     return programme.outcomes.select_related("country").order_by("country__name").first().country
+
+
+# (label, path under the programme, target as a ratio to the admin changelist, repeat read)
+PAGES = [
+    ("country page, first read", "countries/{country}/", 0.25, False),
+    ("programme overview", "", 0.25, False),
+    ("outputs list", "outputs/", 0.25, False),
+    ("outputs list, filtered + sorted", "outputs/?status=at_risk&overdue=on&sort=-deadline", 0.25, False),
+    ("dashboard, first read", "dashboard/", 0.5, False),
+    ("dashboard as of 2025-06-30, first", "dashboard/?as_of=2025-06-30", None, False),
+    ("country page as of 2025-06-30, first", "countries/{country}/?as_of=2025-06-30", None, False),
+    ("What changed in 2025", f"changes/?{WINDOW}", 1.0, False),
+    ("country page, repeat read", "countries/{country}/", None, True),
+    ("dashboard, repeat read", "dashboard/", None, True),
+]
+
+
+def measure(size, programme, staff):
+    country = first_country(programme)
+    outputs = Output.objects.filter(outcome__programme=programme, outcome__country=country).count()
+    reader = reader_of(programme)
+    base = f"/programmes/{programme.slug}/"
+    admin_url = (f"/admin/outputs/output/?outcome__programme__id__exact={programme.pk}"
+                 f"&outcome__country__id__exact={country.pk}&all=")
+    baseline, baseline_queries, baseline_kb = median_ms(staff, admin_url)
+    print(f"\n{size}: {programme.code} ({Output.objects.filter(outcome__programme=programme).count():,} outputs); "
+          f"median of {RUNS} requests each")
+    print(f"{'page':40} {'median ms':>10} {'queries':>8} {'KB':>8} {'x admin':>8}  target")
+    print(f"{f'admin changelist ({outputs} outputs)':40} {baseline:10.1f} {baseline_queries:8d} {baseline_kb:8.0f} {1:8.2f}")
+    ratios = {}
+    for label, path, target, cached in PAGES:
+        ms, queries, kb = median_ms(reader, base + path.format(country=country.slug), cached=cached)
+        ratios[label] = (ms / baseline, queries)
+        goal = f"<= {target} x admin" if target else ""
+        print(f"{label:40} {ms:10.1f} {queries:8d} {kb:8.0f} {ms / baseline:8.2f}  {goal}")
+    return baseline, ratios
+
+
+def pdf_in_a_worker(programme):
+    """What changed's PDF from the programme's first day to today, built as the task worker builds
+    it, in a process of its own: seconds and peak memory (MB)."""
+    today = time.strftime("%Y-%m-%d")
+    code = (
+        "import resource, sys, time; sys.path.insert(0, sys.argv[1]); import django; django.setup();"
+        "from django.contrib.auth import get_user_model; from django.http import QueryDict;"
+        "from programme.access import programme_access; from programme.models import Programme;"
+        "from reporting.report_exports import ChangesPdf; from reporting.selectors import ReportMoment;"
+        "p = Programme.objects.get(pk=int(sys.argv[2])); u = get_user_model().objects.get(username=sys.argv[3]);"
+        "started = time.perf_counter();"
+        "pdf = ChangesPdf(p, programme_access(u, p), ReportMoment(), QueryDict(sys.argv[4]), u).render();"
+        "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, len(pdf))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), str(programme.pk), f"demo-coordinator-{programme.slug}",
+         PDF_WINDOW.format(today=today)],
+        capture_output=True, text=True, check=True, env={**os.environ},
+    )
+    seconds, megabytes, size = done.stdout.split()
+    return float(seconds), int(megabytes), int(size) / 1024
 
 
 # 100 programmes of the seed's size: 7 components of 9 outputs (63), each output with 3 updates.
@@ -170,42 +236,28 @@ def main():
     print(f"\nProduction Python: {lines:,} lines in {files} files (target <= {PRODUCTION_LINES_TARGET:,})")
 
     call_command("migrate", verbosity=0)
-    programme = portfolio(COUNTRIES, OUTPUTS, UPDATES, SEED)
-    small = portfolio(*SMALL)
-    country = first_country(programme)
-
+    programmes = [(size, portfolio(*shape)) for size, shape in SIZES]
     staff = staff_client()
-    reader = reader_of(programme)
-    base = f"/programmes/{programme.slug}"
-    country_url = f"{base}/countries/{country.slug}/"
-    # The admin's changelist of the same 200 outputs, all on one page.
-    baseline, baseline_queries, _ = median_ms(
-        staff, f"/admin/outputs/output/?outcome__programme__id__exact={programme.pk}"
-               f"&outcome__country__id__exact={country.pk}&all=")
-    pages = [
-        ("country page (200 outputs), first read", country_url, "<= 0.25 x admin"),
-        ("dashboard, first read", f"{base}/dashboard/", ""),
-        ("outputs list", f"{base}/outputs/", ""),
-        ("outputs list, filtered + sorted", f"{base}/outputs/?status=at_risk&overdue=on&sort=-deadline", ""),
-        ("country page as of 2025-06-30, first", f"{country_url}?as_of=2025-06-30", ""),
-    ]
-    print(f"\nDatabase: {connection.vendor}; data: {COUNTRIES} countries x {OUTPUTS} outputs x {UPDATES} updates; "
-          f"median of {RUNS} requests each")
-    print(f"{'page':44} {'median ms':>10} {'queries':>8} {'x admin':>8}  target")
-    print(f"{'admin changelist of the same outputs':44} {baseline:10.1f} {baseline_queries:8d} {1:8.2f}")
-    for label, url, goal in pages:
-        ms, queries, _size = median_ms(reader, url)
-        print(f"{label:44} {ms:10.1f} {queries:8d} {ms / baseline:8.2f}  {goal}")
-    for label, url in [("country page (200 outputs), repeat read", country_url), ("dashboard, repeat read", f"{base}/dashboard/")]:
-        ms, queries, _size = median_ms(reader, url, cached=True)
-        print(f"{label:44} {ms:10.1f} {queries:8d} {ms / baseline:8.2f}  {'<= 10 ms' if 'country' in label else ''}")
+    print(f"\nDatabase: {connection.vendor}; load average before: {os.getloadavg()[0]:.1f}")
+    results = [(size, *measure(size, programme, staff)) for size, programme in programmes]
 
-    small_url = f"/programmes/{small.slug}/countries/{first_country(small).slug}/"
-    _ms, small_queries, _size = median_ms(reader_of(small), small_url)
-    _ms, large_queries, _size = median_ms(reader, country_url)
-    verdict = "fixed" if small_queries == large_queries else "GROWS WITH THE PAGE"
-    print(f"\nCountry page queries, first read: {small_queries} for {SMALL[1]} outputs, "
-          f"{large_queries} for {OUTPUTS} outputs ({verdict})")
+    print("\nGrowth: each page as a ratio to the admin changelist of the same size (queries in brackets)")
+    print(f"{'page':40} " + " ".join(f"{size:>14}" for size, _baseline, _ratios in results) + "  target")
+    print(f"{'admin changelist, ms':40} " + " ".join(f"{baseline:14.1f}" for _size, baseline, _ratios in results))
+    for label, _path, target, _cached in PAGES:
+        cells = " ".join(f"{ratios[label][0]:8.2f} ({ratios[label][1]:2d})" for _size, _baseline, ratios in results)
+        print(f"{label:40} {cells}  {f'<= {target}' if target else ''}")
+    missed = [f"{label} at {size}: {ratios[label][0]:.2f} x admin" for size, _baseline, ratios in results
+              for label, _path, target, _cached in PAGES if target and ratios[label][0] > target]
+    print("Targets: " + ("met" if not missed else "MISSED: " + "; ".join(missed)))
+
+    largest = programmes[-1][1]
+    print(f"\nWhat changed PDF, {PDF_WINDOW.split('&')[0][5:]} to today, {largest.code}, as the task worker builds it ...",
+          flush=True)
+    seconds, megabytes, kb = pdf_in_a_worker(largest)
+    print(f"  {seconds:.1f} s, peak memory of the process {megabytes} MB, {kb:,.0f} KB "
+          f"(this process, for comparison: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB)")
+
     portfolio_bench(staff)
 
 

@@ -37,7 +37,8 @@ def test_an_approval_runs_at_most_18_statements(users, client_for):
     client = client_for(users.coordinator)
     # The session, the account and its grants, the update with its output and programme; then, in
     # a savepoint: the data version, the revision, the update locked and saved with its history row,
-    # the review event, the latest approved update and the two status pointers.
+    # the kept monthly statuses from the review's month on (none: reporting.signals), the review
+    # event, the latest approved update and the two status pointers.
     sql = statements(client, reverse("outputs:approve", args=[update.pk]), {"base_revision": update.output.revision})
     assert StatusUpdate.objects.get(pk=update.pk).review_state == ReviewState.APPROVED
     assert len(sql) <= 18, "\n".join(sql)

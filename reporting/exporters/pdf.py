@@ -5,7 +5,6 @@ from urllib.parse import urlparse
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -28,8 +27,9 @@ class LocalStaticFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": mime})
 
 
-def render_pdf(request: HttpRequest, template: str, context: dict) -> bytes:
-    """The page ``template`` as printed (``for_pdf``: without its forms, links and navigation)."""
-    html = render_to_string(template, {**context, "for_pdf": True}, request=request)
-    base_url = request.build_absolute_uri("/")
+def render_pdf(template: str, context: dict, base_url: str) -> bytes:
+    """The page ``template`` as printed (``for_pdf``: without its forms, links and navigation), its
+    links relative to ``base_url``. Rendered without a request, as the task worker renders it: the
+    same document wherever it is built."""
+    html = render_to_string(template, {**context, "for_pdf": True})
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=LocalStaticFetcher()).write_pdf()

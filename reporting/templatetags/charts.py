@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from reporting.selectors import StatusSummary
+from reporting.selectors import MonthStatus, StatusSummary
 
 register = template.Library()
 
@@ -37,39 +37,54 @@ def status_bar(summary, label=""):
     return {"title": f"{label}: {text}" if label else text, "segments": segments}
 
 
-# Stacked columns, in the viewBox's units (whole numbers, or strings formatted here: the template
-# would write a decimal comma in French): one column a month, its outputs' shares by status from
-# the bottom (Not reported on top), the month's name under it.
-COLUMN_WIDTH, COLUMN_GAP, PLOT_HEIGHT, LABEL_HEIGHT = 22, 8, 120, 30
+# The months' columns (templates/reporting/_status_months.html), in pixels: the plot's height and the
+# room under it for the month names. Widths are the page's: the columns share it.
+PLOT_HEIGHT, LABEL_HEIGHT, AXIS_TICKS = 160, 36, 5
+
+
+def count_ticks(largest: int, ticks: int = AXIS_TICKS) -> list[int]:
+    """0 and round counts up to at least ``largest``, in at most ``ticks`` steps of 1, 2 or 5 x 10^n."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if step * ticks >= largest:
+                return list(range(0, max(step, -(-largest // step) * step) + 1, step))
+        magnitude *= 10
 
 
 @register.inclusion_tag("reporting/_status_months.html")
-def status_months_chart(months):
-    """Approved statuses at the end of each month (reporting.selectors.statuses_by_month) as
-    stacked columns, each segment titled with its count; a table gives the figures to screen readers."""
+def status_months_chart(months: list[MonthStatus], url: str) -> dict:
+    """Approved statuses at the end of each month (reporting.selectors.statuses_by_month) as stacked
+    columns of counts on a count axis, each a link to the report of its last day (``url``: the
+    report's address) whose name and tip give its figures; a table gives them all. Geometry is
+    formatted here, not in the template, which would write a decimal comma in French."""
+    ticks = count_ticks(max((month.summary.total for month in months), default=0))
+    scale = PLOT_HEIGHT / ticks[-1]
     columns = []
     for index, month in enumerate(months):
         rows = month.summary.rows()
-        total = month.summary.total or 1
         top = float(PLOT_HEIGHT)
         segments = []
-        for key, label, count, _share in rows:
+        for key, _label, count, _share in rows:
             if count:
-                height = PLOT_HEIGHT * count / total
-                top -= height
-                segments.append({"y": f"{top:.3f}", "height": f"{height:.3f}", "key": key,
-                                 "fill": SEGMENT_FILLS[key], "text": f"{label}: {count}"})
-        columns.append({"x": index * (COLUMN_WIDTH + COLUMN_GAP) + COLUMN_GAP // 2, "month": month.month,
-                        "counts": [count for _key, _label, count, _share in rows], "segments": segments,
-                        "with_year": index == 0 or month.month.month == 1})
+                top -= count * scale
+                segments.append({"y": f"{top:.2f}", "height": f"{count * scale:.2f}", "key": key,
+                                 "fill": SEGMENT_FILLS[key]})
+        columns.append({
+            "month": month.month, "day": month.day, "current": month.current,
+            "href": url if month.current else f"{url}?as_of={month.day.isoformat()}",
+            "counts": [count for _key, _label, count, _share in rows],
+            "figures": [(key, label, count) for key, label, count, _share in rows if count],
+            "segments": segments, "with_year": index == 0 or month.month.month == 1,
+            "tip_end": index >= len(months) / 2,  # the tip opens towards the middle of the chart
+        })
     return {
         "columns": columns,
         "statuses": [(key, label, SEGMENT_FILLS[key]) for key, label, _count, _share in StatusSummary().rows()],
-        "width": len(months) * (COLUMN_WIDTH + COLUMN_GAP),
-        "height": PLOT_HEIGHT + LABEL_HEIGHT,
+        "ticks": [{"value": value, "y": f"{PLOT_HEIGHT - value * scale:.2f}"} for value in ticks],
         "plot_height": PLOT_HEIGHT,
-        "column_width": COLUMN_WIDTH,
-        "label_x": COLUMN_WIDTH // 2,
+        "height": PLOT_HEIGHT + LABEL_HEIGHT,
         "first": months[0].month if months else None,
         "last": months[-1].month if months else None,
     }

@@ -212,6 +212,45 @@ def malawi_history(people):
     return people
 
 
+# Each visible month label's left and right edges, in order.
+MONTH_LABELS = """() => [...document.querySelectorAll('.month-label')].map(label => {
+  const shown = [...label.children].filter(part => part.getClientRects().length)[0].getBoundingClientRect();
+  return [shown.left, shown.right];
+})"""
+
+
+def read_the_months(page, width):
+    """The dashboard's months across the section's width on a count axis, their labels apart, a
+    month's figures shown when the keyboard reaches it (or the pointer rests on it), and its link
+    to the report of its last day."""
+    section = page.locator("section").filter(has=page.locator("#months-heading")).bounding_box()
+    plot = page.locator(".month-chart").bounding_box()
+    assert plot["width"] >= section["width"] - 2 and plot["x"] - section["x"] < 2, (plot, section)
+    expect(page.locator(".month-axis text")).to_have_text(["0", "20", "40", "60", "80"])  # 63 outputs
+    bars = [page.locator(".month-bar").nth(index).bounding_box() for index in range(12)]
+    assert all(bar["width"] >= 10 and bar["height"] == 160 for bar in bars), bars
+    labels = page.evaluate(MONTH_LABELS)
+    assert all(left >= labels[index - 1][1] for index, (left, _right) in enumerate(labels) if index), labels
+    expect(page.locator(".month-number").first).to_be_visible(visible=width == PHONE)  # 1 to 12 on a phone
+    expect(page.locator(".month-name").first).to_be_visible(visible=width != PHONE)
+
+    june = page.locator(".month-col").nth(5)
+    tip = june.locator(".month-tip")
+    assert tip.bounding_box()["width"] <= 1  # hidden, but in the link's name for screen readers
+    tab_to(page, june)
+    expect(tip).to_contain_text("At risk: 1")
+    box = tip.bounding_box()
+    assert box["width"] > 100 and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    page.locator(".month-col").first.hover()
+    expect(page.locator(".month-col").first.locator(".month-tip")).to_contain_text("At risk: 1")
+    href = june.get_attribute("href")
+    assert re.search(r"\?as_of=\d{4}-\d{2}-\d{2}$", href), href
+    tab_to(page, june)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(href) + "$"))
+    expect(page.locator(".asof-banner")).to_be_visible()
+
+
 @WIDTHS
 def test_donor_reads_country_page_as_of_june_and_downloads(malawi_history, journeys, width):
     journey = journeys("3-donor-reads", width)
@@ -220,14 +259,15 @@ def test_donor_reads_country_page_as_of_june_and_downloads(malawi_history, journ
     expect(page.get_by_role("heading", name=re.compile("Universal Social Protection"))).to_be_visible()
     journey.look(page, "programme overview")
 
-    if width == PHONE:  # twelve months of columns in a phone's width
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
-        chart = page.get_by_role("img", name=re.compile("Approved status of the outputs at the end of each month"))
-        expect(chart).to_be_visible()
-        # Malawi 1.3, at risk since June 2025, is on track since this month's approval.
-        expect(chart.locator("rect.seg-at_risk")).to_have_count(11)
-        expect(chart.locator("rect.seg-on_track")).to_have_count(1)
-        journey.look(page, "dashboard status over time")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    chart = page.get_by_role("list", name=re.compile("Approved status of the outputs at the end of each month"))
+    expect(chart).to_be_visible()
+    # Malawi 1.3, at risk since June 2025, is on track since this month's approval.
+    expect(chart.locator(".month-bar rect.seg-at_risk")).to_have_count(11)
+    expect(chart.locator(".month-bar rect.seg-on_track")).to_have_count(1)
+    journey.look(page, "dashboard status over time")
+    read_the_months(page, width)
+    page.go_back()
 
     page.get_by_role("link", name="Malawi", exact=True).click()
     expect(page.get_by_role("heading", name="Malawi: progress report")).to_be_visible()

@@ -41,7 +41,9 @@ def test_xlsx_holds_the_report(users, client_for, q3):
     assert ("Zambia", 1, 0, 0, 1, 0, 1) in summary
     assert summary[-1] == ("All countries", 3, 1, 1, 3, 1, 2)
     plan_title = seed_output("MW", "1.1").title
-    assert ("Malawi", "1.1", plan_title, "At risk", "Achieved", 30, 100) == rows(book["Status changes"])[1]
+    assert rows(book["Status changes"])[0][-2:] == ("Latest narrative approved", "Updates approved")
+    assert ("Malawi", "1.1", plan_title, "At risk", "Achieved", 30, 100, "Plan adopted by cabinet.", 1) == \
+        rows(book["Status changes"])[1]
     approved = rows(book["Approved updates"])
     plan = next(row for row in approved if row[1] == "1.1")
     assert plan[0] == "Malawi" and plan[3] == "Achieved" and plan[5] == "Plan adopted by cabinet."

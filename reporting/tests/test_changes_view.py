@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from outputs.models import Output
 from programme.models import Programme
-from reporting import changes
+from reporting import changes, report_exports
 from reporting.selectors import ReportMoment, outputs_at
-from testing.workflow import approve, save_update
+from testing.workflow import approve, save_update, seed_output
 
 URL = "/programmes/glo-22-31-irl/changes/"
 
@@ -53,17 +53,15 @@ def test_sections_hold_the_approved_changes_of_the_window(users, client_for, q3)
     report = response.context["report"]
     by_code = {part.country.code: part for part in report.countries}
     malawi, zambia = by_code["MW"], by_code["ZM"]
-    assert [(c.output.code, c.before.status, c.after.status) for c in malawi.status_changes] == [
+    assert [(c.code, c.before.status, c.after.status) for c in malawi.status_changes] == [
         ("1.1", "at_risk", "achieved"), ("1.2", None, "on_track"),
     ]
-    assert [c.output.code for c in malawi.achieved] == ["1.1"]
-    assert [c.output.code for c in malawi.became_overdue] == ["1.4"]
-    assert [(c.output.code, c.title_changed, c.deadline_changed) for c in malawi.text_changes] == [("1.6", True, False)]
-    assert [(u.output.code, u.narrative) for u in malawi.approved] == [
-        ("1.1", "Plan adopted by cabinet."), ("1.2", "Registry pilots running."),
-    ]
-    assert [(c.output.code, c.after.status) for c in zambia.status_changes] == [("1.2", "on_track")]
-    assert [(c.output.code, c.title_changed, c.deadline_changed, c.before.deadline, c.after.deadline)
+    assert [c.code for c in malawi.achieved] == ["1.1"]
+    assert [c.code for c in malawi.became_overdue] == ["1.4"]
+    assert [(c.code, c.title_changed, c.deadline_changed) for c in malawi.text_changes] == [("1.6", True, False)]
+    assert (malawi.approved, malawi.evidence, zambia.approved, zambia.evidence) == (2, 1, 1, 0)
+    assert [(c.code, c.after.status) for c in zambia.status_changes] == [("1.2", "on_track")]
+    assert [(c.code, c.title_changed, c.deadline_changed, c.before.deadline, c.after.deadline)
             for c in zambia.text_changes] == [("1.3", False, True, datetime.date(2025, 12, 31), datetime.date(2027, 3, 31))]
     assert zambia.became_overdue == []
     totals = report.totals
@@ -71,21 +69,61 @@ def test_sections_hold_the_approved_changes_of_the_window(users, client_for, q3)
             totals.text_changes) == (3, 1, 1, 3, 1, 2)
 
     html = response.content.decode()
-    assert "Plan adopted by cabinet." in html and "https://example.org/plan.pdf" in html
+    # A status change's row: from, to, progress, and the latest narrative approved in the window.
+    plan = html[html.index(">1.1</a>"):]
+    plan = plan[:plan.index("</tr>")]
+    assert "Plan adopted by cabinet." in plan and "30%" in plan and "100%" in plan
+    assert '<td class="num" data-label="Other updates approved">0</td>' in plan
+    assert "Registry pilots running." in html and "Zambia registry live." in html
     assert "Social protection financing strategy costed and validated" in html
     # Approved before or after the window, submitted, returned or draft: none of it is shown.
     for text in ("Cabinet memo delayed.", "After the window.", "Submitted, not yet approved.",
                  "Returned narrative.", "A draft narrative."):
         assert text not in html
     assert '<span class="stat-value">3</span><span class="stat-label">status changes</span>' in html
-    assert "Nothing changed in Mozambique in this window." in html
+    # Every country is counted, those where nothing changed too.
+    mozambique = html[html.index('<tr id="changes-mz">'):]
+    assert mozambique[:mozambique.index("</tr>")].count('<td class="num">0</td>') == 6
+
+
+def test_a_row_gives_the_latest_narrative_and_counts_the_others(users, client_for, q3, today):
+    """Three updates of one output approved in the window: one row, the last approved's narrative."""
+    output = seed_output("MZ", "1.1")
+    for day, status, narrative in (("2026-07-02", "on_track", "First."), ("2026-07-20", "at_risk", "Second."),
+                                   ("2026-08-30", "off_track", "Third, the latest.")):
+        today.move_to(f"{day} 10:00:00+00:00")
+        approve(save_update(output, users.officer_mz, status=status, narrative=narrative), users.coordinator)
+    today.move_to("2026-12-01 09:00:00+00:00")
+    response = get(client_for(users.donor), country="mz", **q3)
+    [change] = response.context["status_changes"]
+    assert (change.code, change.before.status, change.after.status) == ("1.1", None, "off_track")
+    assert (change.details.narrative, change.details.approved, change.details.others) == ("Third, the latest.", 3, 2)
+    html = response.content.decode()
+    assert "Third, the latest." in html and "First." not in html and "Second." not in html
+    assert '<td class="num" data-label="Other updates approved">2</td>' in html
+
+
+def test_status_changes_are_paged_and_lists_bounded(users, client_for, q3, monkeypatch):
+    monkeypatch.setattr(report_exports, "STATUS_CHANGES_PER_PAGE", 2)
+    monkeypatch.setattr(report_exports, "LISTED_AT_MOST", 1)
+    client = client_for(users.coordinator)
+    first = get(client, **q3)
+    assert [change.code for change in first.context["status_changes"]] == ["1.1", "1.2"]  # Malawi's
+    html = first.content.decode()
+    assert "Outputs 1 to 2 of 3 whose reported status changed" in html
+    assert 'href="?from=2026-07-01&amp;to=2026-09-30&amp;page=2#status-changes-heading" rel="next"' in html
+    assert html.count("The first 1 of 2; the spreadsheet (XLSX) lists them all") == 2  # achieved or overdue, texts
+    second = get(client, page="2", **q3)
+    assert [(change.country.code, change.code) for change in second.context["status_changes"]] == [("ZM", "1.2")]
+    assert "Zambia registry live." in second.content.decode() and "Plan adopted" not in second.content.decode()
+    assert get(client, page="99", **q3).context["page"].number == 2  # past the end: the last page
 
 
 def test_ends_are_the_as_of_reports_of_the_two_days(users, client_for, q3):
     """The status at each end is what ``?as_of=`` of that day shows, for every output reported."""
     programme = Programme.objects.get(code="GLO/22/31/IRL")
     report = get(client_for(users.coordinator), **q3).context["report"]
-    changed = {change.output.pk: change for part in report.countries for change in part.changes}
+    changed = {change.pk: change for part in report.countries for change in part.changes}
     assert len(changed) >= 3  # Malawi 1.1, 1.2 and Zambia's output at least: the loop below checks something
     for day, side in (("2026-06-30", "before"), ("2026-09-30", "after")):
         as_of = dict(outputs_at(programme, ReportMoment(datetime.date.fromisoformat(day))).values_list("pk", "reported_status"))
@@ -94,9 +132,9 @@ def test_ends_are_the_as_of_reports_of_the_two_days(users, client_for, q3):
     # Both days belong to the window: an approval on its first day is a change in it, and not in a
     # window starting the day after.
     on_the_day = get(client_for(users.coordinator), **{"from": "2026-08-14", "to": "2026-09-30"}).context["report"]
-    assert "1.1" in [c.output.code for part in on_the_day.countries for c in part.status_changes]
+    assert "1.1" in [c.code for part in on_the_day.countries for c in part.status_changes]
     shifted = get(client_for(users.coordinator), **{"from": "2026-08-15", "to": "2026-09-30"}).context["report"]
-    assert "1.1" not in [c.output.code for part in shifted.countries for c in part.status_changes]
+    assert "1.1" not in [c.code for part in shifted.countries for c in part.status_changes]
 
 
 def test_country_filter_and_officer_scope(users, client_for, q3):
@@ -151,11 +189,12 @@ def test_exports_offered_with_the_same_query(users, client_for, q3):
     assert 'href="/programmes/glo-22-31-irl/exports/changes.xlsx?from=2026-07-01&amp;to=2026-09-30&amp;country=mw"' in html
 
 
-# The page's queries, the same at any size: the session, the user, their grants (with the programme),
-# the outputs' values as of the start, the outputs as of the end with their component, the updates
-# approved in the window with their author, those updates' evidence, the components for the country
-# choice, and the navigation's count of updates waiting for review.
-CHANGES_PAGE_QUERIES = 9
+# The page's queries, the same at any size: the session, the user, their grants (with the programme);
+# every output's status and deadline at both ends, the outputs edited since the window started and
+# their texts and deadlines at each end, the updates approved in the window and their evidence counted
+# by country, the countries; what the rows shown show (progress, text, latest narrative, approvals);
+# the components for the country choice, and the navigation's count of updates waiting for review.
+CHANGES_PAGE_QUERIES = 13
 
 
 def test_query_count_does_not_grow_with_the_rows(users, client_for, q3, today, django_assert_max_num_queries):
@@ -178,4 +217,6 @@ def test_query_count_does_not_grow_with_the_rows(users, client_for, q3, today, d
     with django_assert_max_num_queries(CHANGES_PAGE_QUERIES):
         large = get(client, **q3)
     assert large.context["report"].totals.approved >= 30
-    assert large.content.decode().count("Slower than planned.") >= 30
+    # Each output whose status changed shows its latest narrative (one was at risk already).
+    shown = [change for change in large.context["status_changes"] if change.details.narrative == "Slower than planned."]
+    assert large.content.decode().count("Slower than planned.") == len(shown) >= 29

@@ -1,4 +1,7 @@
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.urls import reverse
 
 URL = "/programmes/glo-22-31-irl/dashboard/"
 
@@ -41,3 +44,23 @@ def test_as_of(users, client_for, reported):
 @pytest.mark.parametrize(("who", "status"), [("anon", 302), ("nogrant", 404), ("donor", 200), ("coordinator", 200)])
 def test_access(users, client_for, who, status):
     assert client_for(getattr(users, who)).get(URL).status_code == status
+
+
+# A first (uncached) request: session, user, grants (which name the programme), components, grouped
+# summary, waiting per country, overdue list, due-soon list, recent activity, the ended months'
+# statuses as kept, and the review-queue count in the header (no request transaction: the page is
+# read-only). The first read of a month also counts the ended months not kept yet (one statement) and
+# keeps them.
+DASHBOARD_QUERIES = 11
+
+
+def test_query_count_at_two_sizes(users, client_for, reported, large_programme, django_assert_max_num_queries,
+                                  django_assert_num_queries):
+    coordinator = get_user_model().objects.get(username=f"demo-coordinator-{large_programme.slug}")
+    for client, url in ((client_for(users.coordinator), URL),
+                        (client_for(coordinator), reverse("reporting:dashboard", args=[large_programme.slug]))):
+        with django_assert_max_num_queries(DASHBOARD_QUERIES + 2):
+            assert client.get(url).status_code == 200
+        cache.clear()  # a first read again, with the months kept
+        with django_assert_num_queries(DASHBOARD_QUERIES):
+            assert client.get(url).status_code == 200
