@@ -54,7 +54,7 @@ run: setup catalogues
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:8000
 
-test: test-sqlite test-postgres
+test: lint test-sqlite test-postgres
 
 # The linter and the type checker, configured in pyproject.toml.
 lint: setup
