@@ -2,7 +2,6 @@
 and reads it, at desktop width and at 375 px, and in the four languages on a phone. Every page is
 photographed under build/screenshots/ and checked by axe-core (browser.py)."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -25,13 +24,13 @@ def test_donor_reads_what_changed_in_a_quarter(q3, journeys, width):
 
     page.get_by_label("From").fill("2026-08-01")
     page.get_by_label("To").fill("2026-09-30")
-    page.get_by_label("Country").select_option("mw")
+    page.get_by_label("Country", exact=True).select_option("mw")
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.locator(".report-cover")).to_contain_text("From 1 August 2026")
-    malawi = page.locator("#changes-mw")
-    expect(malawi.get_by_role("table", name=re.compile("outputs whose reported status changed"))).to_contain_text("Achieved")
-    expect(malawi).to_contain_text("Plan adopted by cabinet.")
-    expect(page.locator("#changes-zm")).to_have_count(0)
+    changed = page.get_by_role("table", name="Outputs whose reported status changed")
+    expect(changed).to_contain_text("Achieved")
+    expect(changed).to_contain_text("Plan adopted by cabinet.")
+    expect(changed).not_to_contain_text("Zambia registry live.")  # approved in September, in Zambia
     journey.look(page, "malawi august september")
 
     page.goto("/programmes/glo-22-31-irl/changes/?from=2026-09-30&to=2026-07-01")
