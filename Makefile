@@ -66,12 +66,12 @@ test-sqlite: setup catalogues deps-test
 	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: setup catalogues deps-test
-	@echo "== Test suite on PostgreSQL (the tests that use the database) =="
-	DATABASE_TESTS_ONLY=1 scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not scaleout and not browser and not nginx"
-	@echo "== Alone on PostgreSQL: the database outage (stops and restarts the cluster), then two app servers"
+	@echo "== Test suite on PostgreSQL (the tests that use the database for what they check) =="
+	@echo "   then alone on the same cluster: the database outage (stops and restarts it), and two app servers"
 	@echo "   behind nginx with Redis and the task worker (make scaleout, with a 3 s wrk run) =="
-	SCALEOUT_WRK_SECONDS=3 scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m "db_outage or scaleout" \
-		core/tests/test_database_outage.py reporting/tests/test_scaleout.py
+	SCALEOUT_WRK_SECONDS=3 scripts/with-postgres.sh sh -c '\
+		DATABASE_TESTS_ONLY=1 $(PY) -m pytest $(PYTEST_ARGS) -m "not db_outage and not scaleout and not browser and not nginx" && \
+		$(PY) -m pytest -p no:xdist -m "db_outage or scaleout" core/tests/test_database_outage.py reporting/tests/test_scaleout.py'
 
 # Production settings on loopback: nginx in front of gunicorn, the task worker, the persistent PostgreSQL
 # of scripts/local-postgres.sh (build/pg-serve), stopped again with Ctrl+C.

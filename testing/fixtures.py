@@ -45,15 +45,16 @@ def flushes_database(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With DATABASE_TESTS_ONLY=1 (make test's PostgreSQL leg), only the tests that use the database:
-    the others read settings, files and catalogues, the same whatever the database, and run on the
-    SQLite leg."""
+    """With DATABASE_TESTS_ONLY=1 (make test's PostgreSQL leg), only the tests that use the database
+    for what they check: the others read settings, files and catalogues, or lay out and translate
+    documents whose queries the other tests run (``any_database``), the same whatever the database,
+    and run on the SQLite leg."""
     if os.environ.get("DATABASE_TESTS_ONLY") != "1":
         return
     kept: list[pytest.Item] = []
     left: list[pytest.Item] = []
     for item in items:
-        (kept if uses_database(item) else left).append(item)
+        (kept if uses_database(item) and not item.get_closest_marker("any_database") else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept

@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from testing.environment import settings_for
 
+pytestmark = pytest.mark.any_database  # see pytest.ini
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

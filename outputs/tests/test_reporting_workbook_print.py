@@ -12,7 +12,7 @@ from outputs.workbook import INSTRUCTIONS_WIDTH, LINE_POINTS, WIDTHS
 from testing.workbook import DOWNLOADED, download_workbook
 from testing.workflow import seed_output
 
-pytestmark = pytest.mark.usefixtures("tmp_media")
+pytestmark = [pytest.mark.usefixtures("tmp_media"), pytest.mark.any_database]
 
 
 @pytest.fixture

@@ -34,6 +34,8 @@ from testing.files import pdf_bytes, post_update, upload
 from testing.workers import run_worker
 from testing.workflow import save_update, seed_output
 
+pytestmark = pytest.mark.any_database  # see pytest.ini
+
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 LOCATION = "production"
 REGION = "us-east-1"

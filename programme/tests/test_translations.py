@@ -13,6 +13,8 @@ from django.conf import settings
 
 from testing.catalogues import catalogue_paths, problems, read_po, translations
 
+pytestmark = pytest.mark.any_database  # see pytest.ini
+
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = sorted(catalogue_paths())
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")

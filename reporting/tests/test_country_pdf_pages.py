@@ -3,10 +3,13 @@ each with an approved narrative and a link, fit on three A4 pages."""
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from outputs.models import Output
 from testing.workflow import approve, save_update
+
+pytestmark = pytest.mark.any_database  # see pytest.ini
 
 URL = "/programmes/glo-22-31-irl/countries/mw/report.pdf"
 NARRATIVE = ("The ministry validated the draft in March; the tripartite committee meets again in June to adopt "

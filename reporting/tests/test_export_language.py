@@ -14,6 +14,8 @@ from pypdf import PdfReader
 
 from testing.exports import ENGLISH_PDF, download
 
+pytestmark = pytest.mark.any_database  # see pytest.ini
+
 BASE = "/programmes/glo-22-31-irl"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

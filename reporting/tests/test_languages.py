@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from outputs.evidence import ALLOWED_LABEL
 from testing.workflow import seed_output
 
+pytestmark = pytest.mark.any_database  # see pytest.ini
+
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
 

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.template import Context, Template
 
 from outputs.models import Status
-from reporting.exporters.pdf import LocalStaticFetcher
+from reporting.exporters.pdf_fetcher import LocalStaticFetcher
+
+pytestmark = pytest.mark.any_database  # see pytest.ini
 
 STYLES = ('<link rel="stylesheet" href="/static/css/app.css">'
           '<link rel="stylesheet" href="/static/css/print.css" media="print">')
