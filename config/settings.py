@@ -29,14 +29,19 @@ def env_str(name: str, default: _Default, *, required: bool = False,
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
-    return value in {"1", "true", "yes", "on"}
+    if value in {"1", "true", "yes", "on"} or not value and default:
+        return True
+    if value in {"0", "false", "no", "off"} or not value:
+        return False
+    raise ImproperlyConfigured(f"The environment variable {name} must be true or false (1/0, yes/no, on/off), not {value!r}.")
 
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"The environment variable {name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name: str, default: Iterable[str] = ()) -> list[str]:
@@ -158,13 +163,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # meanwhile is replaced at the next request (CONN_HEALTH_CHECKS), so service resumes by itself.
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
-# Rendered fragments of the report pages and the API's lists, and the counts behind limits (password
-# resets) and the claims of previewed uploads, which must hold across processes and servers. The
-# fragments' keys hold each programme's data version, so no process ever serves a value another has
-# made stale. CACHE_URL=redis://host:port/db shares one Redis among every process and server
-# (rediss:// for TLS). Without it: the database (Django's DatabaseCache, table tracker_cache, made by
-# migrate), which every gunicorn process and app server shares; with DEBUG on, the development
-# server's memory (one process: runserver, the test suite).
+# Report fragments (keyed by each programme's data version, never stale), and the counts behind limits,
+# which must hold across processes and servers: CACHE_URL=redis://host:port/db (rediss:// for TLS);
+# without it the database (DatabaseCache, table tracker_cache, made by migrate), shared by every process;
+# with DEBUG on, the memory of the one development process (runserver, the test suite).
 CACHE_URL = env_str("CACHE_URL", "")
 CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 300)  # a country page's body is about 100-200 kB
 if not CACHE_URL and (PRODUCTION or not DEBUG):
@@ -392,10 +394,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A background export no worker has taken this long after it was queued (none runs, or they are all
 # busy) is shown to the reader as failed, with a way to ask again.
 EXPORT_JOB_LIMIT_SECONDS = env_int("EXPORT_JOB_LIMIT_SECONDS", 15 * 60)
-# One being built records its progress every third of this (reporting.models.ExportProgress); not
-# heard of for this long, its worker is taken to have died and the reader is told, however long the
-# export has run. Keep it above the longest step without rows: saving and storing the file, or laying
-# out a PDF report (bounded: about 25 s for a country's 200 outputs on a busy core).
+# One being built beats every third of this (reporting.models.ExportProgress); silent this long, its
+# worker has died. Above the longest step without rows: storing a file, laying out a PDF (about 25 s).
 EXPORT_WORKER_SILENT_SECONDS = env_int("EXPORT_WORKER_SILENT_SECONDS", 60)
 
 # Spreadsheet cells starting with = + - @ are neutralised in admin exports.
@@ -413,10 +413,8 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # in the request: at the row limit both end well inside gunicorn's timeout (docs/deployment.md).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1000)
-# A previewed upload (a reporting workbook, an admin import) waits this long at most for its
-# confirmation; the task worker removes older ones, every hour while any wait (outputs.previews). Each
-# person keeps at most WORKBOOK_PREVIEWS_PER_PERSON reporting-workbook previews: a new one removes
-# their oldest.
+# A previewed upload waits this long for its confirmation, then the task worker removes it (hourly,
+# outputs.previews); a person's newest WORKBOOK_PREVIEWS_PER_PERSON workbook previews are kept.
 UPLOAD_PREVIEW_HOURS = env_int("UPLOAD_PREVIEW_HOURS", 24)
 WORKBOOK_PREVIEWS_PER_PERSON = env_int("WORKBOOK_PREVIEWS_PER_PERSON", 5)
 

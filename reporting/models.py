@@ -22,7 +22,7 @@ class ExportProgress(models.Model):
 
 class MonthStatuses(models.Model):
     """A programme's outputs by reported status at the end of a month that has ended, counted once by
-    the database (``selectors.statuses_by_month``) and read by every dashboard after. Approvals are
+    the database (``months.statuses_by_month``) and read by every dashboard after. Approvals are
     dated when they are made, so nothing later changes an ended month; a write dated into one (the
     demo set-up, a data fix) removes the figures from that month on (``reporting.signals``)."""
 

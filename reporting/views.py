@@ -26,7 +26,7 @@ from programme.models import Country, Programme, programme_earliest_date
 from programme.selectors import programme_component, programme_countries
 from programme.views import programme_breadcrumbs, programme_page
 
-from . import selectors
+from . import months, selectors
 from .exports import export_offer
 from .filters import outputs_filtered
 
@@ -197,7 +197,7 @@ def dashboard_context(request: HttpRequest, programme: Programme, access: Progra
         show_review=show_review,
         waiting_total=sum(row["n"] for row in waiting.values()),
         activity=list(selectors.recent_activity(programme, access, moment)),
-        status_months=selectors.statuses_by_month(programme, moment, latest=total),
+        status_months=months.statuses_by_month(programme, moment, latest=total),
     )
     return context
 

@@ -3,7 +3,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from reporting.selectors import MonthStatus, StatusSummary
+from reporting.months import MonthStatus
+from reporting.selectors import StatusSummary
 
 register = template.Library()
 
@@ -55,7 +56,7 @@ def count_ticks(largest: int, ticks: int = AXIS_TICKS) -> list[int]:
 
 @register.inclusion_tag("reporting/_status_months.html")
 def status_months_chart(months: list[MonthStatus], url: str) -> dict:
-    """Approved statuses at the end of each month (reporting.selectors.statuses_by_month) as stacked
+    """Approved statuses at the end of each month (reporting.months.statuses_by_month) as stacked
     columns of counts on a count axis, each a link to the report of its last day (``url``: the
     report's address) whose name and tip give its figures; a table gives them all. Geometry is
     formatted here, not in the template, which would write a decimal comma in French."""

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reporting.models import MonthStatuses
-from reporting.selectors import ReportMoment, statuses_by_month, summaries_by_country
+from reporting.months import statuses_by_month
+from reporting.selectors import ReportMoment, summaries_by_country
 from reporting.selectors import combined as combined_summary
 from reporting.templatetags.charts import count_ticks
 from testing.workflow import approve, save_update, seed_output
