@@ -33,7 +33,7 @@ import httpx
 import pytest
 import requests
 
-from testing.servers import free_port
+from testing.servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -92,14 +92,6 @@ def wait_for(port, process, log):
     pytest.fail(f"no answer on port {port} within 30 s; see {log}")
 
 
-def stop(process, sig):
-    if process.poll() is None:
-        process.send_signal(sig)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -148,12 +140,12 @@ def served():
         warm_every_worker(app_port)
         yield {"app": app_port, "other": other_port, "public": public_port, "work": work, **data}
     finally:
-        stop(nginx, signal.SIGTERM)  # nginx's fast shutdown
+        stop_process(nginx, signal.SIGTERM)  # nginx's fast shutdown
         # gunicorn's quick shutdown (held connections are not waited for), both servers at once.
         for server in (gunicorn, other):
             server.send_signal(signal.SIGINT)
         for server in (gunicorn, other):
-            stop(server, signal.SIGINT)
+            stop_process(server, signal.SIGINT)
         shutil.rmtree(work, ignore_errors=True)
 
 

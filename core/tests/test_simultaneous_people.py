@@ -14,7 +14,6 @@ The server and worker start once for the module (a few seconds); needs no other 
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from testing.servers import free_port
+from testing.servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -44,14 +43,6 @@ def answers(url: str) -> bool:
         return False
 
 
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +83,7 @@ def server():
                               log=work / "server.log")
     finally:
         for process in processes:
-            stop(process)
+            stop_process(process)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -6,19 +6,15 @@ with Redis."""
 
 import logging
 import runpy
-import shutil
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from core.cache_backend import CacheUnavailable, TolerantRedisCache, _Outage
 from outputs.spreadsheets import AlreadyClaimed, confirmation_claim
+from testing.servers import RedisServer
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
@@ -28,47 +24,6 @@ PAGES = {
     "API list": "/api/outputs/?programme=glo-22-31-irl&country=mw",
     "review queue": "/reviews/",
 }
-
-
-class RedisServer:
-    """A redis-server of its own on one loopback port, without persistence, stopped and started again."""
-
-    def __init__(self, folder: Path):
-        program = shutil.which("redis-server")
-        if program is None:
-            pytest.fail("redis-server is not installed: run scripts/system-deps.sh as root")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.command = [program, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-                        "--dir", str(folder)]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port, socket_connect_timeout=1)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert self.process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.02)
-        client.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-    def keys(self, pattern: str) -> list[bytes]:
-        client = redis.Redis(port=self.port)
-        try:
-            return client.keys(pattern)
-        finally:
-            client.close()
 
 
 @pytest.fixture

@@ -4,9 +4,6 @@ page's fragment cached through one server's cache client is served through anoth
 through either gives both the new page (its key holds the programme's data version); the API's lists
 are kept there too."""
 
-import shutil
-import subprocess
-import time
 
 import pytest
 import redis
@@ -20,7 +17,7 @@ from outputs.models import Output
 from outputs.services.output_edits import output_edit
 from testing.environment import settings_for
 from testing.pages import main_of
-from testing.servers import free_port
+from testing.servers import RedisServer
 
 COUNTRY = "/programmes/glo-22-31-irl/countries/mw/"
 API = "/api/outputs/?programme=glo-22-31-irl&country=mw"
@@ -69,30 +66,12 @@ def test_another_scheme_stops_start_up_without_showing_the_address(url):
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     """A redis-server of its own on a free loopback port, without persistence, for this module."""
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed (`scripts/system-deps.sh test` installs it)")
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port, socket_connect_timeout=1)
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.02)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def queries(client, url):
