@@ -148,10 +148,8 @@ DATABASES = {
 }
 # Every request in one transaction: a write that fails half-way leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-# SQLite has one writer at a time. A deferred transaction that reads, then writes, fails at once
-# ("database is locked") when another wrote meanwhile, whatever the timeout: each transaction takes
-# the write lock when it begins (IMMEDIATE), waiting up to SQLITE_BUSY_TIMEOUT_SECONDS for it, and
-# WAL lets reads outside a transaction go on beside the writer.
+# SQLite has one writer: a deferred transaction that reads, then writes, fails at once when another
+# wrote meanwhile. Each takes the lock as it begins (IMMEDIATE), waiting for it; WAL lets reads go on.
 SQLITE_BUSY_TIMEOUT_SECONDS = env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -163,10 +161,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # meanwhile is replaced at the next request (CONN_HEALTH_CHECKS), so service resumes by itself.
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 
-# Report fragments (keyed by each programme's data version, never stale), and the counts behind limits,
-# which must hold across processes and servers: CACHE_URL=redis://host:port/db (rediss:// for TLS);
-# without it the database (DatabaseCache, table tracker_cache, made by migrate), shared by every process;
-# with DEBUG on, the memory of the one development process (runserver, the test suite).
+# The counts behind limits and claims, which must hold across processes and servers: CACHE_URL=
+# redis://host:port/db (rediss:// for TLS); without it the database (DatabaseCache, table tracker_cache,
+# made by migrate); with DEBUG on, the memory of the one development process (runserver, the tests).
 CACHE_URL = env_str("CACHE_URL", "")
 CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 300)  # a country page's body is about 100-200 kB
 if not CACHE_URL and (PRODUCTION or not DEBUG):
@@ -186,6 +183,12 @@ else:
         f"CACHE_URL starts with {CACHE_URL.split(':')[0]!r}: use redis://host:port/db (or rediss://), or leave it empty."
     )
 CACHES = {"default": {**default_cache, "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""), "TIMEOUT": 3600}}
+# Rendered report fragments, keyed by their programmes' data versions (never stale): in Redis when there
+# is one, else in each process's memory; a 200 kB page body read back from the database cost a third of
+# the page's time.
+CACHES["fragments"] = CACHES["default"] if CACHE_URL else {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tracker-fragments",
+    "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES}, "TIMEOUT": 3600}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -195,11 +198,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# django-axes checks every sign-in (pages, admin) before the password is: 5 failures of one username
-# from one address lock that pair (not the user elsewhere, not others at that address), and 30
-# failures from one address, whatever the usernames, lock that address (password spraying; at most
-# 50 may be set). A lock lasts 15 minutes from the last failure counted: tries while locked out are
-# refused without being counted, so they do not extend it (core.lockout).
+# django-axes checks every sign-in before the password: 5 failures of one username from one address lock
+# that pair, 30 from one address whatever the usernames lock the address (password spraying; at most 50).
+# A lock lasts 15 minutes from the last failure counted; tries while locked are not counted (core.lockout).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -254,9 +255,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BUILD_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Outside production whitenoise serves straight from the source folders (no collectstatic needed),
-# reading them again at every request only with DEBUG on (whitenoise's own default): that rescan
-# costs each request about ten milliseconds.
+# Outside production whitenoise serves the source folders (no collectstatic), rescanning them at every
+# request (about ten milliseconds) only with DEBUG on, its own default.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 if not PRODUCTION:

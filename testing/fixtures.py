@@ -111,9 +111,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 def empty_cache() -> Iterator[None]:
     """Each test starts with an empty cache: fragments are cached under a programme's data version,
     which rolls back with a test's writes, so the next test would find a fragment of data it never had."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all():  # the shared cache (limits, claims) and the fragments'
+        each.clear()
     yield
 
 

@@ -42,9 +42,12 @@ def test_without_cache_url_the_development_server_keeps_its_own_memory():
 ])
 def test_without_cache_url_servers_share_the_database(environment):
     """gunicorn's processes, and every app server, share the limits' counts through the database."""
-    default = configured_caches(**environment)["default"]
+    caches = configured_caches(**environment)
+    default = caches["default"]
     assert default["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert default["LOCATION"] == "tracker_cache" and default["OPTIONS"] == {"MAX_ENTRIES": 300}
+    # Rendered fragments, keyed by data versions and so never stale, stay in each process's memory.
+    assert caches["fragments"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_cache_url_names_a_redis_shared_by_every_server():
@@ -54,6 +57,7 @@ def test_cache_url_names_a_redis_shared_by_every_server():
     assert default["LOCATION"] == "redis://cache.internal:6379/1"
     assert default["KEY_PREFIX"] == "release-42"
     assert isinstance(CacheHandler(caches)["default"], RedisCache)
+    assert caches["fragments"] == default  # every server reads the fragments the others rendered
 
 
 @pytest.mark.parametrize("url", ["memcached://cache.internal:11211", "rediss-cluster://u:secret@cache.internal:6379"])
@@ -92,7 +96,7 @@ def test_a_fragment_cached_through_one_server_is_served_through_another(
     assert redis.Redis.from_url(redis_url).keys("*report-country:*")  # and kept in Redis, not in this process
 
     # Server B: Django drops its cache connections when CACHES changes; its client is a new one.
-    settings.CACHES = {"default": dict(shared["default"])}
+    settings.CACHES = {alias: dict(config) for alias, config in shared.items()}
     count, page = queries(coordinator, COUNTRY)
     assert count == CACHED_PAGE_QUERIES
     assert main_of(page) == main_of(first)
@@ -105,6 +109,6 @@ def test_a_fragment_cached_through_one_server_is_served_through_another(
     # A write through either server gives the programme a new data version, so a new key.
     output = Output.objects.get(outcome__country__code="MW", code="1.1")
     output_edit(output=output, user=users.coordinator, reason="Reworded", title="Reworded after the first reading")
-    settings.CACHES = {"default": dict(shared["default"])}  # back on server A
+    settings.CACHES = {alias: dict(config) for alias, config in shared.items()}  # back on server A
     count, page = queries(coordinator, COUNTRY)
     assert count > CACHED_PAGE_QUERIES and "Reworded after the first reading" in page

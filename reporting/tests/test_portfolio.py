@@ -7,7 +7,7 @@ from io import StringIO
 import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -149,7 +149,7 @@ PORTFOLIO_QUERIES = 5
 
 def first_read(client):
     """The portfolio's queries with nothing cached, and its programmes."""
-    cache.clear()
+    caches["fragments"].clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, {"sort": "-overdue"})
     return len(queries), len(rows(response))

@@ -3,7 +3,7 @@ size and at a generated programme ten times larger (630 outputs, 15 countries of
 which the pages share rather than each generating its own."""
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from programme.models import Outcome
@@ -42,7 +42,7 @@ def test_each_report_page_runs_as_many_queries_at_ten_times_the_size(users, clie
     html = {}
     for name, most, country, params in pages:
         for slug, reader in readers.items():
-            cache.clear()  # a first read: nothing from the other pages' fragments
+            caches["fragments"].clear()  # a first read: nothing from the other pages' fragments
             args = [slug, country[slug]] if country else [slug]
             with django_assert_max_num_queries(most, info=f"{name} of {slug}"):
                 response = reader.get(reverse(name, args=args), params)
