@@ -6,7 +6,7 @@ BUILD := build
 # so a long browser journey near the end does not leave one core waiting.
 PYTEST_ARGS ?= -n 2 --dist worksteal
 
-.PHONY: help setup catalogues messages run test lint test-sqlite test-postgres bench fixtures clean serve backup restore loadtest scaleout \
+.PHONY: help setup setup-dev catalogues messages run test lint test-sqlite test-postgres bench fixtures clean serve backup restore loadtest scaleout \
 	deps-test deps-serve deps-loadtest deps-scaleout
 
 help:
@@ -28,7 +28,14 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# The checks' and tests' packages (requirements-dev.txt), which running never imports.
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
 setup: $(VENV)/.installed
+
+setup-dev: $(VENV)/.installed-dev
 
 deps-test deps-serve deps-loadtest deps-scaleout:
 	scripts/system-deps.sh $(@:deps-%=%)
@@ -43,7 +50,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.instal
 
 # For maintainers after changing texts: new and changed messages into the catalogues (then
 # translate them: scripts/i18n_check.py lists what is left; the test suite fails until none is).
-messages: setup
+messages: setup-dev
 	$(PY) manage.py makemessages -l fr -l pt -l vi --ignore=.venv --ignore=build --no-obsolete --add-location=file
 	$(PY) scripts/i18n_check.py
 
@@ -57,15 +64,15 @@ run: setup catalogues
 test: lint test-sqlite test-postgres
 
 # The linter and the type checker, configured in pyproject.toml.
-lint: setup
+lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-test-sqlite: setup catalogues deps-test
+test-sqlite: setup-dev catalogues deps-test
 	@echo "== Test suite on SQLite =="
 	DATABASE_URL= $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: setup catalogues deps-test
+test-postgres: setup-dev catalogues deps-test
 	@echo "== Test suite on PostgreSQL (the tests that use the database for what they check) =="
 	@echo "   then alone on the same cluster: the database outage (stops and restarts it), and two app servers"
 	@echo "   behind nginx with Redis and the task worker (make scaleout, with a 3 s wrk run) =="
@@ -94,7 +101,7 @@ loadtest: setup catalogues deps-loadtest
 
 # Two gunicorn servers behind nginx round-robin, PostgreSQL, Redis and one task worker on loopback
 # (reporting/tests/test_scaleout.py): what one server does, the other sees; a 30 s wrk run across both.
-scaleout: setup catalogues deps-scaleout
+scaleout: setup-dev catalogues deps-scaleout
 	SCALEOUT_WRK_SECONDS=$${SCALEOUT_WRK_SECONDS:-30} scripts/with-postgres.sh $(PY) -m pytest -p no:xdist -m scaleout -v \
 		reporting/tests/test_scaleout.py
 
