@@ -4,7 +4,7 @@ and sorted by any column.
 
 The figures are counted by the database in one grouped query, however many programmes: the outputs by
 programme and component, with the rules of the programme overview (reporting.selectors), and their
-latest approval. They are kept in the fragments cache (core.caching) under the programmes' data versions
+latest approval. They are kept in the fragments cache under the programmes' data versions
 (core.caching), so a write to one programme makes only the sets holding it count again.
 """
 

@@ -114,8 +114,8 @@ def country_context(request: HttpRequest | None, programme: Programme, access: P
 
 
 def cached_fragment(kind: str, programme, access, moment: selectors.ReportMoment, build, *parts: str):
-    """``build(shared_access)`` from the fragments cache (core.caching), keyed by all the fragment depends on: the
-    programme's own data version, the language and today's date (core.caching), the reader's
+    """``build(shared_access)`` from the fragments cache (core.caching), keyed by all the fragment
+    depends on: the programme's own data version, the language and today's date (core.caching), the reader's
     view (ProgrammeAccess.view_key: approved updates only, or pending work with the drafts of the
     reader's countries), the report moment and the page's ``parts``.
 
